@@ -1,0 +1,88 @@
+// Builds the Hono app: shared middleware, each module's routes, the OpenAPI document and
+// (optionally) the built web app. Exports AppType for the web's typed client.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { BulkRunner } from './db/bulk.ts';
+import type { Database } from './db/schema.ts';
+import { requestContext, handleError, requestLogger, requireAuth, sessionMiddleware } from './http/middleware.ts';
+import { createRouter } from './http/router.ts';
+import { areasRoutes } from './modules/areas/routes.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
+import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
+import { printingRoutes } from './modules/printing/routes.ts';
+import { registryRoutes } from './modules/registry/routes.ts';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  /** Bulk loader of the same database (DbHandle.bulk); imports need it. */
+  bulk: BulkRunner;
+  config: Config;
+  /** Serve the built web app from web/dist (the server does; API tests need not). */
+  serveWeb?: boolean;
+}
+
+function buildApi() {
+  const api = createRouter();
+  // Everything but health and login needs a session; scope comes with it (api/modules/auth/scope.ts).
+  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck']) {
+    api.use(prefix, requireAuth);
+    api.use(`${prefix}/*`, requireAuth);
+  }
+  return api
+    .route('/health', healthRoutes)
+    .route('/auth', authRoutes)
+    .route('/areas', areasRoutes)
+    .route('/households', householdsRoutes)
+    .route('/work-teams', workTeamsRoutes)
+    .route('/procedures', proceduresRoutes)
+    .route('/county-settings', countySettingsRoutes)
+    .route('/print', printingRoutes)
+    .route('/registry', registryRoutes)
+    .route('/crosscheck', crosscheckRoutes);
+}
+
+export type ApiType = ReturnType<typeof buildApi>;
+
+export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
+  const api = buildApi();
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Dripline (滴灌) API',
+      version: '0.1.0',
+      description:
+        'Precision poverty-alleviation case management. All data endpoints need a session (POST /api/auth/login); ' +
+        'writes need the X-CSRF-Token header. Errors share one shape: { error: { code, message, fields?, details? } }.',
+    },
+  });
+  const app = createRouter();
+  app.use('*', requestContext(db, bulk, config));
+  app.use('*', requestLogger(config));
+  app.use('/api/*', sessionMiddleware);
+  app.onError(handleError);
+  app.route('/api', api);
+  app.all('/api/*', (c) => handleError(Object.assign(new Error('not found'), { status: 404 }) as never, c));
+  if (serveWeb) {
+    const root = path.relative(process.cwd(), WEB_DIST) || '.';
+    app.use('/assets/*', serveStatic({ root }));
+    app.use('*', serveStatic({ root }));
+    // Client-side routes fall back to index.html.
+    app.get('*', (c) => {
+      const index = path.join(WEB_DIST, 'index.html');
+      if (!fs.existsSync(index)) return c.text('The web app is not built: run `npm run build`.', 503);
+      return c.html(fs.readFileSync(index, 'utf8'));
+    });
+  }
+  return app;
+}
+
+export type AppType = ApiType;

@@ -1,0 +1,62 @@
+// COPY-class bulk loading on both backends: values round-trip exactly, and a failure keeps nothing.
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { getTestDb } from '../test/db.ts';
+import { csvLine } from './bulk.ts';
+
+describe('bulk COPY in a transaction', () => {
+  it('loads tricky values exactly and merges them with SQL in the same transaction', async () => {
+    const { db, handle } = await getTestDb();
+    const table = `bulk_t_${process.pid}`;
+    await sql`create table if not exists ${sql.table(table)} (a text, b integer, c text)`.execute(db);
+    const rows: [string, number | null, string | null][] = [
+      ['张 三,"引号"', 1, null],
+      ['多行\n文本', null, ''],
+      ['5223241945080901 31', 3, '元'],
+    ];
+    async function* lines() {
+      for (const r of rows) yield csvLine(r);
+    }
+    const total = await handle.bulk(async ({ db: trx, copyFrom }) => {
+      const n = await copyFrom(table, ['a', 'b', 'c'], lines());
+      const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(trx);
+      expect(Number(r.rows[0]?.n)).toBe(rows.length);
+      return n;
+    });
+    expect(total).toBe(3);
+    const back = await sql<{ a: string; b: number | null; c: string | null }>`select a, b, c from ${sql.table(table)} order by a`.execute(db);
+    expect(back.rows).toEqual(
+      [...rows].map(([a, b, c]) => ({ a, b, c })).sort((x, y) => (x.a < y.a ? -1 : 1)),
+    );
+    await sql`drop table ${sql.table(table)}`.execute(db);
+  });
+
+  it('keeps nothing when the session fails after copying', async () => {
+    const { db, handle } = await getTestDb();
+    const table = `bulk_f_${process.pid}`;
+    await sql`create table if not exists ${sql.table(table)} (a text not null)`.execute(db);
+    await expect(
+      handle.bulk(async ({ copyFrom }) => {
+        await copyFrom(table, ['a'], ['x\n', 'y\n']);
+        throw new Error('row 3 is bad');
+      }),
+    ).rejects.toThrow('row 3 is bad');
+    await expect(handle.bulk(({ copyFrom }) => copyFrom(table, ['a'], ['ok\n', '\n']))).rejects.toThrow();
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
+    expect(Number(r.rows[0]?.n)).toBe(0);
+    // The connection is usable afterwards.
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0]?.one).toBe(1);
+    await sql`drop table ${sql.table(table)}`.execute(db);
+  });
+
+  it('gives its connection back: more sessions than the pool has connections all finish', async () => {
+    const { db, handle } = await getTestDb();
+    const table = `bulk_p_${process.pid}`;
+    await sql`create table if not exists ${sql.table(table)} (a integer)`.execute(db);
+    for (let i = 0; i < 25; i++) await handle.bulk(({ copyFrom }) => copyFrom(table, ['a'], [`${i}\n`]));
+    await expect(handle.bulk(() => Promise.reject(new Error('fails')))).rejects.toThrow('fails');
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
+    expect(Number(r.rows[0]?.n)).toBe(25);
+    await sql`drop table ${sql.table(table)}`.execute(db);
+  });
+});

@@ -1,0 +1,110 @@
+// Bulk loading with COPY inside one transaction, on either backend. Imports stage rows with
+// copyFrom (PostgreSQL: COPY … FROM STDIN streamed through pg-copy-streams; PGlite: COPY … FROM
+// '/dev/blob' in chunks) and then merge them with set-based SQL through `db` — all on the same
+// connection and in the same transaction, so a failure anywhere keeps nothing.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import type pg from 'pg';
+import { from as copyFromStream } from 'pg-copy-streams';
+import type { Database } from './schema.ts';
+
+export interface BulkSession {
+  /** The transaction: use only this for queries inside the bulk session. */
+  db: Transaction<Database>;
+  /**
+   * COPY CSV lines (each ending in \n, fields already CSV-escaped) into `table (columns)`.
+   * Returns the number of lines sent.
+   */
+  copyFrom(table: string, columns: string[], lines: Iterable<string> | AsyncIterable<string>): Promise<number>;
+}
+
+export type BulkRunner = <T>(fn: (s: BulkSession) => Promise<T>) => Promise<T>;
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+};
+const copySql = (table: string, columns: string[], source: string) =>
+  `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+
+/** Escapes one CSV field for COPY (null → empty unquoted = NULL). */
+export function csvField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export const csvLine = (values: (string | number | boolean | null | undefined)[]) => `${values.map(csvField).join(',')}\n`;
+
+export function pgBulkRunner(pool: pg.Pool): BulkRunner {
+  return async (fn) => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      // A Kysely bound to this one client, so the transaction and COPY share the connection.
+      // Kysely "releases" a wrapper; the real client goes back to the pool only in `finally`.
+      const borrowed = new Proxy(client, {
+        get: (target, prop) => (prop === 'release' ? () => {} : Reflect.get(target, prop, target)),
+      });
+      const single = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: { connect: async () => borrowed, end: async () => {} } as unknown as pg.Pool,
+        }),
+      });
+      return await single.transaction().execute((trx) =>
+        fn({
+          db: trx,
+          async copyFrom(table, columns, lines) {
+            let n = 0;
+            const counted = async function* () {
+              for await (const l of lines as AsyncIterable<string>) {
+                n++;
+                yield l;
+              }
+            };
+            const sink = client.query(copyFromStream(copySql(table, columns, 'STDIN')));
+            await pipeline(Readable.from(counted()), sink);
+            return n;
+          },
+        }),
+      );
+    } catch (e) {
+      broken = (e as { code?: string }).code === undefined;
+      throw e;
+    } finally {
+      client.release(broken ? true : undefined);
+    }
+  };
+}
+
+interface PgliteLike {
+  query(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown>;
+}
+
+export function pgliteBulkRunner(db: Kysely<Database>, pglite: PgliteLike, chunkLines = 50_000): BulkRunner {
+  return (fn) =>
+    // Holding Kysely's one connection keeps every other query out while we use PGlite directly.
+    db.connection().execute((conn) =>
+      conn.transaction().execute((trx) =>
+        fn({
+          db: trx,
+          async copyFrom(table, columns, lines) {
+            let n = 0;
+            let chunk: string[] = [];
+            const flush = async () => {
+              if (!chunk.length) return;
+              await pglite.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob(chunk) });
+              chunk = [];
+            };
+            for await (const l of lines as AsyncIterable<string>) {
+              chunk.push(l);
+              n++;
+              if (chunk.length >= chunkLines) await flush();
+            }
+            await flush();
+            return n;
+          },
+        }),
+      ),
+    );
+}

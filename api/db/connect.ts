@@ -1,0 +1,100 @@
+// One code path, two backends: `pg` against PostgreSQL+PostGIS when DATABASE_URL is set,
+// otherwise embedded PGlite+PostGIS persisted in the data directory. Everything above this
+// file sees only a Kysely<Database>; result types are normalised here so that both backends
+// return the same JS values (int8 → number, date → 'YYYY-MM-DD', numeric → string).
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { type BulkRunner, pgBulkRunner, pgliteBulkRunner } from './bulk.ts';
+import { acquireDataDirLock } from './lock.ts';
+import type { Database } from './schema.ts';
+
+export type Backend = 'postgres' | 'pglite';
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  backend: Backend;
+  /** Human description without secrets, for logs. */
+  describe: string;
+  /** COPY-class bulk loading inside one transaction (api/db/bulk.ts). */
+  bulk: BulkRunner;
+  close(): Promise<void>;
+}
+
+const OID_INT8 = 20;
+const OID_DATE = 1082;
+
+const int8 = (v: string) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+};
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  opts: { memory?: boolean; poolSize?: number } = {},
+): Promise<DbHandle> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.memory ? undefined : config.dataDir);
+}
+
+function openPostgres(url: string, max: number): DbHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === OID_INT8) return int8;
+        if (oid === OID_DATE) return (v: string) => v;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's network error must not crash the process.
+  pool.on('error', (err) => console.error(`[db] idle client error: ${err.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    db,
+    backend: 'postgres',
+    describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`,
+    bulk: pgBulkRunner(pool),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
+  const release = dataDir ? acquireDataDirLock(dataDir) : () => {};
+  try {
+    const [{ PGlite }, { postgis }, { PGliteDialect }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-postgis'),
+      import('kysely-pglite-dialect'),
+    ]);
+    const pglite = await PGlite.create(dataDir ? `${dataDir}/pgdata` : undefined, {
+      extensions: { postgis },
+      parsers: { [OID_INT8]: int8, [OID_DATE]: (v: string) => v },
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      backend: 'pglite',
+      describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
+      bulk: pgliteBulkRunner(db, pglite),
+      close: async () => {
+        try {
+          await db.destroy();
+          if (!pglite.closed) await pglite.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+export async function ping(db: Kysely<Database>) {
+  await sql`select 1`.execute(db);
+}

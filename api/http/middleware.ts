@@ -1,0 +1,131 @@
+// Shared middleware: request context, session, CSRF, authentication, logging, errors.
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { BulkRunner } from '../db/bulk.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError, Unauthenticated } from '../errors.ts';
+import { recordAudit } from '../modules/audit/audit.ts';
+import { resolveSession, safeEqual } from '../modules/auth/auth.ts';
+import { Scope } from '../modules/auth/scope.ts';
+import type { AppEnv } from './context.ts';
+import { type Lang, pickLang, t } from './messages.ts';
+
+export const SESSION_COOKIE = 'dl_session';
+export const CSRF_COOKIE = 'dl_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function clientIp(c: Context<AppEnv>): string {
+  // Behind a reverse proxy the operator sets DRIPLINE_TRUST_PROXY=1 so X-Forwarded-For is used.
+  if (process.env.DRIPLINE_TRUST_PROXY === '1') {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (fwd) return fwd;
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+export function requestContext(db: Kysely<Database>, bulk: BulkRunner, config: Config): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
+    c.set('db', db);
+    c.set('bulk', bulk);
+    c.set('config', config);
+    c.set('lang', pickLang(c.req.header('accept-language')));
+    c.set('requestId', requestId);
+    c.set('origin', {
+      ip: clientIp(c),
+      userAgent: (c.req.header('user-agent') ?? '').slice(0, 300),
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+    });
+    c.header('x-request-id', requestId);
+    await next();
+  };
+}
+
+/** Loads the session from its cookie (if any) and enforces CSRF on cookie-authenticated writes. */
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const session = token ? await resolveSession(c.var.db, token, c.var.config.sessionHours) : undefined;
+  c.set('session', session);
+  if (session) {
+    const { account } = session;
+    c.set('scope', new Scope(account.areaCode, account.role));
+    c.set('actor', { id: account.id, name: account.username, role: account.role });
+    if (UNSAFE.has(c.req.method)) {
+      const sent = c.req.header(CSRF_HEADER) ?? '';
+      if (!safeEqual(sent, session.csrfToken)) throw new AppError('FORBIDDEN', 'error.csrf');
+    }
+  }
+  await next();
+};
+
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.var.session) throw Unauthenticated();
+  await next();
+};
+
+/** One line per request: method, path, status, time. Never bodies, query values or cookies (personal data). */
+export function requestLogger(config: Config): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const start = performance.now();
+    await next();
+    if (config.logLevel === 'silent') return;
+    const ms = (performance.now() - start).toFixed(1);
+    console.log(`${new Date().toISOString()} ${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms ${c.var.requestId ?? ''}`);
+  };
+}
+
+export function errorBody(lang: Lang, e: AppError) {
+  const { audit: _audit, ...details } = e.details;
+  return {
+    error: {
+      code: e.code,
+      message: t(lang, e.key, e.params),
+      ...(e.fields.length
+        ? { fields: e.fields.map((f) => ({ path: f.path, code: f.key, message: t(lang, f.key, f.params ?? {}) })) }
+        : {}),
+      ...(Object.keys(details).length ? { details } : {}),
+    },
+  };
+}
+
+/** Maps every error to the one JSON shape; records refused out-of-scope access in the audit log. */
+export async function handleError(err: Error, c: Context<AppEnv>) {
+  const lang = c.var.lang ?? 'zh-CN';
+  let e: AppError;
+  if (err instanceof AppError) e = err;
+  else if (err instanceof HTTPException && err.status === 400 && /json/i.test(err.message)) e = new AppError('INVALID', 'error.malformedJson');
+  else if (err instanceof HTTPException && err.status === 404) e = new AppError('NOT_FOUND', 'error.notFound');
+  else {
+    // Log the kind of failure only: driver messages can quote row values (personal data).
+    const pgCode = (err as { code?: string }).code;
+    console.error(`[error] ${c.var.requestId ?? ''} ${c.req.method} ${c.req.path}: ${err.name}${pgCode ? ` (sqlstate ${pgCode})` : ''}`);
+    if (c.var.config?.logLevel === 'debug') console.error(err.stack);
+    e = new AppError('INTERNAL', 'error.internal');
+  }
+  const audit = e.details.audit as { code: string; entity: string; entityId: string; kind: string } | undefined;
+  if (audit && c.var.actor) {
+    try {
+      await recordAudit(c.var.db, {
+        actor: c.var.actor,
+        action: 'access.denied',
+        entity: audit.entity,
+        entityId: audit.entityId,
+        areaCode: c.var.session?.account.areaCode,
+        note: { requestedArea: audit.code, kind: audit.kind },
+        origin: c.var.origin,
+      });
+    } catch (auditErr) {
+      console.error(`[error] could not audit a refused access: ${(auditErr as Error).name}`);
+    }
+  }
+  return c.json(errorBody(lang, e), e.status);
+}

@@ -1,0 +1,111 @@
+// The audit log: every write is recorded, the database refuses changes, the chain detects tampering.
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { getTestDb, unique } from '../../test/db.ts';
+import { canonicalJson, chainOf, diffRecords, recordAudit, SYSTEM_ACTOR, verifyAuditChain } from './audit.ts';
+
+describe('audit diff and chain helpers', () => {
+  it('records only changed fields and redacts password hashes', () => {
+    expect(diffRecords({ a: 1, b: 'x', password_hash: 'h1' }, { a: 2, b: 'x', password_hash: 'h2' })).toEqual({
+      a: [1, 2],
+      password_hash: ['[redacted]', '[redacted]'],
+    });
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(chainOf('522324101209')).toBe('522324');
+    expect(chainOf('5223')).toBe('5223');
+    expect(chainOf(null)).toBe('global');
+  });
+});
+
+describe('audit log in the database', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
+    const { db } = await getTestDb();
+    await recordAudit(db, { actor: SYSTEM_ACTOR, action: 'test.entry', entity: 'test', entityId: unique(), areaCode: '522324' });
+    await expect(sql`update audit_log set action = 'x'`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_log`.execute(db)).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies after writes and names the first altered entry, then the chain is mended only by restoring it', async () => {
+    const { db } = await getTestDb();
+    // A chain of its own so that tests in other files do not interfere.
+    const area = `9${String(Date.now() % 100000).padStart(5, '0')}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = unique('e');
+      ids.push(id);
+      await recordAudit(db, { actor: SYSTEM_ACTOR, action: 'test.write', entity: 'test', entityId: id, areaCode: area, after: { n: i, 名称: '测试' } });
+    }
+    const before = await verifyAuditChain(db);
+    expect(before.problems.filter((p) => p.chain === area)).toEqual([]);
+    const target = await db.selectFrom('audit_log').select(['id', 'seq', 'diff']).where('chain', '=', area).where('seq', '=', 3).executeTakeFirstOrThrow();
+    // Someone with database access disables the guard and alters a row by hand.
+    await sql`alter table audit_log disable trigger audit_log_no_update_delete`.execute(db);
+    try {
+      await sql`update audit_log set diff = ${JSON.stringify({ n: [null, 99] })}::jsonb where id = ${target.id}`.execute(db);
+    } finally {
+      await sql`alter table audit_log enable trigger audit_log_no_update_delete`.execute(db);
+    }
+    const after = await verifyAuditChain(db);
+    expect(after.ok).toBe(false);
+    expect(after.problems.find((p) => p.chain === area)).toEqual({ chain: area, seq: 3, id: target.id, reason: 'hash' });
+    // Restore so other tests see a sound log.
+    await sql`alter table audit_log disable trigger audit_log_no_update_delete`.execute(db);
+    try {
+      await sql`update audit_log set diff = ${JSON.stringify(target.diff)}::jsonb where id = ${target.id}`.execute(db);
+    } finally {
+      await sql`alter table audit_log enable trigger audit_log_no_update_delete`.execute(db);
+    }
+    expect((await verifyAuditChain(db)).problems.filter((p) => p.chain === area)).toEqual([]);
+  });
+
+  it('detects entries removed from the end of a chain', async () => {
+    const { db } = await getTestDb();
+    const area = `8${String(Date.now() % 100000).padStart(5, '0')}`;
+    for (let i = 0; i < 3; i++) await recordAudit(db, { actor: SYSTEM_ACTOR, action: 'test.write', entity: 'test', entityId: unique(), areaCode: area });
+    const last = await db.selectFrom('audit_log').selectAll().where('chain', '=', area).where('seq', '=', 3).executeTakeFirstOrThrow();
+    await sql`alter table audit_log disable trigger audit_log_no_update_delete`.execute(db);
+    try {
+      await sql`delete from audit_log where id = ${last.id}`.execute(db);
+      const r = await verifyAuditChain(db);
+      expect(r.problems.find((p) => p.chain === area)).toMatchObject({ chain: area, seq: 3, reason: 'head' });
+      // Put the chain back together for the other tests: the head returns to entry 2.
+      const second = await db.selectFrom('audit_log').select(['hash']).where('chain', '=', area).where('seq', '=', 2).executeTakeFirstOrThrow();
+      await db.updateTable('audit_heads').set({ seq: 2, hash: second.hash }).where('chain', '=', area).execute();
+    } finally {
+      await sql`alter table audit_log enable trigger audit_log_no_update_delete`.execute(db);
+    }
+  });
+
+  it('keeps one chain per county in order under concurrent writers', async () => {
+    const { db } = await getTestDb();
+    const area = `7${String(Date.now() % 100000).padStart(5, '0')}`;
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        db.transaction().execute((trx) => recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'test.concurrent', entity: 'test', entityId: String(i), areaCode: area })),
+      ),
+    );
+    const rows = await db.selectFrom('audit_log').select('seq').where('chain', '=', area).orderBy('seq').execute();
+    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await verifyAuditChain(db)).problems.filter((p) => p.chain === area)).toEqual([]);
+  });
+});
+
+describe('recordAuditMany', () => {
+  it('appends many entries to several chains in order, verifiably', async () => {
+    const { db } = await getTestDb();
+    const a = `6${String(Date.now() % 100000).padStart(5, '0')}`;
+    const b = `5${String(Date.now() % 100000).padStart(5, '0')}`;
+    const { recordAuditMany } = await import('./audit.ts');
+    await recordAudit(db, { actor: SYSTEM_ACTOR, action: 'test.one', entity: 'test', areaCode: a });
+    await db.transaction().execute((trx) =>
+      recordAuditMany(
+        trx,
+        Array.from({ length: 2500 }, (_, i) => ({ actor: SYSTEM_ACTOR, action: 'test.many', entity: 'test', entityId: String(i), areaCode: i % 2 ? a : b, after: { i } })),
+      ),
+    );
+    const counts = await db.selectFrom('audit_log').select(['chain', (eb) => eb.fn.max('seq').as('max')]).where('chain', 'in', [a, b]).groupBy('chain').execute();
+    expect(Object.fromEntries(counts.map((c) => [c.chain, Number(c.max)]))).toEqual({ [a]: 1251, [b]: 1250 });
+    expect((await verifyAuditChain(db)).problems.filter((p) => p.chain === a || p.chain === b)).toEqual([]);
+  });
+});

@@ -1,0 +1,24 @@
+// Password hashing with argon2id (OWASP parameters: 19 MiB, t=2, p=1) and the password policy.
+import { hash, verify } from '@node-rs/argon2';
+
+// algorithm 2 = Algorithm.Argon2id (a const enum, which isolated modules cannot import).
+const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string) => hash(password, OPTIONS);
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash of a random password: verified against when the username is unknown, so timing does not tell. */
+let dummy: Promise<string> | undefined;
+export const dummyHash = () => (dummy ??= hashPassword(`dummy-${Math.random()}`));
+
+/** At least 10 characters, with letters and digits. */
+export function isStrongPassword(p: string): boolean {
+  return p.length >= 10 && p.length <= 200 && /[A-Za-z]/.test(p) && /\d/.test(p);
+}

@@ -1,0 +1,68 @@
+// The one place where access is scoped. An account is bound to one area; it sees and changes
+// only that area's subtree. Queries filter with scope.sql(...); writes call scope.assertCanWrite(...).
+// No route re-implements this.
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { AppError, Forbidden } from '../../errors.ts';
+import type { Role } from '../../db/schema.ts';
+
+/** Roles that may read their area but never change its data (纪检监察, 村监委). */
+const READ_ONLY_ROLES: ReadonlySet<Role> = new Set(['inspector', 'village_supervisor']);
+
+export class Scope {
+  constructor(
+    readonly areaCode: string,
+    readonly role: Role,
+  ) {}
+
+  /** The county this scope lies in, when it is at county level or below (distribution key). */
+  get countyCode(): string | undefined {
+    return this.areaCode.length >= 6 ? this.areaCode.slice(0, 6) : undefined;
+  }
+
+  covers(code: string): boolean {
+    return code.startsWith(this.areaCode);
+  }
+
+  /** Whether `code` is an ancestor of the scope's own area (visible as context, e.g. the county outline). */
+  isAncestor(code: string): boolean {
+    return this.areaCode.startsWith(code) && code !== this.areaCode;
+  }
+
+  get canWrite(): boolean {
+    return !READ_ONLY_ROLES.has(this.role);
+  }
+
+  /**
+   * WHERE fragment restricting rows to the scope's subtree. `areaColumn` holds an area code
+   * (e.g. a 12-digit village code); `countyColumn` the row's 6-digit county code, added so that
+   * a county-distributed database (Citus) routes the query to one shard.
+   */
+  sql(areaColumn: string, countyColumn?: string): RawBuilder<SqlBool> {
+    const prefix = `${this.areaCode.replace(/[%_\\]/g, '')}%`;
+    const byArea = sql<SqlBool>`${sql.ref(areaColumn)} like ${prefix}`;
+    if (!countyColumn) return byArea;
+    const county = this.countyCode;
+    const byCounty = county
+      ? sql<SqlBool>`${sql.ref(countyColumn)} = ${county}`
+      : sql<SqlBool>`${sql.ref(countyColumn)} like ${prefix}`;
+    return sql<SqlBool>`(${byCounty} and ${byArea})`;
+  }
+
+  /** Throws 403 (audited by the error middleware) unless the scope may read `code`. */
+  assertCovers(code: string, entity = 'area', entityId: string = code): void {
+    if (!this.covers(code)) throw scopeDenied(code, entity, entityId, 'read');
+  }
+
+  /** Throws 403 (audited) unless the scope may change data in `code`. */
+  assertCanWrite(code: string, entity = 'area', entityId: string = code): void {
+    if (!this.canWrite) {
+      throw new AppError('FORBIDDEN', 'error.readOnlyRole', {}, [], { audit: { code, entity, entityId, kind: 'write' } });
+    }
+    if (!this.covers(code)) throw scopeDenied(code, entity, entityId, 'write');
+  }
+}
+
+function scopeDenied(code: string, entity: string, entityId: string, kind: 'read' | 'write') {
+  const e = Forbidden('error.outOfScope', { code });
+  return new AppError(e.code, e.key, e.params, [], { audit: { code, entity, entityId, kind } });
+}

@@ -1,0 +1,310 @@
+// HTTP of the cross-check engine, mounted at /api/crosscheck: department dataset uploads (jobs
+// with progress), runs, the findings queue with review, per-village counts for the map, and the
+// contract §3 export. Logic: datasets/import.ts, run.ts, review.ts; SQL: queries.ts.
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { stream } from 'hono/streaming';
+import type { Role } from '../../db/schema.ts';
+import { AppError, Forbidden, Invalid } from '../../errors.ts';
+import { createRouter } from '../../http/router.ts';
+import { maskIdNumber } from '../../shared/mask.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Scope } from '../auth/scope.ts';
+import { ErrorResponse } from '../auth/schema.ts';
+import { getDatasetJob, MAX_DATASET_BYTES, startDatasetJob } from '../datasets/jobs.ts';
+import { SOURCE_CODES, SOURCES, type SourceCode } from '../datasets/sources.ts';
+import { exportFindingsCsv } from './export.ts';
+import * as q from './queries.ts';
+import { reviewFinding } from './review.ts';
+import { RULES } from './rules/index.ts';
+import { runCrosscheck } from './run.ts';
+import {
+  CountyQuery,
+  DatasetJob,
+  DatasetUpload,
+  Finding,
+  FindingCounts,
+  FindingList,
+  FindingQuery,
+  IdParam,
+  ReviewBody,
+  ReviewResult,
+  RuleInfo,
+  RunBody,
+  RunList,
+  RunResult,
+  VersionList,
+} from './schema.ts';
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const err = (d: string) => json(ErrorResponse, d);
+
+/** Importing department data and running the check is the county office's job. */
+const RUNNING_ROLES: ReadonlySet<Role> = new Set(['county_official', 'admin']);
+/** Roles that get the unmasked ID numbers in the export (audited). */
+const EXPORT_UNMASKED: ReadonlySet<Role> = new Set(['county_official', 'admin', 'inspector']);
+
+function countyOf(scope: Scope, given: string | undefined): string {
+  const county = given ?? scope.countyCode;
+  if (!county) throw Invalid([{ path: 'county', key: 'crosscheck.countyRequired' }]);
+  // A village or township account works inside its own county (its rows are filtered by scope).
+  if (county !== scope.countyCode) scope.assertCovers(county, 'county', county);
+  return county;
+}
+
+function assertMayRun(scope: Scope, county: string) {
+  if (!RUNNING_ROLES.has(scope.role)) throw Forbidden('crosscheck.roleCannotRun');
+  scope.assertCanWrite(county, 'county', county);
+}
+
+const TITLES = new Map(RULES.map((r) => [r.code, r.title]));
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const obj = (v: unknown) => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>));
+
+function toFinding(r: q.FindingRow): z.infer<typeof Finding> {
+  return {
+    id: r.id,
+    countyCode: r.county_code,
+    rule: r.rule,
+    ruleTitle: TITLES.get(r.rule) ?? r.rule,
+    householdNo: r.household_no,
+    idNumber: r.id_number ? maskIdNumber(r.id_number) : null,
+    householdId: r.household_id,
+    memberId: r.member_id,
+    villageCode: r.village_code,
+    villageName: r.village_name,
+    headName: r.head_name,
+    memberName: r.member_name,
+    severity: r.severity as z.infer<typeof Finding>['severity'],
+    evidence: obj(r.evidence) ?? {},
+    evidenceText: r.evidence_text,
+    status: r.status as z.infer<typeof Finding>['status'],
+    statusReason: r.status_reason,
+    present: r.present,
+    firstSeenAt: iso(r.first_seen_at) as string,
+    lastSeenAt: iso(r.last_seen_at) as string,
+    reviewedByName: r.reviewed_by_name,
+    reviewedAt: iso(r.reviewed_at),
+    consequence: obj(r.consequence),
+    procedureId: r.procedure_id,
+    version: Number(r.version),
+  };
+}
+
+export const crosscheckRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/sources',
+      tags: ['crosscheck'],
+      summary: 'The department sources (contract §2): codes for --source and uploads, with their Chinese names',
+      responses: { 200: json(z.array(z.object({ code: z.string(), label: z.string() })).openapi('DatasetSources'), 'Sources') },
+    }),
+    (c) => c.json(SOURCE_CODES.map((code) => ({ code, label: SOURCES[code].label })), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/rules',
+      tags: ['crosscheck'],
+      summary: 'The rule catalogue: codes, severities, titles and the sources each reads',
+      responses: { 200: json(RuleInfo, 'Rules') },
+    }),
+    (c) => c.json(RULES.map((r) => ({ code: r.code, severity: r.severity, title: r.title, sources: [...r.sources] })), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/datasets',
+      tags: ['crosscheck'],
+      summary: 'Upload one department dataset (contract §2); it imports as a job — poll it for progress',
+      middleware: [
+        bodyLimit({
+          maxSize: MAX_DATASET_BYTES + 64 * 1024,
+          onError: () => {
+            throw new AppError('INVALID', 'dataset.fileTooLarge', { maxMb: MAX_DATASET_BYTES / 1024 / 1024 });
+          },
+        }),
+      ] as const,
+      request: { body: { content: { 'multipart/form-data': { schema: DatasetUpload } }, required: true } },
+      responses: { 202: json(DatasetJob, 'The job was started'), 400: err('No file or bad source'), 403: err('Role cannot import') },
+    }),
+    async (c) => {
+      const form = c.req.valid('form');
+      const file = form.file as unknown;
+      if (!(file instanceof File)) throw Invalid([{ path: 'file', key: 'dataset.fileRequired' }]);
+      const county = countyOf(c.var.scope, form.county);
+      assertMayRun(c.var.scope, county);
+      const job = startDatasetJob(c.var.db, c.var.bulk, {
+        countyCode: county,
+        source: form.source as SourceCode,
+        fileName: file.name || `${form.source}.csv`,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        actor: c.var.actor,
+        origin: c.var.origin,
+      });
+      return c.json({ ...job, url: `/api/crosscheck/datasets/jobs/${job.id}` }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/datasets/jobs/{id}',
+      tags: ['crosscheck'],
+      summary: 'An upload job: rows read while it runs; the import result (or row errors) when done',
+      request: { params: IdParam },
+      responses: { 200: json(DatasetJob, 'The job'), 403: err('Outside your area'), 404: err('No such job') },
+    }),
+    (c) => {
+      const job = getDatasetJob(c.req.valid('param').id);
+      c.var.scope.assertCovers(job.countyCode, 'dataset_job', job.id);
+      return c.json({ ...job }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/datasets',
+      tags: ['crosscheck'],
+      summary: 'Dataset versions of the county with provenance (who, when, file hash, rows read and unusable)',
+      request: { query: CountyQuery },
+      responses: { 200: json(VersionList, 'Versions, newest first') },
+    }),
+    async (c) => c.json(await q.listVersions(c.var.db, countyOf(c.var.scope, c.req.valid('query').county)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/runs',
+      tags: ['crosscheck'],
+      summary: 'Run every rule for the county as of a date (default today)',
+      request: { body: { content: { 'application/json': { schema: RunBody } }, required: false } },
+      responses: { 200: json(RunResult, 'The run'), 403: err('Role cannot run') },
+    }),
+    async (c) => {
+      const body = c.req.valid('json') ?? {};
+      const county = countyOf(c.var.scope, body.county);
+      assertMayRun(c.var.scope, county);
+      const asOf = body.asOf ?? new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+      const r = await runCrosscheck(c.var.db, { countyCode: county, asOf, actor: c.var.actor, origin: c.var.origin });
+      return c.json(r, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/runs',
+      tags: ['crosscheck'],
+      summary: 'Recent runs of the county: as-of date, settings, dataset versions used, counts',
+      request: { query: CountyQuery },
+      responses: { 200: json(RunList, 'Runs, newest first') },
+    }),
+    async (c) => c.json((await q.listRuns(c.var.db, countyOf(c.var.scope, c.req.valid('query').county))) as Record<string, unknown>[], 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/findings',
+      tags: ['crosscheck'],
+      summary: 'The review queue: findings in the caller’s area, filtered by rule, severity, status and area',
+      request: { query: FindingQuery },
+      responses: { 200: json(FindingList, 'A page of findings'), 403: err('Outside your area') },
+    }),
+    async (c) => {
+      const f = c.req.valid('query');
+      if (f.area) c.var.scope.assertCovers(f.area);
+      const r = await q.listFindings(c.var.db, c.var.scope, { ...f, presentOnly: f.all !== 'true' });
+      return c.json({ total: r.total, items: r.rows.map(toFinding) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/findings/counts',
+      tags: ['crosscheck'],
+      summary: 'Counts per village (for the map), per rule and per status',
+      request: { query: FindingQuery.omit({ limit: true, offset: true }) },
+      responses: { 200: json(FindingCounts, 'Counts') },
+    }),
+    async (c) => {
+      const f = c.req.valid('query');
+      if (f.area) c.var.scope.assertCovers(f.area);
+      return c.json(await q.countFindings(c.var.db, c.var.scope, { ...f, presentOnly: f.all !== 'true' }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/findings.csv',
+      tags: ['crosscheck'],
+      summary: 'Export findings (contract §3 columns) as UTF-8 CSV; formula-like cells neutralised',
+      request: { query: FindingQuery.omit({ limit: true, offset: true }).extend(CountyQuery.shape) },
+      responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' } },
+    }),
+    async (c) => {
+      const f = c.req.valid('query');
+      const county = countyOf(c.var.scope, f.county);
+      const unmasked = EXPORT_UNMASKED.has(c.var.scope.role);
+      await c.var.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          actor: c.var.actor,
+          action: 'findings.export',
+          entity: 'findings',
+          entityId: county,
+          areaCode: c.var.scope.areaCode.length >= 6 ? c.var.scope.areaCode : county,
+          note: { format: 'csv', rule: f.rule ?? null, status: f.status ?? null, unmasked },
+          origin: c.var.origin,
+        }),
+      );
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', `attachment; filename="findings-${county}.csv"`);
+      c.header('cache-control', 'private, no-store');
+      return stream(c, async (s) => {
+        for await (const chunk of exportFindingsCsv(c.var.db, c.var.scope, {
+          countyCode: county,
+          status: f.status,
+          rules: f.rule,
+          presentOnly: f.all !== 'true',
+          maskIds: !unmasked,
+        })) {
+          await s.write(chunk);
+        }
+      });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/findings/{id}',
+      tags: ['crosscheck'],
+      summary: 'One finding with its evidence',
+      request: { params: IdParam },
+      responses: { 200: json(Finding, 'The finding'), 404: err('No such finding in your area') },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const r = await q.findFinding(c.var.db, c.var.scope, id);
+      if (!r) throw new AppError('NOT_FOUND', 'finding.notFound', { id });
+      return c.json(toFinding(r), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/findings/{id}/review',
+      tags: ['crosscheck'],
+      summary: 'Confirm (applies the consequence to the card), dismiss (reason), mark for a visit, resolve or reopen',
+      request: { params: IdParam, body: { content: { 'application/json': { schema: ReviewBody } }, required: true } },
+      responses: {
+        200: json(ReviewResult, 'The new status and what changed'),
+        400: err('Reason missing'),
+        403: err('Outside your area or read-only role'),
+        404: err('No such finding'),
+        409: err('Illegal transition or out-of-date version'),
+      },
+    }),
+    async (c) => {
+      const r = await reviewFinding(c.var.db, { scope: c.var.scope, actor: c.var.actor, origin: c.var.origin }, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(r, 200);
+    },
+  );

@@ -1,0 +1,393 @@
+// SQL for the household card: households, members, yearly snapshots, cadres, measures, visits,
+// photos and work teams. Every list is filtered by the caller's scope (scope.sql); the only place
+// that knows these tables. Writes are versioned (WHERE version = expected) and never hard-delete.
+import { type Expression, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Scope } from '../auth/scope.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** How the search text is matched (decided by the domain from its shape). */
+export type SearchTerm =
+  | { kind: 'idNumber'; value: string }
+  | { kind: 'householdNo'; value: string }
+  | { kind: 'initials'; value: string }
+  | { kind: 'name'; value: string };
+
+export interface ListFilter {
+  area?: string;
+  search?: SearchTerm;
+  status?: string;
+  householdType?: string;
+  monitoringCategory?: string;
+  cause?: string;
+  guaranteeUnmet?: boolean;
+  limit: number;
+  offset: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+/** Members matching the search, restricted to the scope's county (uses the county-leading indexes). */
+function memberMatches(scope: Scope, term: SearchTerm) {
+  const county = scope.countyCode;
+  const byCounty = county ? sql`m.county_code = ${county}` : sql`m.county_code like ${`${escapeLike(scope.areaCode)}%`}`;
+  const match =
+    term.kind === 'idNumber'
+      ? sql`m.id_number = ${term.value}`
+      : term.kind === 'initials'
+        ? sql`m.name_initials like ${`${escapeLike(term.value)}%`}`
+        : sql`m.name like ${`${escapeLike(term.value)}%`}`;
+  return sql`select m.household_id from members m where ${byCounty} and ${match} and m.deleted_at is null`;
+}
+
+function searchCondition(scope: Scope, term: SearchTerm): Expression<SqlBool> {
+  const county = scope.countyCode;
+  const byCounty = county ? sql`x.county_code = ${county}` : sql`x.county_code like ${`${escapeLike(scope.areaCode)}%`}`;
+  switch (term.kind) {
+    case 'idNumber':
+      return sql<SqlBool>`h.id = any(array(${memberMatches(scope, term)}))`;
+    case 'householdNo':
+      return sql<SqlBool>`h.household_no like ${`${escapeLike(term.value)}%`}`;
+    case 'initials':
+      // The matching ids from two index-only scans (head initials, any member's initials), then
+      // primary-key lookups: never an OR over a join, never a scan of the county's households.
+      return sql<SqlBool>`h.id = any(array(
+        select x.id from households x where ${byCounty} and x.head_initials like ${`${escapeLike(term.value)}%`} and x.deleted_at is null
+        union ${memberMatches(scope, term)}))`;
+    case 'name':
+      return sql<SqlBool>`h.id = any(array(
+        select x.id from households x where ${byCounty} and x.head_name like ${`${escapeLike(term.value)}%`} and x.deleted_at is null
+        union ${memberMatches(scope, term)}))`;
+  }
+}
+
+function listBase(db: Db, scope: Scope, f: ListFilter) {
+  let query = db
+    .selectFrom('households as h')
+    .where(scope.sql('h.village_code', 'h.county_code'))
+    .where('h.deleted_at', 'is', null);
+  // A village (12 digits) is matched by equality so the (county, village, 户编号) index gives the page in order.
+  const village = f.area?.length === 12 ? f.area : scope.areaCode.length === 12 ? scope.areaCode : undefined;
+  if (village) query = query.where('h.village_code', '=', village);
+  if (f.area && f.area.length !== 12) query = query.where(sql.ref('h.village_code'), 'like', `${escapeLike(f.area)}%`);
+  if (f.status) query = query.where('h.status', '=', f.status);
+  if (f.householdType) query = query.where('h.household_type', '=', f.householdType);
+  if (f.monitoringCategory) query = query.where('h.monitoring_category', '=', f.monitoringCategory);
+  if (f.cause) {
+    const c = f.cause;
+    query = query.where(sql<SqlBool>`(h.main_cause = ${c} or ${c} = any(h.other_causes) or ${c} = any(h.risk_types))`);
+  }
+  if (f.guaranteeUnmet) {
+    // The latest 收入年度 on the card has a guarantee answered "no".
+    query = query.where(sql<SqlBool>`(
+      select (y.food_secure is false or y.clothing_secure is false or y.education_secure is false
+              or y.medical_secure is false or y.housing_secure is false or y.water_secure is false)
+      from household_years y where y.household_id = h.id and y.deleted_at is null
+      order by y.year desc limit 1) is true`);
+  }
+  if (f.search) query = query.where(searchCondition(scope, f.search));
+  return query;
+}
+
+export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { countLimit?: number }) {
+  const base = listBase(db, scope, f);
+  const counted = f.countLimit
+    ? db
+        .selectFrom(base.select(sql`1`.as('one')).limit(f.countLimit + 1).as('t'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    : base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const [rows, total] = await Promise.all([
+    base
+      .innerJoin('areas as v', 'v.code', 'h.village_code')
+      .select([
+        'h.id',
+        'h.household_no',
+        'h.head_name',
+        'h.village_code',
+        'v.name as village_name',
+        'h.status',
+        'h.household_type',
+        'h.monitoring_category',
+        'h.main_cause',
+        'h.phone',
+        'h.version',
+        sql<number | null>`st_x(h.location)`.as('lon'),
+        sql<number | null>`st_y(h.location)`.as('lat'),
+      ])
+      .orderBy('h.household_no')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    counted,
+  ]);
+  // Member counts for the page only (a correlated subquery would also run for the skipped offset rows).
+  const counts = rows.length
+    ? await db
+        .selectFrom('members')
+        .select(['household_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where(
+          'household_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .where('deleted_at', 'is', null)
+        .where('person_status', '=', '正常')
+        .groupBy('household_id')
+        .execute()
+    : [];
+  const byId = new Map(counts.map((c) => [c.household_id, Number(c.n)]));
+  const n = Number(total.n);
+  const capped = f.countLimit !== undefined && n > f.countLimit;
+  return {
+    rows: rows.map((r) => ({ ...r, member_count: byId.get(r.id) ?? 0 })),
+    total: capped ? (f.countLimit as number) : n,
+    totalCapped: capped,
+  };
+}
+
+// ── Households ──────────────────────────────────────────────────────────────────────────────
+export const findHousehold = (db: Db, id: string) =>
+  db
+    .selectFrom('households as h')
+    .innerJoin('areas as v', 'v.code', 'h.village_code')
+    .selectAll('h')
+    .select([
+      'v.name as village_name',
+      sql<number | null>`st_x(h.location)`.as('lon'),
+      sql<number | null>`st_y(h.location)`.as('lat'),
+    ])
+    .where('h.id', '=', id)
+    .where('h.deleted_at', 'is', null)
+    .executeTakeFirst();
+
+/** Locks the household row for the rest of the transaction (member changes keep the one-户主 rule). */
+export const lockHousehold = (trx: Db, id: string) =>
+  trx
+    .selectFrom('households as h')
+    .innerJoin('areas as v', 'v.code', 'h.village_code')
+    .select(['h.id', 'h.county_code', 'h.village_code', 'h.household_no', 'h.version', 'v.name as village_name'])
+    .where('h.id', '=', id)
+    .where('h.deleted_at', 'is', null)
+    .forUpdate('h')
+    .executeTakeFirst();
+
+export type HouseholdSet = Partial<{
+  group_name: string | null;
+  address: string | null;
+  location: { lon: number; lat: number } | null;
+  location_accuracy_m: number | null;
+  location_at: Date | null;
+  phone: string | null;
+  bank_name: string | null;
+  bank_account: string | null;
+  household_type: string;
+  identification_standard: string | null;
+  main_cause: string | null;
+  other_causes: string[];
+  risk_types: string[];
+  is_military_family: boolean;
+  is_relocated: boolean;
+  relocation_site: string | null;
+  relocation_year: number | null;
+  head_name: string;
+  head_initials: string;
+}>;
+
+export const pointSql = (lon: number, lat: number) => sql<string>`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
+
+/** Versioned update; undefined when the version is stale (or the household is gone). */
+export const updateHousehold = (db: Db, id: string, version: number | null, set: HouseholdSet) => {
+  const { location, ...rest } = set;
+  let q = db
+    .updateTable('households')
+    .set((eb) => ({
+      ...rest,
+      ...(location === undefined ? {} : { location: location === null ? null : (pointSql(location.lon, location.lat) as never) }),
+      updated_at: new Date(),
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null);
+  if (version !== null) q = q.where('version', '=', version);
+  return q.returningAll().executeTakeFirst();
+};
+
+// ── Any versioned card record ───────────────────────────────────────────────────────────────
+export type VersionedTable =
+  | 'households'
+  | 'members'
+  | 'household_years'
+  | 'responsible_cadres'
+  | 'assistance_measures'
+  | 'visits'
+  | 'photos'
+  | 'work_teams';
+
+// biome-ignore lint: one generic helper over tables sharing the sync columns (id, version, deleted_at).
+type AnyDb = Kysely<any>;
+
+/** Inserts one record and returns it. */
+export const insertRecord = (db: Db, table: VersionedTable, values: Record<string, unknown>) =>
+  (db as AnyDb).insertInto(table).values(values).returningAll().executeTakeFirstOrThrow() as Promise<Record<string, unknown>>;
+
+/** Versioned update of a live record; undefined when the version is stale or the record is gone. */
+export const updateVersioned = (db: Db, table: VersionedTable, id: string, version: number, set: Record<string, unknown>) =>
+  (db as AnyDb)
+    .updateTable(table)
+    .set((eb) => ({ ...set, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+
+/** Soft delete (deleted_at, version + 1); undefined when the version is stale. */
+export const softDelete = (db: Db, table: VersionedTable, id: string, version: number) =>
+  updateVersioned(db, table, id, version, { deleted_at: new Date() });
+
+/** A live record of the household (any card table with household_id). */
+export const findChild = (db: Db, table: Exclude<VersionedTable, 'households' | 'work_teams'>, householdId: string, id: string) =>
+  (db as AnyDb)
+    .selectFrom(table)
+    .selectAll()
+    .where('id', '=', id)
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+
+// ── Members ─────────────────────────────────────────────────────────────────────────────────
+export const listMembers = (db: Db, householdId: string) =>
+  db
+    .selectFrom('members')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .orderBy(sql`case relation when '户主' then 0 else 1 end`)
+    .orderBy('birth_date')
+    .orderBy('id')
+    .execute();
+
+export const findMember = (db: Db, householdId: string, memberId: string) =>
+  db
+    .selectFrom('members')
+    .selectAll()
+    .where('id', '=', memberId)
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+
+/** Live memberships of a person (any county), with the household and village named. */
+export const findPersonMemberships = (db: Db, idNumber: string) =>
+  db
+    .selectFrom('members as m')
+    .innerJoin('households as h', 'h.id', 'm.household_id')
+    .innerJoin('areas as v', 'v.code', 'h.village_code')
+    .select(['m.id', 'm.household_id', 'h.household_no', 'h.head_name', 'h.village_code', 'v.name as village_name', 'h.county_code'])
+    .where('m.id_number', '=', idNumber)
+    .where('m.deleted_at', 'is', null)
+    .where('m.person_status', 'not in', ['死亡', '迁出'])
+    .where('h.deleted_at', 'is', null)
+    .execute();
+
+export const idExists = async (db: Db, table: 'members' | 'assistance_measures' | 'visits' | 'responsible_cadres' | 'photos' | 'work_teams', id: string) =>
+  !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
+
+// ── Yearly snapshots ────────────────────────────────────────────────────────────────────────
+export const listYears = (db: Db, householdId: string) =>
+  db.selectFrom('household_years').selectAll().where('household_id', '=', householdId).where('deleted_at', 'is', null).orderBy('year', 'desc').execute();
+
+export const findYear = (db: Db, householdId: string, year: number) =>
+  db.selectFrom('household_years').selectAll().where('household_id', '=', householdId).where('year', '=', year).executeTakeFirst();
+
+/** County poverty and monitoring lines per year (fen), from county_year_settings. */
+export async function countyLines(db: Db, countyCode: string) {
+  const r = await sql<{ year: number; poverty_line: number; monitoring_line: number }>`
+    select year, poverty_line, monitoring_line from county_year_settings where county_code = ${countyCode}`.execute(db);
+  return new Map(r.rows.map((x) => [Number(x.year), { povertyLine: Number(x.poverty_line), monitoringLine: Number(x.monitoring_line) }]));
+}
+
+/** Members who count as 家庭人口 (not deceased or moved out). */
+export const countLiveMembers = async (db: Db, householdId: string) =>
+  Number(
+    (
+      await db
+        .selectFrom('members')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('household_id', '=', householdId)
+        .where('deleted_at', 'is', null)
+        .where('person_status', 'not in', ['死亡', '迁出'])
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+// ── Card sections ───────────────────────────────────────────────────────────────────────────
+export const listCadres = (db: Db, householdId: string) =>
+  db.selectFrom('responsible_cadres').selectAll().where('household_id', '=', householdId).where('deleted_at', 'is', null).orderBy('from_date', 'desc').orderBy('created_at').execute();
+
+export const listMeasures = (db: Db, householdId: string) =>
+  db.selectFrom('assistance_measures').selectAll().where('household_id', '=', householdId).where('deleted_at', 'is', null).orderBy('measure_date', 'desc').orderBy('created_at').execute();
+
+export const listVisits = (db: Db, householdId: string) =>
+  db
+    .selectFrom('visits')
+    .selectAll()
+    .select([sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .orderBy('visited_at', 'desc')
+    .execute();
+
+export const findVisit = (db: Db, householdId: string, id: string) =>
+  db
+    .selectFrom('visits')
+    .selectAll()
+    .select([sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('household_id', '=', householdId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+
+export const listPhotos = (db: Db, householdId: string) =>
+  db
+    .selectFrom('photos')
+    .select([
+      'id',
+      'kind',
+      'caption',
+      'taken_at',
+      'visit_id',
+      'member_id',
+      'content_type',
+      'byte_size',
+      'sha256',
+      'storage_key',
+      'version',
+      sql<number | null>`st_x(location)`.as('lon'),
+      sql<number | null>`st_y(location)`.as('lat'),
+    ])
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+
+export const photoBytes = (db: Db, storageKey: string) =>
+  db.selectFrom('photo_blobs').select('bytes').where('storage_key', '=', storageKey).executeTakeFirst();
+
+export const listWorkTeams = (db: Db, scope: Scope, villageCode?: string) => {
+  let q = db.selectFrom('work_teams').selectAll().where(scope.sql('village_code', 'county_code')).where('deleted_at', 'is', null);
+  if (villageCode) q = q.where('village_code', '=', villageCode);
+  return q.orderBy('village_code').orderBy('from_date', 'desc').orderBy('created_at').execute();
+};
+
+// ── History ─────────────────────────────────────────────────────────────────────────────────
+export const historyEntries = (db: Db, householdId: string) =>
+  db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_name', 'actor_role', 'action', 'entity', 'entity_id', 'diff'])
+    .where('subject_id', '=', householdId)
+    .where('action', 'not like', 'access.%')
+    .orderBy('id', 'desc')
+    .limit(1000)
+    .execute();

@@ -1,0 +1,192 @@
+// Reads an uploaded table — CSV (UTF-8 with or without BOM, or GBK/GB18030, detected) or XLSX
+// (first sheet) — as a stream of rows of strings. Never holds the rows in memory; only the first
+// 64 KB of a CSV are looked at to detect the encoding. Shared by every importer.
+import fs from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+export type TableFormat = 'csv' | 'xlsx';
+export type TableEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'xlsx';
+
+export interface TableRow {
+  /** The row number a user sees in Excel or an editor: the header is row 1. */
+  rowNo: number;
+  values: string[];
+}
+
+export interface OpenedTable {
+  format: TableFormat;
+  encoding: TableEncoding;
+  headers: string[];
+  rows: AsyncIterable<TableRow>;
+}
+
+export class TableReadError extends Error {
+  constructor(
+    readonly key: 'import.unreadable' | 'import.empty' | 'import.unsupported',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TableReadError';
+  }
+}
+
+const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+function headOf(path: string, bytes = 65536): Buffer {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** BOM → UTF-8; valid UTF-8 → UTF-8; otherwise GB18030 (a superset of GBK). */
+export function detectEncoding(head: Buffer): 'utf-8' | 'utf-8-bom' | 'gb18030' {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
+  // The 64 KB cut can split a multi-byte character: drop up to 3 trailing bytes before judging.
+  for (let cut = 0; cut <= 3 && cut < head.length; cut++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, head.length - cut));
+      return 'utf-8';
+    } catch {
+      // try a shorter prefix
+    }
+  }
+  return 'gb18030';
+}
+
+/** Turns an Excel cell value into the text a user sees. Dates become YYYY-MM-DD. */
+export function excelCellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return excelCellText(v.result as ExcelJS.CellValue);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+async function* csvRows(path: string, encoding: 'utf-8' | 'utf-8-bom' | 'gb18030'): AsyncGenerator<string[]> {
+  const decoder: Transform =
+    encoding === 'gb18030'
+      ? (iconv.decodeStream('gb18030') as unknown as Transform)
+      : (iconv.decodeStream('utf-8', { stripBOM: true }) as unknown as Transform);
+  const parser = fs
+    .createReadStream(path)
+    .pipe(decoder)
+    .pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: false }));
+  for await (const rec of parser as AsyncIterable<string[]>) yield rec;
+}
+
+async function* xlsxRows(path: string): AsyncGenerator<string[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+  for await (const sheet of reader) {
+    let expected = 1;
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      // Keep row numbers true to the sheet: blank rows that the reader skips are yielded empty.
+      while (expected < row.number) {
+        yield [];
+        expected++;
+      }
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(excelCellText);
+      yield values;
+      expected = row.number + 1;
+    }
+    return; // first sheet only
+  }
+}
+
+/**
+ * ExcelJS's streaming reader decodes each compressed chunk of the XML on its own, so a Chinese
+ * character split across two chunks comes out as U+FFFD (exceljs issues #2063, #2084, #2316; fix
+ * proposed in PR #1665, unreleased in 4.4.0). We hand its SAX parser text decoded across chunk
+ * boundaries instead: shared strings through the entry's own decoder, worksheets through ours.
+ */
+function fixStreamingUtf8() {
+  type Proto = {
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+    _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): AsyncGenerator<unknown>;
+    __driplineUtf8Fix?: boolean;
+  };
+  const proto = (ExcelJS.stream.xlsx.WorkbookReader as unknown as { prototype: Proto }).prototype;
+  if (proto.__driplineUtf8Fix) return;
+  proto.__driplineUtf8Fix = true;
+  const sharedStrings = proto._parseSharedStrings;
+  proto._parseSharedStrings = function (entry) {
+    entry.setEncoding('utf8');
+    return sharedStrings.call(this, entry);
+  };
+  const worksheet = proto._parseWorksheet;
+  proto._parseWorksheet = function (iterator, sheetNo) {
+    return worksheet.call(this, decodeUtf8(iterator), sheetNo);
+  };
+}
+async function* decodeUtf8(chunks: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const c of chunks) {
+    const s = typeof c === 'string' ? c : decoder.write(c as Buffer);
+    if (s) yield s;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+fixStreamingUtf8();
+
+const isBlank = (values: string[]) => values.every((v) => v.replace(/[\s\u3000]/g, '') === '');
+
+/** Opens a CSV or XLSX file: its format, encoding, header row and a stream of the data rows (blank rows skipped). */
+export async function openTable(path: string): Promise<OpenedTable> {
+  const head = headOf(path);
+  if (head.length === 0) throw new TableReadError('import.empty', 'The file is empty');
+  const format: TableFormat = head.subarray(0, 4).equals(XLSX_MAGIC) ? 'xlsx' : 'csv';
+  const encoding: TableEncoding = format === 'xlsx' ? 'xlsx' : detectEncoding(head);
+  const source = format === 'xlsx' ? xlsxRows(path) : csvRows(path, encoding as 'utf-8' | 'utf-8-bom' | 'gb18030');
+  let rowNo = 0;
+  let headers: string[] | undefined;
+  try {
+    for (;;) {
+      const next = await source.next();
+      if (next.done) break;
+      rowNo++;
+      if (!isBlank(next.value)) {
+        headers = next.value;
+        break;
+      }
+    }
+  } catch (e) {
+    throw new TableReadError('import.unreadable', `Cannot read the file as ${format.toUpperCase()}: ${(e as Error).message}`);
+  }
+  if (!headers) throw new TableReadError('import.empty', 'The file has no header row');
+  const headerRowNo = rowNo;
+  async function* rows(): AsyncGenerator<TableRow> {
+    let n = headerRowNo;
+    try {
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        n++;
+        if (!isBlank(next.value)) yield { rowNo: n, values: next.value };
+      }
+    } catch (e) {
+      throw new TableReadError('import.unreadable', `Cannot read row ${n + 1}: ${(e as Error).message}`);
+    }
+  }
+  return { format, encoding, headers, rows: rows() };
+}
+
+/** For tests and small uploads held in memory. */
+export function bufferToStream(buf: Buffer): Readable {
+  return Readable.from([buf]);
+}

@@ -1,0 +1,15 @@
+// Messages of printing and export (zh-CN first, English too). Keys only; never personal data.
+export const printMessages = {
+  'print.revealNotAllowed': {
+    'zh-CN': '您的角色不能导出未隐藏的证件号码、电话或银行账号',
+    en: 'Your role cannot export unmasked ID numbers, phones or bank accounts',
+  },
+  'print.notVillage': {
+    'zh-CN': '区划 {code} 不是村（社区），明白卡按村批量打印',
+    en: 'Area {code} is not a village; 明白卡 batches are printed per village',
+  },
+  'print.tooMany': {
+    'zh-CN': '导出行数 {count} 超过上限 {max}，请缩小筛选范围',
+    en: 'The export would hold {count} rows, more than {max}; narrow the filter',
+  },
+} as const;

@@ -1,0 +1,253 @@
+// Printing and export against the real database: the 明白卡 PDF is a valid one-page-per-household
+// PDF with the CJK font embedded and the household's number in its text; the XLSX export follows
+// the list filter, masks by role and neutralises formulas; both refuse other villages and are audited.
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { describe, expect, it } from 'vitest';
+import { getTestDb } from '../../test/db.ts';
+import { createHousehold } from '../../test/factories.ts';
+import { type Agent, anonymous, loginAs } from '../../test/http.ts';
+
+const BAOJIA = '522324101209'; // baojia_cadre's village
+const SANHE = '522324101002'; // sanhe_cadre's village, same township
+/** A year no other test uses, so this file owns the county's lines for it. */
+const YEAR = 2087;
+
+async function pdfOf(res: Response) {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/pdf');
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+  const raw = Buffer.from(bytes).toString('latin1');
+  const pdf = await getDocumentProxy(bytes.slice());
+  const { totalPages, text } = await extractText(pdf, { mergePages: false });
+  return { bytes, raw, totalPages, pages: text as string[] };
+}
+
+async function xlsxOf(res: Response) {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('spreadsheetml');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+  const ws = wb.getWorksheet('户信息');
+  if (!ws) throw new Error('no 户信息 sheet');
+  const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+  const rows: Record<string, unknown>[] = [];
+  ws.eachRow((row, n) => {
+    if (n === 1) return;
+    const v = (row.values as unknown[]).slice(1);
+    rows.push(Object.fromEntries(header.map((h, i) => [h, v[i] ?? null])));
+  });
+  return { header, rows, wb };
+}
+
+/** A household with a full card: latest year below the monitoring line, a cadre, measures, an unmet guarantee. */
+async function cardHousehold(village: string, head: string) {
+  const h = await createHousehold({ village, head, members: 3 });
+  const { db } = await getTestDb();
+  const county = village.slice(0, 6);
+  await sql`
+    insert into county_year_settings (county_code, year, poverty_line, monitoring_line)
+    values (${county}, ${YEAR}, 450000, 730000) on conflict do nothing`.execute(db);
+  await db
+    .insertInto('household_years')
+    .values({
+      household_id: h.id,
+      county_code: county,
+      year: YEAR,
+      household_size: 3,
+      wage_income: 1500000, // 15,000 元
+      business_income: 300000,
+      dibao_income: 120000,
+      business_expense: 60000,
+      food_secure: true,
+      clothing_secure: true,
+      education_secure: true,
+      medical_secure: true,
+      housing_secure: false,
+      housing_note: '房屋C级危房，已列入改造',
+      water_secure: true,
+    })
+    .execute();
+  await db
+    .insertInto('responsible_cadres')
+    .values({ household_id: h.id, county_code: county, name: '帮扶人王明', work_unit: '晴隆县农业农村局', phone: '13985012345', from_date: '2024-01-01' })
+    .execute();
+  await db
+    .insertInto('assistance_measures')
+    .values([
+      { household_id: h.id, county_code: county, category: '产业帮扶', subtype: '养殖', measure_date: '2086-04-01', amount: 500000, outcome: '养牛2头' },
+      { household_id: h.id, county_code: county, category: '住房帮扶', subtype: '危房改造', measure_date: '2086-09-01', amount: 3500000, outcome: '在建' },
+    ])
+    .execute();
+  await db.updateTable('members').set({ health: '长期慢性病' }).where('household_id', '=', h.id).where('relation', '<>', '户主').execute();
+  return h;
+}
+
+async function auditEntries(action: string, actor: string) {
+  const { db } = await getTestDb();
+  return db.selectFrom('audit_log').selectAll().where('action', '=', action).where('actor_name', '=', actor).orderBy('id', 'desc').execute();
+}
+
+const noteOf = (e: { diff: unknown }) => (e.diff as { _note: Record<string, unknown> })._note;
+
+describe('明白卡 PDF', () => {
+  it('prints one A4 page with the card, the CJK font embedded and red data masked, and audits it', async () => {
+    const h = await cardHousehold(BAOJIA, '明白甲');
+    const cadre = await loginAs('baojia_cadre');
+    const res = await cadre.get(`/api/print/households/${h.id}/mingbai-card.pdf`);
+    const { raw, totalPages, pages, bytes } = await pdfOf(res);
+    expect(totalPages).toBe(1);
+    // The font is embedded (TrueType, subset) — nothing depends on fonts installed where it is opened.
+    expect(raw).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansSC-Regular/);
+    expect(raw).toContain('/FontFile2');
+    expect(bytes.length).toBeLessThan(300_000);
+    const text = (pages[0] ?? '').replace(/\s+/g, '');
+    for (const s of [h.householdNo, '帮扶明白卡', '明白甲', '保家村', '帮扶人王明', '13985012345', '住房安全有保障', '低于监测线', '危房改造', '养牛2头']) {
+      expect(text).toContain(s);
+    }
+    // Household phone and ID numbers are masked on paper; the responsible cadre's work phone is not (the family calls it).
+    expect(text).toContain('155****8493');
+    expect(text).not.toContain('15585268493');
+    for (const r of h.rows) expect(text).not.toContain(r['证件号码']);
+    expect(text).toMatch(/5223\*{10}[\dX]{4}/);
+    // 18,000 + 1,200 − 600 = 18,600 元 over 3 people = 6,200 元 per person.
+    expect(text).toContain('6,200元');
+
+    const [entry] = await auditEntries('export.mingbai_card', 'baojia_cadre');
+    expect(entry?.entity_id).toBe(h.id);
+    expect(entry?.area_code).toBe(BAOJIA);
+    expect(noteOf(entry as never)).toMatchObject({ format: 'pdf', rows: 1 });
+  });
+
+  it('masks the cadre phone and withholds health details for roles that do not see personal data', async () => {
+    const h = await cardHousehold(BAOJIA, '明白乙');
+    const supervisor = await loginAs('baojia_supervisor');
+    const { pages } = await pdfOf(await supervisor.get(`/api/print/households/${h.id}/mingbai-card.pdf`));
+    const text = (pages[0] ?? '').replace(/\s+/g, '');
+    expect(text).toContain(h.householdNo);
+    expect(text).toContain('139****2345');
+    expect(text).not.toContain('13985012345');
+    expect(text).not.toContain('长期慢性病');
+  });
+
+  it('refuses another village’s household (403, audited) and an unknown one (404)', async () => {
+    const b = await createHousehold({ village: SANHE, head: '三合丙' });
+    const cadre = await loginAs('baojia_cadre');
+    const res = await cadre.get(`/api/print/households/${b.id}/mingbai-card.pdf`);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(await res.json())).not.toContain('三合丙');
+    const { db } = await getTestDb();
+    const denied = await db.selectFrom('audit_log').select('actor_name').where('action', '=', 'access.denied').where('entity_id', '=', b.id).executeTakeFirst();
+    expect(denied?.actor_name).toBe('baojia_cadre');
+    expect((await cadre.get('/api/print/households/00000000-0000-4000-8000-000000000000/mingbai-card.pdf')).status).toBe(404);
+    expect((await cadre.get('/api/print/households/not-a-uuid/mingbai-card.pdf')).status).toBe(400);
+  });
+
+  it('prints a village batch with one page per household, streamed, and audits the count', async () => {
+    const h = await cardHousehold(BAOJIA, '明白丁');
+    const { db } = await getTestDb();
+    const count = Number(
+      (
+        await db
+          .selectFrom('households')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('village_code', '=', BAOJIA)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect(count).toBeGreaterThan(1);
+    const township = await loginAs('shazi_township');
+    const res = await township.get(`/api/print/villages/${BAOJIA}/mingbai-cards.pdf`);
+    const { totalPages, pages } = await pdfOf(res);
+    expect(totalPages).toBe(count);
+    expect(pages.filter((p) => p.replace(/\s+/g, '').includes(h.householdNo))).toHaveLength(1);
+    expect(pages.every((p) => p.includes('明白卡'))).toBe(true);
+    const [entry] = await auditEntries('export.mingbai_cards', 'shazi_township');
+    expect(entry?.entity_id).toBe(BAOJIA);
+    expect(noteOf(entry as never)).toMatchObject({ rows: count, filter: { village: BAOJIA } });
+  });
+
+  it('refuses a batch of another village (403), an unknown village (404) and a non-village code (400)', async () => {
+    const cadre = await loginAs('baojia_cadre');
+    expect((await cadre.get(`/api/print/villages/${SANHE}/mingbai-cards.pdf`)).status).toBe(403);
+    expect((await cadre.get('/api/print/villages/522324101999/mingbai-cards.pdf')).status).toBe(404);
+    expect((await cadre.get('/api/print/villages/522324101/mingbai-cards.pdf')).status).toBe(400);
+    const anon = await anonymous();
+    expect((await anon.get(`/api/print/villages/${BAOJIA}/mingbai-cards.pdf`)).status).toBe(401);
+    expect((await anon.get('/api/print/households.xlsx')).status).toBe(401);
+    // Documented for the typed client and /api/openapi.json.
+    const doc = (await (await anon.get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/print/households.xlsx', '/print/households/{id}/mingbai-card.pdf', '/print/villages/{code}/mingbai-cards.pdf']),
+    );
+  });
+});
+
+describe('household list XLSX export', () => {
+  async function listTotal(agent: Agent, query: string) {
+    const res = await agent.get(`/api/households?${query}&pageSize=1`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { total: number }).total;
+  }
+
+  it('exports the same rows as the list filter, zh-CN headers, official code values, masked, and audits it', async () => {
+    const h = await cardHousehold(BAOJIA, '导出甲');
+    const cadre = await loginAs('baojia_cadre');
+    const query = `area=${BAOJIA}&status=${encodeURIComponent('脱贫户')}`;
+    const { header, rows, wb } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?${query}`));
+    expect(header.slice(0, 4)).toEqual(['户编号', '县（市、区）', '乡（镇）', '行政村']);
+    expect(header).toContain('户主证件号码');
+    expect(header).toContain('年人均纯收入（元）');
+    expect(rows.length).toBe(await listTotal(cadre, query));
+    expect(rows.every((r) => r['区划代码'] === BAOJIA && r['户状态'] === '脱贫户')).toBe(true);
+    const mine = rows.find((r) => r['户编号'] === h.householdNo);
+    expect(mine).toMatchObject({ 户主姓名: '导出甲', 户类型: '一般户', 行政村: '保家村', 联系电话: '155****8493', 收入年度: YEAR, '年人均纯收入（元）': 6200, 住房安全有保障: '否' });
+    expect(String(mine?.['户主证件号码'])).toMatch(/^5223\*{10}[\dX]{4}$/);
+    expect(wb.getWorksheet('导出说明')).toBeDefined();
+
+    const [entry] = await auditEntries('export.households_xlsx', 'baojia_cadre');
+    expect(noteOf(entry as never)).toMatchObject({ format: 'xlsx', rows: rows.length, revealed: false, filter: { area: BAOJIA, status: '脱贫户' } });
+    expect(entry?.area_code).toBe(BAOJIA);
+  });
+
+  it('shows red data only to a role that needs it and asks to reveal (audited); others are refused', async () => {
+    const h = await cardHousehold(BAOJIA, '导出乙');
+    const id = h.rows.find((r) => r['与户主关系'] === '户主')?.['证件号码'];
+    const cadre = await loginAs('baojia_cadre');
+    const { rows } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}&reveal=true`));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ 户编号: h.householdNo, 户主证件号码: id, 联系电话: '15585268493' });
+    const [entry] = await auditEntries('export.households_xlsx', 'baojia_cadre');
+    expect(noteOf(entry as never)).toMatchObject({ revealed: true, rows: 1 });
+
+    const supervisor = await loginAs('baojia_supervisor');
+    const refused = await supervisor.get(`/api/print/households.xlsx?q=${h.householdNo}&reveal=true`);
+    expect(refused.status).toBe(403);
+    const masked = await xlsxOf(await supervisor.get(`/api/print/households.xlsx?q=${h.householdNo}`));
+    expect(masked.rows[0]?.['户主证件号码']).toMatch(/^5223\*{10}[\dX]{4}$/);
+    expect(masked.rows[0]?.['联系电话']).toBe('155****8493');
+  });
+
+  it('neutralises text that a spreadsheet would run as a formula', async () => {
+    const h = await createHousehold({ village: BAOJIA, head: '公式户' });
+    const { db } = await getTestDb();
+    await db.updateTable('households').set({ address: '=HYPERLINK("http://evil.example","点我")', group_name: '+1-2' }).where('id', '=', h.id).execute();
+    const cadre = await loginAs('baojia_cadre');
+    const { rows } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}`));
+    expect(rows[0]?.['家庭住址']).toBe(`'=HYPERLINK("http://evil.example","点我")`);
+    expect(rows[0]?.['村民小组']).toBe("'+1-2");
+  });
+
+  it('keeps a cadre to their own village and validates the filter', async () => {
+    await createHousehold({ village: SANHE, head: '三合丁' });
+    const cadre = await loginAs('baojia_cadre');
+    const { rows } = await xlsxOf(await cadre.get('/api/print/households.xlsx'));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r['区划代码'] === BAOJIA)).toBe(true);
+    expect((await cadre.get(`/api/print/households.xlsx?area=${SANHE}`)).status).toBe(403);
+    expect((await cadre.get('/api/print/households.xlsx?status=bogus')).status).toBe(400);
+  });
+});

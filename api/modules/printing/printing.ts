@@ -1,0 +1,129 @@
+// Printing and export (明白卡 PDF per household and per village; Excel export of a filtered
+// household list). Owns: scope checks before any data is read, masking by role, and the audit entry
+// of every export (who exported what filter, how many rows) written before the first byte leaves.
+// Never: writes to the card tables, or personal data in logs.
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { AppError, NotFound } from '../../errors.ts';
+import { type Actor, recordAudit } from '../audit/audit.ts';
+import type { Scope } from '../auth/scope.ts';
+import { disclosureFor, maskerFor } from './disclosure.ts';
+import { type ExportFilter, exportHouseholdsXlsx } from './households-xlsx.ts';
+import { loadCards, renderCard } from './mingbai-card.ts';
+import { createA4Document, whileBacklogged } from './pdf.ts';
+import * as q from './queries.ts';
+
+export interface ExportContext {
+  actor: Actor;
+  origin: Record<string, unknown>;
+}
+
+/** Cards loaded per round trip in a village batch. */
+const BATCH = 25;
+/** An export larger than this is refused: narrow the filter (a county has tens of thousands of households). */
+export const MAX_EXPORT_ROWS = 200_000;
+
+/** Dates on paper are China's local time, whatever the server's zone. */
+const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(d);
+const localDate = (d: Date) => local(d).slice(0, 10);
+
+async function auditExport(db: Kysely<Database>, ctx: ExportContext, entry: { action: string; entity: string; entityId?: string; areaCode: string; note: Record<string, unknown> }) {
+  await db.transaction().execute((trx) => recordAudit(trx, { actor: ctx.actor, origin: ctx.origin, ...entry }));
+}
+
+export interface Download {
+  filename: string;
+  stream: Readable;
+}
+
+/** One household's 明白卡 (one A4 page). 404 for no such household, 403 (audited) outside the scope. */
+export async function printHouseholdCard(db: Kysely<Database>, scope: Scope, id: string, ctx: ExportContext): Promise<Download> {
+  const h = await q.findHouseholdArea(db, id);
+  if (!h) throw NotFound('household.notFound', { id });
+  scope.assertCovers(h.village_code, 'household', id);
+  const now = new Date();
+  const [card] = await loadCards(db, scope, [id], maskerFor(disclosureFor(scope.role)), localDate(now));
+  if (!card) throw NotFound('household.notFound', { id });
+  await auditExport(db, ctx, {
+    action: 'export.mingbai_card',
+    entity: 'household',
+    entityId: id,
+    areaCode: h.village_code,
+    note: { format: 'pdf', filter: { householdId: id }, rows: 1 },
+  });
+  const doc = createA4Document(`明白卡 ${card.householdNo}`);
+  renderCard(doc, card, { printedBy: ctx.actor.name, printedAt: local(now), masked: true });
+  doc.end();
+  return { filename: `mingbai-card-${card.householdNo}.pdf`, stream: doc };
+}
+
+/** Every household of a village, one page each, streamed as the pages are drawn. */
+export async function printVillageCards(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
+  const village = await q.findVillage(db, villageCode);
+  if (!village) throw NotFound('area.notFound', { code: villageCode });
+  scope.assertCovers(villageCode, 'area', villageCode);
+  if (village.level !== 'village') throw new AppError('INVALID', 'print.notVillage', { code: villageCode });
+  const ids = (await q.listVillageHouseholdIds(db, scope, villageCode)).map((r) => r.id);
+  await auditExport(db, ctx, {
+    action: 'export.mingbai_cards',
+    entity: 'area',
+    entityId: villageCode,
+    areaCode: villageCode,
+    note: { format: 'pdf', filter: { village: villageCode }, rows: ids.length },
+  });
+  const now = new Date();
+  const mask = maskerFor(disclosureFor(scope.role));
+  const footer = { printedBy: ctx.actor.name, printedAt: local(now), masked: true };
+  const doc = createA4Document(`明白卡 ${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`);
+  const draw = async () => {
+    if (ids.length === 0) {
+      // A village without households still gets a valid document that says so.
+      doc.addPage().fontSize(14).text(`${village.name}：没有登记的户`, { align: 'center' });
+    }
+    for (let i = 0; i < ids.length && !doc.destroyed; i += BATCH) {
+      for (const card of await loadCards(db, scope, ids.slice(i, i + BATCH), mask, localDate(now))) renderCard(doc, card, footer);
+      await whileBacklogged(doc);
+    }
+    doc.end();
+  };
+  draw().catch((e: unknown) => doc.destroy(e instanceof Error ? e : new Error(String(e))));
+  return { filename: `mingbai-cards-${villageCode}.pdf`, stream: doc };
+}
+
+/** A readable summary of the filter for the workbook's 导出说明 sheet. */
+function describeFilter(f: ExportFilter): string {
+  const parts = Object.entries(f)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return parts.length ? parts.join('; ') : '（全部）';
+}
+
+/** Every household matching the list filter, as an .xlsx workbook streamed page by page. */
+export async function exportHouseholds(
+  db: Kysely<Database>,
+  scope: Scope,
+  filter: ExportFilter,
+  reveal: boolean,
+  ctx: ExportContext,
+): Promise<Download> {
+  const mask = maskerFor(disclosureFor(scope.role, reveal));
+  const now = new Date();
+  const { stream } = await exportHouseholdsXlsx(
+    db,
+    scope,
+    filter,
+    mask,
+    { exportedBy: ctx.actor.name, exportedAt: local(now), filterText: describeFilter(filter), masked: !reveal },
+    async (total) => {
+      if (total > MAX_EXPORT_ROWS) throw new AppError('INVALID', 'print.tooMany', { count: total, max: MAX_EXPORT_ROWS });
+      await auditExport(db, ctx, {
+        action: 'export.households_xlsx',
+        entity: 'households',
+        areaCode: filter.area ?? scope.areaCode,
+        note: { format: 'xlsx', filter, rows: total, revealed: reveal },
+      });
+    },
+  );
+  return { filename: `households-${localDate(now)}.xlsx`, stream };
+}

@@ -1,0 +1,24 @@
+// Request schemas of printing and export. The export filter is the household list's own query
+// (api/modules/households/schema.ts) without paging, so both accept exactly the same filters.
+import { z } from '@hono/zod-openapi';
+import { HouseholdListQuery } from '../households/schema.ts';
+
+export { HouseholdIdParam } from '../households/schema.ts';
+
+export const HouseholdExportQuery = HouseholdListQuery.omit({ page: true, pageSize: true, limit: true, offset: true }).extend({
+  reveal: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional()
+    .openapi({ description: 'Unmasked ID numbers and phones (roles that see personal data only; audited)' }),
+});
+
+export const VillageCodeParam = z.object({
+  code: z
+    .string()
+    .regex(/^\d{12}$/)
+    .openapi({ param: { name: 'code', in: 'path' }, description: '12-digit village (村/社区) code' }),
+});
+
+export const PdfFile = z.string().openapi({ format: 'binary' });
+export const XlsxFile = z.string().openapi({ format: 'binary' });

@@ -1,0 +1,84 @@
+// 公民身份号码 (GB 11643-1999): normalisation, 15→18-digit upgrade, checksum, birth date and sex.
+// Pure functions shared by the API, the importers and the web forms.
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARS = '10X98765432';
+
+export type IdProblem = 'length' | 'chars' | 'date' | 'checksum' | 'region';
+
+export interface ParsedId {
+  /** The normalised 18-character number (upper-case X). */
+  id: string;
+  birthDate: string;
+  sex: '男' | '女';
+  /** 6-digit region code of registration. */
+  region: string;
+  /** True when the input was a 15-digit number that was upgraded. */
+  upgraded: boolean;
+}
+
+/** Folds full-width digits/letters, removes all spaces (half/full-width), upper-cases x. */
+export function foldIdNumber(raw: string): string {
+  return raw
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000]/g, '')
+    .toUpperCase();
+}
+
+export function checkChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (WEIGHTS[i] as number);
+  return CHECK_CHARS[sum % 11] as string;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/** Upgrades a 15-digit pre-1999 number (YYMMDD birth, no checksum) to 18 digits. */
+export function upgrade15(id15: string): string {
+  const first17 = `${id15.slice(0, 6)}19${id15.slice(6)}`;
+  return first17 + checkChar(first17);
+}
+
+export type ParseResult = { ok: true; value: ParsedId } | { ok: false; problem: IdProblem };
+
+export function parseIdNumber(raw: string, today: Date = new Date()): ParseResult {
+  let id = foldIdNumber(raw);
+  let upgraded = false;
+  if (id.length === 15) {
+    if (!/^\d{15}$/.test(id)) return { ok: false, problem: 'chars' };
+    id = upgrade15(id);
+    upgraded = true;
+  }
+  if (id.length !== 18) return { ok: false, problem: 'length' };
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'chars' };
+  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6))) return { ok: false, problem: 'region' };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (y < 1880 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > today.getTime()) return { ok: false, problem: 'date' };
+  if (checkChar(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'checksum' };
+  return {
+    ok: true,
+    value: {
+      id,
+      birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+      sex: Number(id[16]) % 2 === 1 ? '男' : '女',
+      region: id.slice(0, 6),
+      upgraded,
+    },
+  };
+}
+
+export const isValidIdNumber = (raw: string) => parseIdNumber(raw).ok;
+
+/** Age in whole years on `on` for a birth date 'YYYY-MM-DD'. */
+export function ageOn(birthDate: string, on: Date = new Date()): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = on.getUTCFullYear() - y;
+  if (on.getUTCMonth() + 1 < m || (on.getUTCMonth() + 1 === m && on.getUTCDate() < d)) age--;
+  return age;
+}

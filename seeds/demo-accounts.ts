@@ -1,0 +1,22 @@
+// Demo accounts, one per role, listed in the README. For trying the system, never production.
+import type { Role } from '../api/db/schema.ts';
+
+export const DEMO_PASSWORD = 'Dripline2026';
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  areaCode: string;
+  areaLabel: string;
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin', areaCode: '5223', areaLabel: '黔西南州' },
+  { username: 'qinglong_county', displayName: '晴隆县扶贫办 王主任', role: 'county_official', areaCode: '522324', areaLabel: '晴隆县' },
+  { username: 'qinglong_inspector', displayName: '晴隆县纪委监委 李监察员', role: 'inspector', areaCode: '522324', areaLabel: '晴隆县' },
+  { username: 'shazi_township', displayName: '沙子镇 杨干部', role: 'township_officer', areaCode: '522324101', areaLabel: '晴隆县沙子镇' },
+  { username: 'baojia_cadre', displayName: '保家村 罗书记', role: 'village_cadre', areaCode: '522324101209', areaLabel: '沙子镇保家村' },
+  { username: 'sanhe_cadre', displayName: '三合社区 陈主任', role: 'village_cadre', areaCode: '522324101002', areaLabel: '沙子镇三合社区' },
+  { username: 'baojia_supervisor', displayName: '保家村监委会 吴委员', role: 'village_supervisor', areaCode: '522324101209', areaLabel: '沙子镇保家村' },
+];

@@ -1,0 +1,39 @@
+// Vite for the web app: sources in web/, output in web/dist (served by the API server),
+// `/api` proxied to a locally running `npm run dev` server on :8080.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: path.resolve(root, 'web'),
+  plugins: [vue()],
+  resolve: {
+    alias: { '@': path.resolve(root, 'web/src') },
+  },
+  build: {
+    outDir: path.resolve(root, 'web/dist'),
+    emptyOutDir: true,
+    // MapLibre (~1 MB) and Element Plus are big by nature; they get their own chunks below.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
+            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus)/ },
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: 'http://localhost:8080', changeOrigin: false },
+    },
+  },
+});

@@ -1,0 +1,37 @@
+// Tests: `unit` (pure code, no database) and `integration` (real database — embedded PGlite, or
+// PostgreSQL+PostGIS when DATABASE_URL is set — plus browser e2e in Debian's Chromium).
+// Integration workers share one database each (cloned from a migrated, seeded template), so
+// files run with isolate: false and tests create their own uniquely named data.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    teardownTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['gis/**/*.test.ts', 'api/shared/**/*.test.ts', 'seeds/**/*.test.ts', 'web/src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['api/**/*.test.ts', 'migrations/**/*.test.ts', 'web/e2e/**/*.test.ts'],
+          exclude: ['api/shared/**'],
+          globalSetup: ['api/test/global-setup.ts'],
+          pool: 'forks',
+          isolate: false,
+          maxWorkers: 2,
+          // Generous: CI machines are shared; speed is measured by `npm run bench`, not here.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,268 @@
+// Owns one MapLibre map showing an area's subdivisions coloured by household count. The map
+// instance and the GeoJSON never enter Vue's reactivity: the Vue wrapper (AreaMap.vue) calls
+// show()/highlight() and receives clicks through callbacks. No network: the style has no tiles,
+// sprites or glyphs (names are drawn as HTML labels), so nothing is fetched from outside.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { type BBox, bboxOf, type FeatureCollection, type Geometry } from '../../../gis/geojson.ts';
+import { type ColourScale, fillColourExpression, householdScale } from './scale.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export type Bbox = BBox;
+
+/** Properties the boundaries endpoint puts on every feature. */
+// A type alias, not an interface: it must fit gis/geojson.ts's Record<string, unknown> properties.
+export type AreaFeatureProperties = {
+  code: string;
+  name: string;
+  level: string;
+  householdCount: number;
+  labelLon: number | null;
+  labelLat: number | null;
+};
+
+export type AreaFeatureCollection = FeatureCollection<Geometry | null, AreaFeatureProperties>;
+
+export interface ShowOptions {
+  areaCode: string;
+  /** The subdivisions to colour (may be empty, e.g. a village). */
+  children: AreaFeatureCollection;
+  /** The area's own outline, drawn as context on top. */
+  outline?: AreaFeatureCollection | null;
+  bbox?: Bbox | null;
+}
+
+export interface AreaMapOptions {
+  onSelect?: (code: string) => void;
+  onHover?: (code: string | null) => void;
+}
+
+/** What browser tests read from window.__driplineMap (updated when the map is idle). */
+export interface AreaMapTestState {
+  loaded: boolean;
+  areaCode: string | null;
+  /** Features in the data given to the map. */
+  featureCount: number;
+  /** Distinct features MapLibre actually drew in the viewport. */
+  renderedCount: number;
+  /** Viewport pixel (CSS px, page coordinates) of a feature's label point, for click tests. */
+  pointOf: (code: string) => [number, number] | null;
+}
+
+declare global {
+  interface Window {
+    __driplineMap?: AreaMapTestState;
+  }
+}
+
+export interface AreaMap {
+  show(options: ShowOptions): Promise<ColourScale>;
+  highlight(code: string | null): void;
+  resize(): void;
+  destroy(): void;
+}
+
+const EMPTY: AreaFeatureCollection = { type: 'FeatureCollection', features: [] };
+const BACKGROUND = '#eef1ec';
+const CHILDREN = 'children';
+const OUTLINE = 'outline';
+
+// maplibre-gl 6 does not re-export the style-spec types; take them from its API instead.
+type MapStyle = Exclude<maplibregl.MapOptions['style'], string | undefined>;
+type FillColour = Parameters<typeof maplibregl.Map.prototype.setPaintProperty<'fill-color'>>[2];
+
+const style: MapStyle = {
+  version: 8,
+  sources: {
+    [CHILDREN]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
+    [OUTLINE]: { type: 'geojson', data: EMPTY },
+  },
+  layers: [
+    { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+    {
+      id: 'children-fill',
+      type: 'fill',
+      source: CHILDREN,
+      paint: {
+        'fill-color': '#d9dee3',
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0.82],
+      },
+    },
+    {
+      id: 'children-line',
+      type: 'line',
+      source: CHILDREN,
+      paint: { 'line-color': '#ffffff', 'line-width': 1.2 },
+    },
+    {
+      id: 'children-hover',
+      type: 'line',
+      source: CHILDREN,
+      paint: {
+        'line-color': '#0b3d2a',
+        'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, 0],
+      },
+    },
+    {
+      id: 'outline-line',
+      type: 'line',
+      source: OUTLINE,
+      paint: { 'line-color': '#1f6f4a', 'line-width': 2.2 },
+    },
+  ],
+};
+
+export function createAreaMap(container: HTMLElement, options: AreaMapOptions = {}): AreaMap {
+  const map = new maplibregl.Map({
+    container,
+    style,
+    attributionControl: false,
+    maplibreLogo: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+    // Keeps the last frame readable (screenshots, printing the map as shown).
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+    fadeDuration: 0,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+
+  const state: AreaMapTestState = {
+    loaded: false,
+    areaCode: null,
+    featureCount: 0,
+    renderedCount: 0,
+    pointOf: (code) => {
+      const f = current.features.find((x) => x.properties.code === code);
+      if (!f || f.properties.labelLon == null || f.properties.labelLat == null) return null;
+      const p = map.project([f.properties.labelLon, f.properties.labelLat]);
+      const r = container.getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    },
+  };
+  window.__driplineMap = state;
+
+  const styleReady = new Promise<void>((resolve) => map.once('load', () => resolve()));
+  let current: AreaFeatureCollection = EMPTY;
+  let hovered: string | null = null;
+  let labels: maplibregl.Marker[] = [];
+  let showSeq = 0;
+  let destroyed = false;
+
+  function setHover(code: string | null): void {
+    if (code === hovered) return;
+    if (hovered !== null) map.setFeatureState({ source: CHILDREN, id: hovered }, { hover: false });
+    hovered = code;
+    if (code !== null) map.setFeatureState({ source: CHILDREN, id: code }, { hover: true });
+  }
+
+  map.on('mousemove', 'children-fill', (e) => {
+    const code = e.features?.[0]?.properties?.code;
+    if (typeof code !== 'string') return;
+    map.getCanvas().style.cursor = 'pointer';
+    if (code !== hovered) {
+      setHover(code);
+      options.onHover?.(code);
+    }
+  });
+  map.on('mouseleave', 'children-fill', () => {
+    map.getCanvas().style.cursor = '';
+    setHover(null);
+    options.onHover?.(null);
+  });
+  map.on('click', 'children-fill', (e) => {
+    const code = e.features?.[0]?.properties?.code;
+    if (typeof code === 'string') options.onSelect?.(code);
+  });
+
+  function placeLabels(fc: AreaFeatureCollection): void {
+    for (const m of labels) m.remove();
+    labels = [];
+    // Areas with more households first: when labels collide, the busier area keeps its name.
+    const ordered = [...fc.features].sort((a, b) => b.properties.householdCount - a.properties.householdCount);
+    for (const f of ordered) {
+      const { labelLon, labelLat, name, code } = f.properties;
+      if (labelLon == null || labelLat == null) continue;
+      const el = document.createElement('div');
+      el.className = 'area-map-label';
+      el.textContent = name;
+      el.dataset.code = code;
+      labels.push(new maplibregl.Marker({ element: el }).setLngLat([labelLon, labelLat]).addTo(map));
+    }
+    declutter();
+  }
+
+  /** Hides labels overlapping one already shown (no glyph-based collision without a font server). */
+  function declutter(): void {
+    const shown: DOMRect[] = [];
+    for (const m of labels) {
+      const el = m.getElement();
+      el.style.visibility = 'visible';
+      const r = el.getBoundingClientRect();
+      const hit = shown.some((o) => r.left < o.right + 2 && r.right > o.left - 2 && r.top < o.bottom && r.bottom > o.top);
+      if (hit) el.style.visibility = 'hidden';
+      else shown.push(r);
+    }
+  }
+  map.on('moveend', declutter);
+  map.on('resize', declutter);
+
+  function idle(): Promise<void> {
+    return new Promise((resolve) => {
+      if (map.loaded() && !map.isMoving()) {
+        // Already idle: wait one more frame so the new data has been drawn.
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      } else map.once('idle', () => resolve());
+    });
+  }
+
+  async function show(opts: ShowOptions): Promise<ColourScale> {
+    const mine = ++showSeq;
+    state.loaded = false;
+    state.areaCode = opts.areaCode;
+    await styleReady;
+    if (destroyed || mine !== showSeq) return householdScale([]);
+    setHover(null);
+    current = opts.children;
+    const scale = householdScale(opts.children.features.map((f) => f.properties.householdCount));
+    map.setPaintProperty('children-fill', 'fill-color', fillColourExpression(scale) as FillColour);
+    const children = map.getSource<maplibregl.GeoJSONSource>(CHILDREN);
+    const outline = map.getSource<maplibregl.GeoJSONSource>(OUTLINE);
+    await Promise.all([children?.setData(opts.children), outline?.setData(opts.outline ?? EMPTY)]);
+    if (destroyed || mine !== showSeq) return scale;
+    placeLabels(opts.children);
+    const bbox = opts.bbox ?? bboxOf(opts.children) ?? (opts.outline ? bboxOf(opts.outline) : undefined);
+    if (bbox) {
+      map.fitBounds(
+        [
+          [bbox[0], bbox[1]],
+          [bbox[2], bbox[3]],
+        ],
+        { padding: 24, duration: 0 },
+      );
+    }
+    await idle();
+    if (destroyed || mine !== showSeq) return scale;
+    const drawn = new Set(map.queryRenderedFeatures({ layers: ['children-fill'] }).map((f) => f.properties.code as string));
+    state.featureCount = opts.children.features.length;
+    state.renderedCount = drawn.size;
+    state.loaded = true;
+    return scale;
+  }
+
+  return {
+    show,
+    highlight: (code) => setHover(code),
+    resize: () => map.resize(),
+    destroy: () => {
+      destroyed = true;
+      for (const m of labels) m.remove();
+      map.remove();
+      if (window.__driplineMap === state) delete window.__driplineMap;
+    },
+  };
+}

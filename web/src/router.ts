@@ -1,0 +1,123 @@
+// Routes and the login guard. Authenticated pages live inside the app shell; anything else
+// redirects to /login?redirect=… and comes back after login. An account that must change its
+// password is held on the password page until it has.
+import type { Pinia } from 'pinia';
+import { watch } from 'vue';
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
+import { useSessionStore } from './stores/session.ts';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (login, 404). */
+    public?: boolean;
+    /** i18n key of the page title. */
+    title?: string;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/auth/LoginView.vue'),
+      meta: { public: true, title: 'login.title' },
+    },
+    {
+      path: '/',
+      component: () => import('./components/AppShell.vue'),
+      children: [
+        { path: '', name: 'home', component: () => import('./views/areas/AreaBrowserView.vue'), meta: { title: 'nav.areas' } },
+        {
+          path: 'areas/:code(\\d{2,15})',
+          name: 'area',
+          component: () => import('./views/areas/AreaBrowserView.vue'),
+          props: true,
+          meta: { title: 'nav.areas' },
+        },
+        {
+          path: 'households',
+          name: 'households',
+          component: () => import('./views/households/HouseholdListView.vue'),
+          meta: { title: 'nav.households' },
+        },
+        {
+          path: 'households/procedures',
+          name: 'procedure-queue',
+          component: () => import('./views/households/ProcedureQueueView.vue'),
+          meta: { title: 'procedure.queue' },
+        },
+        {
+          path: 'households/:id([0-9a-fA-F-]{36})',
+          name: 'household',
+          component: () => import('./views/households/HouseholdCardView.vue'),
+          props: true,
+          meta: { title: 'card.title' },
+        },
+        {
+          path: 'registry/import',
+          name: 'registry-import',
+          component: () => import('./views/registry/RegistryImportView.vue'),
+          meta: { title: 'registryImport.title' },
+        },
+        {
+          path: 'crosscheck',
+          name: 'crosscheck',
+          component: () => import('./views/crosscheck/CrosscheckView.vue'),
+          meta: { title: 'nav.crosscheck' },
+        },
+        {
+          path: 'account/password',
+          name: 'password',
+          component: () => import('./views/auth/ChangePasswordView.vue'),
+          meta: { title: 'nav.password' },
+        },
+      ],
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./views/NotFoundView.vue'),
+      meta: { public: true, title: 'notFound.title' },
+    },
+  ],
+});
+
+/** Only same-app paths may be redirect targets (no open redirect to another site). */
+export function safeRedirect(target: unknown): string {
+  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? target : '/';
+}
+
+export function installGuards(pinia: Pinia): void {
+  const session = useSessionStore(pinia);
+
+  router.beforeEach(async (to: RouteLocationNormalized) => {
+    let account = null;
+    try {
+      account = await session.hydrate();
+    } catch {
+      // Server unreachable: public pages still open; private ones go to login, which says why.
+    }
+    if (to.meta.public) {
+      if (to.name === 'login' && account) return safeRedirect(to.query.redirect);
+      return true;
+    }
+    if (!account) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+    if (account.mustChangePassword && to.name !== 'password') {
+      return { name: 'password', query: { redirect: to.fullPath } };
+    }
+    return true;
+  });
+
+  // A 401 on an ordinary request (session expired or ended elsewhere) sends the user to login.
+  watch(
+    () => session.expired,
+    (expired) => {
+      if (!expired) return;
+      const here = router.currentRoute.value;
+      if (here.meta.public) return;
+      void router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } });
+    },
+  );
+}
