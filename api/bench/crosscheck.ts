@@ -127,10 +127,12 @@ async function crosscheckBench() {
 
     // The importer: normalisation, validation, provenance, all-or-nothing per file.
     const memImport = rssSampler();
+    const steps: string[] = [];
     t0 = performance.now();
     for (const f of files) {
       const r = await importDataset(handle.db, handle.bulk, { countyCode: COUNTY, source: f.source, filePath: f.file, actor: SYSTEM_ACTOR });
       if (!r.ok) throw new Error(`${f.source}: import rejected: ${JSON.stringify(r.fileError ?? r.errors.slice(0, 3))}`);
+      steps.push(`${f.source} ${f.rows} rows ${JSON.stringify(r.timings)}`);
     }
     const importMs = performance.now() - t0;
     const importPeak = memImport.stop();
@@ -139,6 +141,7 @@ async function crosscheckBench() {
     console.log(`import: ${total} rows in ${s(importMs)} = ${Math.round(rate)} rows/s (target ≥ 100000)`);
     console.log(`raw COPY of the same files: ${s(rawMs)} = ${Math.round(rawRate)} rows/s; ratio import/raw = ${(rate / rawRate).toFixed(2)} (goal ≥ 0.5)`);
     console.log(`peak RSS during import: ${mb(importPeak)} (target ≤ 500 MB)`);
+    console.log(`import steps (ms): ${steps.join('; ')}`);
 
     // Bare hash join of members to every source's current rows on the ID column.
     const union = sql.join(

@@ -18,7 +18,11 @@ export interface ParsedId {
 }
 
 /** Folds full-width digits/letters, removes all spaces (half/full-width), upper-cases x. */
+const PLAIN_ID = /^(\d{15}|\d{17}[\dX])$/;
+
 export function foldIdNumber(raw: string): string {
+  // Fast path: most numbers arrive already clean (imports call this for every row).
+  if (PLAIN_ID.test(raw)) return raw;
   return raw
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/[\s\u3000]/g, '')
@@ -31,10 +35,12 @@ export function checkChar(first17: string): string {
   return CHECK_CHARS[sum % 11] as string;
 }
 
-function validDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+/** A real calendar day (Gregorian leap years). */
+export function validDate(y: number, m: number, d: number): boolean {
+  if (!(m >= 1 && m <= 12 && d >= 1)) return false;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (DAYS_IN_MONTH[m - 1] as number) + (leap ? 1 : 0);
 }
 
 /** Upgrades a 15-digit pre-1999 number (YYMMDD birth, no checksum) to 18 digits. */

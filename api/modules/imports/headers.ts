@@ -51,3 +51,15 @@ export function rowGetter<K extends string>(map: HeaderMap<K>, values: string[])
     return i === undefined ? '' : cleanCell(values[i] ?? '');
   };
 }
+
+/** A getter over one row at a time: set `values`, then `get(key)` (no allocation per row). */
+export function cellReader<K extends string>(map: HeaderMap<K>) {
+  const state = {
+    values: [] as string[],
+    get: (key: K): string => {
+      const i = map.index[key];
+      return i === undefined ? '' : cleanCell(state.values[i] ?? '');
+    },
+  };
+  return state;
+}

@@ -1,7 +1,7 @@
 // Values as they really arrive (contract "normalise, don't reject"): spaces of both widths, full-width
 // digits, dates in four forms and Excel serials, amounts with thousands separators or 元, names with
 // spaces and differing minority-name separators, 15-digit ID numbers.
-import { foldIdNumber, type IdProblem, parseIdNumber } from '../../shared/id-number.ts';
+import { foldIdNumber, type IdProblem, parseIdNumber, validDate } from '../../shared/id-number.ts';
 
 const FULLWIDTH = /[\uFF01-\uFF5E]/g;
 const HAS_FULLWIDTH = /[\uFF01-\uFF5E]/;
@@ -24,17 +24,23 @@ export function normalizeName(v: string): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function isoIfValid(y: number, m: number, d: number): string | undefined {
-  if (!(y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1)) return undefined;
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  if (dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  if (!(y >= 1900 && y <= 2100) || !validDate(y, m, d)) return undefined;
   return `${y}-${pad(m)}-${pad(d)}`;
 }
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日 or an Excel date serial → 'YYYY-MM-DD'; undefined if not a date. */
 export function parseDate(raw: string): string | undefined {
   const v = cleanCell(raw);
   if (!v) return undefined;
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(v);
+  // Fast path: already ISO (the common case in large files).
+  let m = ISO_DATE.exec(v);
+  if (m) {
+    const y = Number(m[1]);
+    return y >= 1900 && y <= 2100 && validDate(y, Number(m[2]), Number(m[3])) ? v : undefined;
+  }
+  m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(v);
   if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(v);
   if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -63,7 +69,11 @@ export function parseYearMonth(raw: string): string | undefined {
 }
 
 /** '1,234.50元' → 123450 (fen); undefined if not an amount. */
+const PLAIN_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+
 export function parseAmountFen(raw: string): number | undefined {
+  // Fast path: a plain amount in yuan with at most two decimals.
+  if (PLAIN_AMOUNT.test(raw)) return Math.round(Number(raw) * 100);
   const v = cleanCell(raw).replace(/[,，]/g, '').replace(/元$/, '').replace(/^¥/, '');
   if (!/^-?\d+(\.\d+)?$/.test(v)) return undefined;
   return Math.round(Number(v) * 100);

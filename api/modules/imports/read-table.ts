@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 
 export type TableFormat = 'csv' | 'xlsx';
 export type TableEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'xlsx';
@@ -21,7 +21,10 @@ export interface OpenedTable {
   format: TableFormat;
   encoding: TableEncoding;
   headers: string[];
+  /** The data rows one at a time (use either rows or batches, not both). */
   rows: AsyncIterable<TableRow>;
+  /** The same rows in batches (cheaper per row for large files). */
+  batches: AsyncIterable<TableRow[]>;
 }
 
 export class TableReadError extends Error {
@@ -78,16 +81,72 @@ export function excelCellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function* csvRows(path: string, encoding: 'utf-8' | 'utf-8-bom' | 'gb18030'): AsyncGenerator<string[]> {
-  const decoder: Transform =
+async function* csvRows(path: string, encoding: 'utf-8' | 'utf-8-bom' | 'gb18030'): AsyncGenerator<string[][]> {
+  // UTF-8 is decoded by the stream itself (skipping the 3-byte BOM); GB18030 by iconv-lite.
+  const text =
     encoding === 'gb18030'
-      ? (iconv.decodeStream('gb18030') as unknown as Transform)
-      : (iconv.decodeStream('utf-8', { stripBOM: true }) as unknown as Transform);
-  const parser = fs
-    .createReadStream(path)
-    .pipe(decoder)
-    .pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: false }));
-  for await (const rec of parser as AsyncIterable<string[]>) yield rec;
+      ? fs.createReadStream(path).pipe(iconv.decodeStream('gb18030') as unknown as Transform)
+      : fs.createReadStream(path, { encoding: 'utf8', start: encoding === 'utf-8-bom' ? 3 : 0 });
+  // Papa Parse: RFC 4180 quoting, lenient about stray quotes and ragged rows (the importers report
+  // those per cell), and several times faster than csv-parse on county-scale files (decision 0010).
+  const parser = text.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }));
+  yield* drain<string[]>(parser);
+}
+
+/** Rows of a per-row source in batches of `size`. */
+async function* batched<T>(rows: AsyncIterable<T>, size = 1000): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const r of rows) {
+    batch.push(r);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * Batches of rows of an object-mode stream, taken from 'data' events. (Async iteration of Papa's
+ * stream costs ~20 µs a row; 'data' events cost ~1 µs.) Pauses the stream while a batch is full.
+ */
+async function* drain<T>(stream: NodeJS.ReadableStream): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  stream.on('data', (row: T) => {
+    batch.push(row);
+    if (batch.length >= 8192) {
+      stream.pause();
+      notify();
+    }
+  });
+  stream.on('end', () => {
+    done = true;
+    notify();
+  });
+  stream.on('error', (e) => {
+    failure = e;
+    done = true;
+    notify();
+  });
+  for (;;) {
+    if (!batch.length && !done) await new Promise<void>((r) => (wake = r));
+    if (failure) throw failure;
+    const rows = batch;
+    batch = [];
+    if (!done) stream.resume();
+    if (rows.length) yield rows;
+    if (done && !batch.length) {
+      if (failure) throw failure;
+      return;
+    }
+  }
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<string[]> {
@@ -144,7 +203,8 @@ async function* decodeUtf8(chunks: AsyncIterable<unknown>): AsyncGenerator<strin
 }
 fixStreamingUtf8();
 
-const isBlank = (values: string[]) => values.every((v) => v.replace(/[\s\u3000]/g, '') === '');
+const NOT_SPACE = /[^\s\u3000]/;
+const isBlank = (values: string[]) => !values.some((v) => NOT_SPACE.test(v));
 
 /** Opens a CSV or XLSX file: its format, encoding, header row and a stream of the data rows (blank rows skipped). */
 export async function openTable(path: string): Promise<OpenedTable> {
@@ -152,38 +212,57 @@ export async function openTable(path: string): Promise<OpenedTable> {
   if (head.length === 0) throw new TableReadError('import.empty', 'The file is empty');
   const format: TableFormat = head.subarray(0, 4).equals(XLSX_MAGIC) ? 'xlsx' : 'csv';
   const encoding: TableEncoding = format === 'xlsx' ? 'xlsx' : detectEncoding(head);
-  const source = format === 'xlsx' ? xlsxRows(path) : csvRows(path, encoding as 'utf-8' | 'utf-8-bom' | 'gb18030');
+  const source = format === 'xlsx' ? batched(xlsxRows(path)) : csvRows(path, encoding as 'utf-8' | 'utf-8-bom' | 'gb18030');
   let rowNo = 0;
   let headers: string[] | undefined;
+  // Rows of the batch that held the header, after it.
+  let rest: string[][] = [];
   try {
-    for (;;) {
+    outer: for (;;) {
       const next = await source.next();
       if (next.done) break;
-      rowNo++;
-      if (!isBlank(next.value)) {
-        headers = next.value;
-        break;
+      for (let k = 0; k < next.value.length; k++) {
+        const values = next.value[k] as string[];
+        rowNo++;
+        if (!isBlank(values)) {
+          headers = values;
+          rest = next.value.slice(k + 1);
+          break outer;
+        }
       }
     }
   } catch (e) {
     throw new TableReadError('import.unreadable', `Cannot read the file as ${format.toUpperCase()}: ${(e as Error).message}`);
   }
   if (!headers) throw new TableReadError('import.empty', 'The file has no header row');
-  const headerRowNo = rowNo;
-  async function* rows(): AsyncGenerator<TableRow> {
-    let n = headerRowNo;
+  let n = rowNo;
+  const take = (values: string[][]): TableRow[] => {
+    const out: TableRow[] = [];
+    for (const v of values) {
+      n++;
+      if (!isBlank(v)) out.push({ rowNo: n, values: v });
+    }
+    return out;
+  };
+  async function* batches(): AsyncGenerator<TableRow[]> {
     try {
+      const first = take(rest);
+      if (first.length) yield first;
       for (;;) {
         const next = await source.next();
         if (next.done) return;
-        n++;
-        if (!isBlank(next.value)) yield { rowNo: n, values: next.value };
+        const rows = take(next.value);
+        if (rows.length) yield rows;
       }
     } catch (e) {
       throw new TableReadError('import.unreadable', `Cannot read row ${n + 1}: ${(e as Error).message}`);
     }
   }
-  return { format, encoding, headers, rows: rows() };
+  const shared = batches();
+  async function* rows(): AsyncGenerator<TableRow> {
+    for await (const b of shared) yield* b;
+  }
+  return { format, encoding, headers, rows: rows(), batches: shared };
 }
 
 /** For tests and small uploads held in memory. */
