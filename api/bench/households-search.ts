@@ -5,50 +5,26 @@
 // Households: BENCH_HOUSEHOLDS (default 100000). Duration per run: BENCH_SECONDS (default 10).
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { DEMO_PASSWORD } from '../../seeds/demo-accounts.ts';
 import { seedDemo } from '../../seeds/index.ts';
+import { type LoadResult, runLoad } from './load.ts';
 import { scratchDatabase } from './scratch.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 
-interface Run {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  requests: number;
-}
+type Run = LoadResult;
 
-/** autocannon over a rotating list of paths; p95 computed from every response time. */
-async function cannon(base: string, paths: string[], headers: Record<string, string>): Promise<Run> {
+/** Load from a separate process over a rotating list of paths. */
+async function cannon(base: string, paths: string[], headers: Record<string, string>, rate?: number): Promise<Run> {
   // Requests abandoned by the previous run may still queue in the database (PGlite has one
   // connection): wait until a fresh request gets through, so runs do not inherit a backlog.
   await fetch(`${base}/api/health`);
-  const times: number[] = [];
-  let i = 0;
-  const r = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: base,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        headers,
-        requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] as string }) }],
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
-  });
-  times.sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? Number.NaN;
-  return { rps: r.requests.average, p50: pct(50), p95: pct(95), p99: pct(99), errors: r.errors + r.non2xx + r.timeouts, requests: times.length };
+  return runLoad({ url: base, paths, headers, connections: CONNECTIONS, seconds: SECONDS, ...(rate ? { rate } : {}) });
 }
 
 const show = (label: string, r: Run) =>
@@ -113,8 +89,13 @@ async function householdsSearch() {
       const mix = await cannon(url, mixed, { cookie });
       show('households: mixed (all of the above)', mix);
       console.log(`\nratio mixed search ÷ /api/health throughput = ${(mix.rps / health.rps).toFixed(2)}`);
-      const ok = mix.rps >= 300 && mix.p95 <= 50;
-      console.log(`target ≥ 300 req/s and p95 ≤ 50 ms (mixed): ${ok ? 'met' : 'NOT met'} (${mix.rps.toFixed(0)} req/s, p95 ${mix.p95.toFixed(1)} ms)`);
+      // The target as a load test: 300 requests/s offered on 50 connections, latency counted from
+      // the scheduled send time. (A closed loop of 50 clients cannot show p95 ≤ 50 ms below
+      // ~1,000 req/s — Little's law — so the closed-loop figures above are the capacity.)
+      const atTarget = await cannon(url, mixed, { cookie }, 300);
+      show('households: mixed at 300 req/s offered', atTarget);
+      const ok = atTarget.rps >= 297 && atTarget.p95 <= 50 && atTarget.errors === 0;
+      console.log(`target ≥ 300 req/s and p95 ≤ 50 ms on 50 connections (mixed): ${ok ? 'met' : 'NOT met'} (${atTarget.rps.toFixed(0)} req/s, p95 ${atTarget.p95.toFixed(1)} ms; capacity ${mix.rps.toFixed(0)} req/s)`);
     } finally {
       // Let requests still in flight finish before the scratch database goes away.
       await new Promise((resolve) => server.close(() => resolve(undefined)));
