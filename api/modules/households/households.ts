@@ -11,7 +11,7 @@ import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
 import { isPersonalPhoto, maskBankAccount, maskChanges, maskPhone, seesPersonalData } from './privacy.ts';
 import * as q from './queries.ts';
-import { cadreView, iso, measureView, memberView, photoView, point, visitView, workTeamView, yearView } from './views.ts';
+import { cadreView, iso, measureView, memberView, photoView, point, registryState, visitView, workTeamView, yearView } from './views.ts';
 
 export interface WriteContext {
   actor: Actor;
@@ -27,6 +27,8 @@ export interface ListInput {
   status?: string;
   householdType?: string;
   monitoringCategory?: string;
+  /** 在册状态 (在册, 待识别, 自然减少, 清退). */
+  registryState?: string;
   cause?: string;
   guaranteeUnmet?: boolean;
   page?: number;
@@ -62,6 +64,7 @@ export async function listHouseholds(db: Db, scope: Scope, input: ListInput) {
     status: input.status,
     householdType: input.householdType,
     monitoringCategory: input.monitoringCategory,
+    registryState: input.registryState,
     cause: input.cause,
     guaranteeUnmet: input.guaranteeUnmet,
     limit: pageSize,
@@ -80,6 +83,7 @@ export async function listHouseholds(db: Db, scope: Scope, input: ListInput) {
       villageCode: r.village_code,
       villageName: r.village_name,
       status: r.status,
+      registryState: registryState(r.registry_state),
       householdType: r.household_type,
       monitoringCategory: r.monitoring_category,
       mainCause: r.main_cause,
@@ -136,6 +140,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     householdType: h.household_type,
     identificationStandard: h.identification_standard,
     status: h.status,
+    registryState: registryState(h.registry_state),
     monitoringCategory: h.monitoring_category,
     identifiedYear: h.identified_year,
     exitYear: h.exit_year,

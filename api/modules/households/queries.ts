@@ -20,6 +20,7 @@ export interface ListFilter {
   status?: string;
   householdType?: string;
   monitoringCategory?: string;
+  registryState?: string;
   cause?: string;
   guaranteeUnmet?: boolean;
   limit: number;
@@ -74,6 +75,7 @@ function listBase(db: Db, scope: Scope, f: ListFilter) {
   if (f.status) query = query.where('h.status', '=', f.status);
   if (f.householdType) query = query.where('h.household_type', '=', f.householdType);
   if (f.monitoringCategory) query = query.where('h.monitoring_category', '=', f.monitoringCategory);
+  if (f.registryState) query = query.where('h.registry_state', '=', f.registryState);
   if (f.cause) {
     const c = f.cause;
     query = query.where(sql<SqlBool>`(h.main_cause = ${c} or ${c} = any(h.other_causes) or ${c} = any(h.risk_types))`);
@@ -108,6 +110,7 @@ export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { cou
         'h.village_code',
         'v.name as village_name',
         'h.status',
+        'h.registry_state',
         'h.household_type',
         'h.monitoring_category',
         'h.main_cause',

@@ -29,6 +29,7 @@ import {
   SEXES,
   WORK_STATUSES,
 } from './code-lists.ts';
+import { REGISTRY_STATES } from '../procedures/state-machine.ts';
 
 // ── Field helpers ────────────────────────────────────────────────────────────────────────────
 const text = (max: number) => z.string().trim().max(max);
@@ -92,6 +93,9 @@ export const HouseholdListQuery = z.object({
   status: z.enum(HOUSEHOLD_STATUSES).optional(),
   householdType: z.enum(HOUSEHOLD_TYPES).optional(),
   monitoringCategory: z.enum(MONITORING_CATEGORIES).optional(),
+  registryState: z.enum(REGISTRY_STATES).optional().openapi({
+    description: '在册状态: 在册, 待识别 (candidate), 自然减少 or 清退 (left the registry; set by procedures)',
+  }),
   cause: z.enum([...new Set([...POVERTY_CAUSES, ...RISK_TYPES])] as [string, ...string[]]).optional().openapi({
     description: 'Main or other cause, or risk type',
   }),
@@ -113,6 +117,7 @@ export const HouseholdListItem = z
     villageCode: z.string(),
     villageName: z.string(),
     status: z.string(),
+    registryState: z.enum(REGISTRY_STATES).openapi({ description: '在册状态 (set by procedures)' }),
     householdType: z.string(),
     monitoringCategory: z.string().nullable(),
     mainCause: z.string().nullable(),
@@ -326,6 +331,7 @@ export const HouseholdView = z
     householdType: z.string(),
     identificationStandard: z.string().nullable(),
     status: z.string(),
+    registryState: z.enum(REGISTRY_STATES).openapi({ description: '在册状态: 在册, 待识别, 自然减少 or 清退 (set by procedures)' }),
     monitoringCategory: z.string().nullable(),
     identifiedYear: z.number().nullable(),
     exitYear: z.number().nullable(),

@@ -1,11 +1,18 @@
 // Rows → the card's response shapes (schema.ts), with 红 values masked. No SQL, no HTTP.
 import type { Selectable } from 'kysely';
 import type { HouseholdYearsTable, Member, ResponsibleCadresTable, WorkTeamsTable } from '../../db/schema.ts';
+import { REGISTRY_STATES, type RegistryState } from '../procedures/state-machine.ts';
 import { maskIdNumber, maskPhone } from './privacy.ts';
 
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
 const point = (lon: unknown, lat: unknown): [number, number] | null =>
   lon != null && lat != null ? [Number(lon), Number(lat)] : null;
+
+/** 在册状态 as stored; the column's CHECK constraint keeps it to the four values, so anything else is a bug. */
+export function registryState(v: string): RegistryState {
+  if (!(REGISTRY_STATES as readonly string[]).includes(v)) throw new Error(`unexpected registry_state ${JSON.stringify(v)}`);
+  return v as RegistryState;
+}
 
 export function memberView(m: Member, seesHealth: boolean) {
   return {

@@ -44,6 +44,7 @@ export const COLUMNS: Column[] = [
   { header: '户类型', width: 10, value: (h) => h.household_type },
   { header: '识别标准', width: 10, value: (h) => h.identification_standard },
   { header: '户状态', width: 10, value: (h) => h.status },
+  { header: '在册状态', width: 10, value: (h) => h.registry_state },
   { header: '监测对象类别', width: 14, value: (h) => h.monitoring_category },
   { header: '识别年度', width: 8, value: (h) => h.identified_year },
   { header: '脱贫年度', width: 8, value: (h) => h.exit_year },

@@ -73,6 +73,7 @@ export async function loadHouseholds(db: Db, scope: Scope, ids: string[]) {
       'h.household_type',
       'h.identification_standard',
       'h.status',
+      'h.registry_state',
       'h.monitoring_category',
       'h.identified_year',
       'h.exit_year',
