@@ -45,6 +45,10 @@ export class Scope {
     const byCounty = county
       ? sql<SqlBool>`${sql.ref(countyColumn)} = ${county}`
       : sql<SqlBool>`${sql.ref(countyColumn)} like ${prefix}`;
+    // A county scope is its county code: the tables passed here hold county_code =
+    // left(village_code, 6) as a CHECK constraint (migration 0017), so the area test adds nothing
+    // but a per-row filter that keeps index-only scans away.
+    if (this.areaCode.length === 6) return byCounty;
     return sql<SqlBool>`(${byCounty} and ${byArea})`;
   }
 
