@@ -108,4 +108,31 @@ describe('recordAuditMany', () => {
     expect(Object.fromEntries(counts.map((c) => [c.chain, Number(c.max)]))).toEqual({ [a]: 1251, [b]: 1250 });
     expect((await verifyAuditChain(db)).problems.filter((p) => p.chain === a || p.chain === b)).toEqual([]);
   });
+
+  it('writes the same verifiable entries with COPY inside a bulk session', async () => {
+    const { handle } = await getTestDb();
+    const c = `7${String(Date.now() % 100000).padStart(5, '0')}`;
+    const { recordAuditMany } = await import('./audit.ts');
+    await recordAudit(handle.db, { actor: SYSTEM_ACTOR, action: 'test.one', entity: 'test', areaCode: c });
+    await handle.bulk(({ db: trx, copyFrom }) =>
+      recordAuditMany(
+        trx,
+        Array.from({ length: 1200 }, (_, i) => ({
+          actor: SYSTEM_ACTOR,
+          action: 'test.copy',
+          entity: 'test',
+          entityId: String(i),
+          areaCode: c,
+          before: i % 3 ? { name: '旧,"名"' } : null,
+          after: { name: `新名${i}`, note: 'a\nb' },
+        })),
+        { copyFrom },
+      ),
+    );
+    const rows = await handle.db.selectFrom('audit_log').select(['seq', 'diff']).where('chain', '=', c).orderBy('seq').execute();
+    expect(rows.length).toBe(1201);
+    expect(rows.at(-1)?.seq).toBe(1201);
+    expect(rows[2]?.diff).toEqual({ name: ['旧,"名"', '新名1'], note: [null, 'a\nb'] });
+    expect((await verifyAuditChain(handle.db)).problems.filter((p) => p.chain === c)).toEqual([]);
+  });
 });

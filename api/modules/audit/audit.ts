@@ -3,6 +3,7 @@
 // This module owns the audit tables; it must never print entry contents (personal data) to logs.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { csvLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 
 export interface Actor {
@@ -137,7 +138,17 @@ export async function recordAudit(trx: Db, input: AuditInput): Promise<void> {
  * Appends many entries at once (imports): one head lock per chain, hashes computed in order,
  * rows inserted in multi-row statements. Same guarantees as recordAudit.
  */
-export async function recordAuditMany(trx: Db, inputs: AuditInput[], chunk = 1000): Promise<void> {
+/** COPY into a table, as a bulk session offers it (api/db/bulk.ts). */
+type CopyFrom = (table: string, columns: string[], lines: Iterable<string> | AsyncIterable<string>) => Promise<number>;
+
+const AUDIT_COLUMNS = ['chain', 'seq', 'at', 'actor_id', 'actor_name', 'actor_role', 'action', 'entity', 'entity_id', 'subject_id', 'area_code', 'diff', 'origin', 'prev_hash', 'hash'] as const;
+
+/**
+ * Appends many entries (an import's per-card entries) in one go, chain by chain. Inside a bulk
+ * session pass its `copyFrom`: the rows then go in with COPY (tens of thousands of entries).
+ */
+export async function recordAuditMany(trx: Db, inputs: AuditInput[], opts: { chunk?: number; copyFrom?: CopyFrom } = {}): Promise<void> {
+  const chunk = opts.chunk ?? 1000;
   const byChain = new Map<string, AuditInput[]>();
   for (const i of inputs) {
     const c = chainOf(i.areaCode);
@@ -173,7 +184,12 @@ export async function recordAuditMany(trx: Db, inputs: AuditInput[], chunk = 100
       prev = entryHash(fields);
       return { ...fields, diff: JSON.stringify(fields.diff), origin: JSON.stringify(fields.origin), hash: prev };
     });
-    for (let i = 0; i < rows.length; i += chunk) await trx.insertInto('audit_log').values(rows.slice(i, i + chunk)).execute();
+    if (opts.copyFrom) {
+      const lines = rows.map((r) => csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? r.at.toISOString() : r[c]))));
+      await opts.copyFrom('audit_log', [...AUDIT_COLUMNS], lines);
+    } else {
+      for (let i = 0; i < rows.length; i += chunk) await trx.insertInto('audit_log').values(rows.slice(i, i + chunk)).execute();
+    }
     await trx.updateTable('audit_heads').set({ seq, hash: prev }).where('chain', '=', chain).execute();
   }
 }

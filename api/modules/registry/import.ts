@@ -190,7 +190,8 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
       let lastHeadInitials = '';
       let lastSaved = performance.now();
       try {
-        for await (const { rowNo, values } of table.rows) {
+        for await (const batch of table.batches)
+        for (const { rowNo, values } of batch) {
           result.rowsRead++;
           if (result.rowsRead % 5000 === 0) {
             progress('reading');
@@ -292,7 +293,7 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
         origin: o.origin,
       }));
       lap('snapshotAfter');
-      await recordAuditMany(trx, entries);
+      await recordAuditMany(trx, entries, { copyFrom });
       lap('audit');
       await recordAudit(trx, {
         actor: o.actor,
