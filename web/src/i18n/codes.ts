@@ -243,6 +243,8 @@ const EN: Record<string, string> = {
   县级审定: 'County approval',
   公告: 'Announcement',
   待识别: 'Candidate (not in registry)',
+  // 在册状态 (待识别, 自然减少, 清退 above)
+  在册: 'In the registry',
   // 自然减少 / 清退 reason codes
   全户死亡: 'Whole household deceased',
   全户迁出: 'Whole household moved out',

@@ -110,6 +110,7 @@ const en: MessageSchema = {
     status: 'Status',
     householdType: 'Type',
     monitoringCategory: 'Monitoring category',
+    registryState: 'Registry state',
     memberCount: 'Members',
     location: 'Location',
     hasLocation: 'Located',

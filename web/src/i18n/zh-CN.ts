@@ -109,6 +109,7 @@ const zhCN = {
     status: '户状态',
     householdType: '户类型',
     monitoringCategory: '监测对象类别',
+    registryState: '在册状态',
     memberCount: '人口',
     location: '位置',
     hasLocation: '已定位',

@@ -20,6 +20,8 @@ export interface HouseholdFilter {
   status: string;
   householdType: string;
   monitoringCategory: string;
+  /** 在册状态 (在册, 待识别, 自然减少, 清退); empty for all. */
+  registryState: string;
   cause: string;
   guaranteeUnmet: boolean;
   page: number;
@@ -35,6 +37,7 @@ export function filterFromQuery(q: LocationQuery | Record<string, never>): House
     status: str(query.status),
     householdType: str(query.householdType),
     monitoringCategory: str(query.monitoringCategory),
+    registryState: str(query.registryState),
     cause: str(query.cause),
     guaranteeUnmet: query.guaranteeUnmet === 'true',
     page: Math.max(1, Number(query.page) || 1),
@@ -44,7 +47,7 @@ export function filterFromQuery(q: LocationQuery | Record<string, never>): House
 /** The API's filter parameters (no empty ones), shared by the list, the URL and the Excel export. */
 export function filterParams(f: HouseholdFilter): Record<string, string> {
   const p: Record<string, string> = {};
-  for (const k of ['q', 'area', 'status', 'householdType', 'monitoringCategory', 'cause'] as const) if (f[k]) p[k] = f[k];
+  for (const k of ['q', 'area', 'status', 'householdType', 'monitoringCategory', 'registryState', 'cause'] as const) if (f[k]) p[k] = f[k];
   if (f.guaranteeUnmet) p.guaranteeUnmet = 'true';
   return p;
 }

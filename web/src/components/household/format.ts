@@ -8,6 +8,10 @@ import { ConflictHandled } from '../../stores/households.ts';
 export const statusTagType = (s: string | null | undefined): 'success' | 'warning' | 'danger' | 'info' =>
   s === '脱贫户' ? 'success' : s === '监测户' ? 'warning' : s === '未脱贫户' ? 'danger' : 'info';
 
+/** 在册状态: in the registry, a candidate not yet in it, or left it (自然减少, 清退). */
+export const registryTagType = (s: string | null | undefined): 'success' | 'warning' | 'danger' | 'info' =>
+  s === '在册' ? 'success' : s === '待识别' ? 'warning' : s === '清退' ? 'danger' : 'info';
+
 /** Integer fen → "12,345.67" yuan. */
 export function yuan(fen: number | string | null | undefined): string {
   if (fen == null || fen === '') return '—';
