@@ -488,6 +488,7 @@ const en: MessageSchema = {
     ruleReimport: 'Importing again updates in place by 户编号 + ID number, without duplicates; every change to a household is recorded in the audit log.',
     start: 'Start import',
     noFile: 'Choose a file first',
+    uploading: 'Uploading {name}…',
     phase: {
       queued: 'Queued',
       reading: 'Reading and checking',
@@ -497,6 +498,8 @@ const en: MessageSchema = {
     rowsRead: '{n} rows read',
     succeeded: 'Imported: {rows} rows, {households} households',
     failed: 'Import failed: {n} error(s)',
+    failedInternally: 'The import could not be completed (a server error)',
+    nothingKeptRetry: 'Nothing from the file was imported. Upload it again later; if it fails again, contact the administrator.',
     nothingKept: 'Nothing from the file was imported. Fix the rows listed below (or in the error report) and upload again.',
     warnings: '{n} warning(s) besides (the data was imported); see below.',
     counts: {

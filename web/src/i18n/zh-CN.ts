@@ -487,6 +487,7 @@ const zhCN = {
     ruleReimport: '重复导入按“户编号 + 证件号码”原地更新，不会产生重复记录；每户的变化都记入操作日志。',
     start: '开始导入',
     noFile: '请先选择文件',
+    uploading: '正在上传 {name}…',
     phase: {
       queued: '排队中',
       reading: '正在读取并校验',
@@ -496,6 +497,8 @@ const zhCN = {
     rowsRead: '已读取 {n} 行',
     succeeded: '导入成功：{rows} 行，{households} 户',
     failed: '导入失败：{n} 处错误',
+    failedInternally: '导入未能完成（服务器处理出错）',
+    nothingKeptRetry: '文件中的数据均未导入。请稍后重新上传；如仍失败，请联系系统管理员。',
     nothingKept: '文件中的数据均未导入。请按下表或错误报告修改后重新上传。',
     warnings: '另有 {n} 条警告（数据已导入），见下表。',
     counts: {
