@@ -1,12 +1,12 @@
 // Test helpers: registry files (contract §1) built from rows, written as CSV (UTF-8 with or without
-// BOM, GBK) or XLSX. Used by the importer's tests only; IDs use region 522399 so they never meet
-// the template's generated people.
+// BOM, GBK) or XLSX. Used by the importer's tests only; IDs come from the shared test factory
+// (registered outside 晴隆县, so they never meet the template's generated people).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { checkChar } from '../../shared/id-number.ts';
+import { makeIdNumber } from '../../test/factories.ts';
 
 export const HEADERS = [
   '户编号',
@@ -39,14 +39,14 @@ export const HEADERS = [
 export type Row = Record<string, string>;
 
 let idSeq = Math.floor(Math.random() * 3000);
-/** A valid, unique ID number (birth dates walk forward from 1940 per call). */
+/**
+ * A valid ID number, unique in this process: birth dates walk forward three days per call through
+ * 1940–1999 and wrap (never into the future), serials from the shared test factory.
+ */
 export function newId(sex: '男' | '女' = '男'): string {
   idSeq++;
-  const d = new Date(Date.UTC(1940, 0, 1) + idSeq * 86_400_000 * 3);
-  const birth = d.toISOString().slice(0, 10).replace(/-/g, '');
-  const serial = String((process.pid + idSeq) % 50).padStart(2, '0');
-  const body = `522399${birth}${serial}${sex === '男' ? 1 : 2}`;
-  return body + checkChar(body);
+  const d = new Date(Date.UTC(1940, 0, 1) + ((idSeq * 3) % (60 * 365)) * 86_400_000);
+  return makeIdNumber(d.toISOString().slice(0, 10).replace(/-/g, ''), sex);
 }
 
 let hhSeq = Math.floor(Math.random() * 90_000);
