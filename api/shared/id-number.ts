@@ -31,8 +31,15 @@ export function foldIdNumber(raw: string): string {
 
 export function checkChar(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (WEIGHTS[i] as number);
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * (WEIGHTS[i] as number);
   return CHECK_CHARS[sum % 11] as string;
+}
+
+/** The number made of the decimal digits id[from, to) (the caller has checked they are digits). */
+function digits(id: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+  return n;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
@@ -51,7 +58,9 @@ export function upgrade15(id15: string): string {
 
 export type ParseResult = { ok: true; value: ParsedId } | { ok: false; problem: IdProblem };
 
-export function parseIdNumber(raw: string, today: Date = new Date()): ParseResult {
+// Called for every row of county-scale imports: character codes, no regular expressions or
+// Date objects on the way to a valid number.
+export function parseIdNumber(raw: string, today?: Date): ParseResult {
   let id = foldIdNumber(raw);
   let upgraded = false;
   if (id.length === 15) {
@@ -60,19 +69,24 @@ export function parseIdNumber(raw: string, today: Date = new Date()): ParseResul
     upgraded = true;
   }
   if (id.length !== 18) return { ok: false, problem: 'length' };
-  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, problem: 'chars' };
-  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6))) return { ok: false, problem: 'region' };
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
-  if (y < 1880 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > today.getTime()) return { ok: false, problem: 'date' };
-  if (checkChar(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'checksum' };
+  for (let i = 0; i < 17; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) return { ok: false, problem: 'chars' };
+  }
+  const last = id.charCodeAt(17);
+  if (!((last >= 48 && last <= 57) || last === 88)) return { ok: false, problem: 'chars' };
+  if (id.charCodeAt(0) === 48) return { ok: false, problem: 'region' };
+  const y = digits(id, 6, 10);
+  const m = digits(id, 10, 12);
+  const d = digits(id, 12, 14);
+  if (y < 1880 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > (today ? today.getTime() : Date.now())) return { ok: false, problem: 'date' };
+  if (checkChar(id) !== id[17]) return { ok: false, problem: 'checksum' };
   return {
     ok: true,
     value: {
       id,
       birthDate: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
-      sex: Number(id[16]) % 2 === 1 ? '男' : '女',
+      sex: (id.charCodeAt(16) - 48) % 2 === 1 ? '男' : '女',
       region: id.slice(0, 6),
       upgraded,
     },

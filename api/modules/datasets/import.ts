@@ -2,22 +2,19 @@
 // rows into ds_<source> under a new dataset version — all or nothing. Rows whose ID number is
 // unusable are kept (counted, with the reason) but never match; rows that fail validation reject
 // the whole file with row/column/reason.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { type BulkRunner, csvLine } from '../../db/bulk.ts';
+import type { BulkRunner } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
-import { cellReader, mapHeaders } from '../imports/headers.ts';
-import { idForMatching } from '../imports/normalize.ts';
-import { openTable, TableReadError } from '../imports/read-table.ts';
-import { type CellProblem, ID_COLUMN, RowReader, SOURCES, type SourceCode } from './sources.ts';
+import { TableReadError } from '../imports/read-table.ts';
+import { type NormaliseInput, type NormaliseMessage, normaliseFile, type RowError } from './normalise.ts';
+import { SOURCES, type SourceCode } from './sources.ts';
 
-export interface RowError extends CellProblem {
-  rowNo: number;
-}
+export type { RowError };
 
 export interface DatasetImportResult {
   ok: boolean;
@@ -85,66 +82,55 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
     timings,
   };
   const maxErrors = o.maxErrors ?? 1000;
+  // The CPU half (read, normalise, build COPY text) is a generator; this function is the database half.
+  const input: NormaliseInput = { filePath: o.filePath, source: o.source, versionId: randomUUID(), countyCode: o.countyCode, maxErrors };
+  const messages = normaliseFile(input);
   try {
-    const table = await openTable(o.filePath);
-    result.format = table.format;
-    result.encoding = table.encoding;
-    const specs = [spec.nameColumn, ID_COLUMN, ...spec.columns];
-    const map = mapHeaders(table.headers, specs);
-    result.ignoredColumns = map.ignored;
-    if (map.missing.length) {
-      result.fileError = { key: 'import.missingColumns', columns: map.missing };
+    const opened = (await messages.next()).value;
+    if (!opened || opened.kind !== 'opened') throw new Error('dataset import: the reader did not open the file');
+    result.format = opened.format;
+    result.encoding = opened.encoding;
+    result.ignoredColumns = opened.ignored;
+    if (opened.missing.length) {
+      result.fileError = { key: 'import.missingColumns', columns: opened.missing };
       throw new ImportRejected();
     }
-    if (map.duplicated.length) {
-      result.fileError = { key: 'import.duplicateColumns', columns: map.duplicated };
+    if (opened.duplicated.length) {
+      result.fileError = { key: 'import.duplicateColumns', columns: opened.duplicated };
       throw new ImportRejected();
     }
-    const names = Object.fromEntries(specs.map((s) => [s.key, s.name]));
     await bulk(async ({ db: trx, copyFrom }) => {
-      const v = await sql<{ id: string }>`
-        insert into dataset_versions (county_code, source, file_name, sha256, byte_size, encoding, format, imported_by, imported_by_name)
-        values (${o.countyCode}, ${o.source}, ${fileName}, ${sha256}, ${byteSize}, ${table.encoding}, ${table.format}, ${o.actor.id}, ${o.actor.name})
-        returning id`.execute(trx);
-      const versionId = v.rows[0]?.id as string;
-      // One CSV chunk per batch of rows: per-row async steps cost more than the normalising.
-      const cells = cellReader(map);
-      const reader = new RowReader(cells.get, names);
+      const versionId = input.versionId;
+      await sql`
+        insert into dataset_versions (id, county_code, source, file_name, sha256, byte_size, encoding, format, imported_by, imported_by_name)
+        values (${versionId}, ${o.countyCode}, ${o.source}, ${fileName}, ${sha256}, ${byteSize}, ${opened.encoding}, ${opened.format}, ${o.actor.id}, ${o.actor.name})`.execute(trx);
+      let end: Extract<NormaliseMessage, { kind: 'end' }> | undefined;
       async function* chunks() {
-        for await (const batch of table.batches) {
-          const out: string[] = [];
-          for (const row of batch) {
-            result.rowsRead++;
-            if (result.rowsRead % 10_000 === 0) o.onProgress?.(result.rowsRead);
-            cells.values = row.values;
-            reader.problems = [];
-            const typed = spec.toRow(reader);
-            const name = reader.name('name');
-            if (reader.problems.length) {
-              result.errorCount += reader.problems.length;
-              for (const p of reader.problems) if (result.errors.length < maxErrors) result.errors.push({ rowNo: row.rowNo, ...p });
-              continue;
-            }
-            const id = idForMatching(cells.get('id'));
-            const problem = id.id === null ? id.problem : null;
-            if (problem) {
-              result.rowsUnusable++;
-              result.unusableReasons[problem] = (result.unusableReasons[problem] ?? 0) + 1;
-            }
-            result.rowsLoaded++;
-            out.push(csvLine([versionId, o.countyCode, row.rowNo, name, id.id, problem, ...typed]));
-          }
-          if (out.length) yield out.join('');
+        for await (const m of { [Symbol.asyncIterator]: () => messages }) {
+          if (m.kind === 'chunk') {
+            result.rowsRead = m.rowsRead;
+            o.onProgress?.(m.rowsRead);
+            if (m.text) yield m.text;
+          } else if (m.kind === 'end') end = m;
         }
       }
       let t = performance.now();
       await copyFrom(`ds_${o.source}`, ['dataset_version_id', 'county_code', 'row_no', 'name', 'id_number', 'id_problem', ...spec.tableColumns], chunks());
+      if (!end) throw new Error('dataset import: the reader stopped before the end of the file');
+      Object.assign(result, {
+        rowsRead: end.rowsRead,
+        rowsLoaded: end.rowsLoaded,
+        rowsUnusable: end.rowsUnusable,
+        unusableReasons: end.unusableReasons,
+        errors: end.errors,
+        errorCount: end.errorCount,
+      });
       o.onProgress?.(result.rowsRead);
       if (result.errorCount > 0) throw new ImportRejected();
-      // Fresh statistics, or the planner takes a just-loaded million rows for an empty table and
-      // the rules' joins turn into nested loops.
       timings.copy = Math.round(performance.now() - t);
       t = performance.now();
+      // Fresh statistics, or the planner takes a just-loaded million rows for an empty table and
+      // the rules' joins turn into nested loops.
       await sql`analyze ${sql.table(`ds_${o.source}`)}`.execute(trx);
       timings.analyze = Math.round(performance.now() - t);
       await sql`
@@ -174,5 +160,7 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       values (${o.countyCode}, ${o.source}, 'failed', ${fileName}, ${sha256}, ${byteSize}, ${result.encoding || null}, ${result.format || null}, ${result.rowsRead},
         ${JSON.stringify({ fileError: result.fileError ?? null, errorCount: result.errorCount })}, ${o.actor.id}, ${o.actor.name}, now())`.execute(db);
     return result;
+  } finally {
+    await messages.return(undefined);
   }
 }

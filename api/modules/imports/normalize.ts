@@ -28,18 +28,34 @@ function isoIfValid(y: number, m: number, d: number): string | undefined {
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const digitAt = (v: string, i: number) => {
+  const c = v.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+/** Two or four decimal digits at v[i…], or -1. */
+function twoDigits(v: string, i: number): number {
+  const a = digitAt(v, i);
+  const b = digitAt(v, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+function fourDigits(v: string, i: number): number {
+  const hi = twoDigits(v, i);
+  const lo = twoDigits(v, i + 2);
+  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+}
 
 /** YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日 or an Excel date serial → 'YYYY-MM-DD'; undefined if not a date. */
 export function parseDate(raw: string): string | undefined {
   const v = cleanCell(raw);
   if (!v) return undefined;
-  // Fast path: already ISO (the common case in large files).
-  let m = ISO_DATE.exec(v);
-  if (m) {
-    const y = Number(m[1]);
-    return y >= 1900 && y <= 2100 && validDate(y, Number(m[2]), Number(m[3])) ? v : undefined;
+  // Fast path: already ISO (the common case in large files), read by character codes.
+  if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
+    const y = fourDigits(v, 0);
+    const mo = twoDigits(v, 5);
+    const d = twoDigits(v, 8);
+    if (y >= 0 && mo >= 0 && d >= 0) return y >= 1900 && y <= 2100 && validDate(y, mo, d) ? v : undefined;
   }
+  let m: RegExpExecArray | null;
   m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(v);
   if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(v);
