@@ -29,6 +29,9 @@ export default defineConfig({
           // Generous: CI machines are shared; speed is measured by `npm run bench`, not here.
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // expect.poll waits up to 15 s (default 1 s): a page answering a search under a full
+          // parallel suite on 2 cores can take longer than a second.
+          expect: { poll: { timeout: 15_000 } },
           sequence: { groupOrder: 1 },
         },
       },
