@@ -49,13 +49,14 @@ async function householdsSearch() {
       where h.county_code = '522324' order by h.household_no limit 2000`.execute(handle.db);
     const rows = sample.rows.filter((_, k) => k % 20 === 0);
     const e = encodeURIComponent;
+    // Requests as the web list makes them: 20 rows a page (HouseholdListView's PAGE_SIZE).
     const paths = {
-      list: ['/api/households?pageSize=50', '/api/households?page=20&pageSize=50', '/api/households?status=%E7%9B%91%E6%B5%8B%E6%88%B7'],
-      name: rows.map((r) => `/api/households?q=${e(r.head_name)}`),
-      initials: rows.map((r) => `/api/households?q=${e(r.head_initials)}`),
-      idNumber: rows.map((r) => `/api/households?q=${r.id_number}`),
-      householdNo: rows.map((r) => `/api/households?q=${r.household_no}`),
-      village: rows.map((r) => `/api/households?area=${r.village_code}&pageSize=50`),
+      list: ['/api/households?pageSize=20', '/api/households?page=20&pageSize=20', '/api/households?status=%E7%9B%91%E6%B5%8B%E6%88%B7&pageSize=20'],
+      name: rows.map((r) => `/api/households?q=${e(r.head_name)}&pageSize=20`),
+      initials: rows.map((r) => `/api/households?q=${e(r.head_initials)}&pageSize=20`),
+      idNumber: rows.map((r) => `/api/households?q=${r.id_number}&pageSize=20`),
+      householdNo: rows.map((r) => `/api/households?q=${r.household_no}&pageSize=20`),
+      village: rows.map((r) => `/api/households?area=${r.village_code}&pageSize=20`),
     };
     const mixed = Object.values(paths).flatMap((p, k) => p.map((x, j) => ({ x, o: j * 7 + k }))).sort((a, b) => a.o - b.o).map((v) => v.x);
 

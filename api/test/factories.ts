@@ -56,7 +56,7 @@ export function registryRows(opts: { village: string; householdNo?: string; head
 }
 
 /** Inserts one household and returns its id and number. */
-export async function createHousehold(opts: { village: string; head?: string; members?: number; memberNames?: string[] }) {
+export async function createHousehold(opts: { village: string; head?: string; members?: number; memberNames?: string[]; householdNo?: string }) {
   const { db } = await getTestDb();
   const rows = registryRows(opts);
   await insertRegistryRows(db, rows);

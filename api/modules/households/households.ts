@@ -45,7 +45,8 @@ export function classifySearch(raw: string): q.SearchTerm {
   const folded = foldIdNumber(text);
   if (/^\d{15}$|^\d{17}[\dX]$/.test(folded)) {
     const p = parseIdNumber(folded);
-    if (p.ok) return { kind: 'idNumber', value: p.value.id };
+    // 15 or 18 digits can also be a 户编号 (or its start): search both.
+    if (p.ok) return { kind: 'idNumber', value: p.value.id, ...(/^\d+$/.test(folded) ? { householdNo: folded } : {}) };
   }
   if (/^\d+$/.test(folded)) return { kind: 'householdNo', value: folded };
   if (looksLikeInitials(text)) return { kind: 'initials', value: text.toLowerCase() };

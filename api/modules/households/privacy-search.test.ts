@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { Scope } from '../auth/scope.ts';
-import { listHouseholds } from './households.ts';
+import { classifySearch, listHouseholds } from './households.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { loginAs } from '../../test/http.ts';
 
@@ -105,6 +105,19 @@ describe('list filters and search', () => {
     const m = await db.selectFrom('members').select('id_number').where('household_id', '=', h.id).where('relation', '=', '户主').executeTakeFirstOrThrow();
     const old15 = m.id_number.slice(0, 6) + m.id_number.slice(8, 17);
     expect(await find(old15)).toEqual([h.id]);
+  });
+
+  it('finds a 户编号 that also reads as a valid 15-digit ID number (and still finds by ID)', async () => {
+    // 52232499 + 0101 + 001: as an old ID number, born 1999-01-01 — a valid date.
+    const no = `5223249901${String(1 + (process.pid % 28)).padStart(2, '0')}001`;
+    expect(classifySearch(no)).toMatchObject({ kind: 'idNumber', householdNo: no });
+    const h = await createHousehold({ village: BAOJIA, head: '号码户', householdNo: no });
+    const cadre = await loginAs('baojia_cadre');
+    const find = async (q: string) => ((await (await cadre.get(`/api/households?q=${q}`)).json()) as Page).items.map((i) => i.id);
+    expect(await find(no)).toContain(h.id);
+    expect(await find(no.slice(0, 12))).toContain(h.id);
+    const memberId = h.rows[1]?.['证件号码'] as string;
+    expect(await find(memberId)).toEqual([h.id]);
   });
 
   it('filters by area, status, type, monitoring category, cause and unmet guarantee; pages', async () => {
