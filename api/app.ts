@@ -63,6 +63,8 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
         'Precision poverty-alleviation case management. All data endpoints need a session (POST /api/auth/login); ' +
         'writes need the X-CSRF-Token header. Errors share one shape: { error: { code, message, fields?, details? } }.',
     },
+    // The document is built by the router mounted at /api: its paths are relative to this server.
+    servers: [{ url: '/api', description: 'this server' }],
   });
   const app = createRouter();
   app.use('*', requestContext(db, bulk, config));

@@ -45,11 +45,12 @@ describe('the household card', () => {
     expect(card).toMatchObject({ version: 2, householdType: '低保户', otherCauses: ['因病', '缺技术'], location: [105.21, 25.83] });
     expect(card.bankAccount).toBe('****8901');
 
-    const refused = await cadre.patch(`/api/households/${h.id}`, { version: 2, status: '脱贫户', monitoringCategory: '边缘易致贫户', headName: 'x' });
+    const refused = await cadre.patch(`/api/households/${h.id}`, { version: 2, status: '脱贫户', registryState: '清退', monitoringCategory: '边缘易致贫户', headName: 'x' });
     expect(refused.status).toBe(400);
     const fields = ((await refused.json()) as Err).error.fields ?? [];
-    expect(fields.map((f) => f.path).sort()).toEqual(['headName', 'monitoringCategory', 'status']);
+    expect(fields.map((f) => f.path).sort()).toEqual(['headName', 'monitoringCategory', 'registryState', 'status']);
     expect(fields.find((f) => f.path === 'status')?.message).toContain('只能通过业务流程');
+    expect(fields.find((f) => f.path === 'registryState')?.message).toContain('在册状态');
 
     const en = await loginAs('baojia_cadre', { lang: 'en' });
     const badEn = await en.patch(`/api/households/${h.id}`, { version: 2, householdType: '富裕户', relocationYear: 1800, location: { lon: 5, lat: 25 } });

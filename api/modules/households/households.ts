@@ -192,11 +192,15 @@ export interface HouseholdPatch {
   relocationYear?: number | null;
   // Refused: the schema rejects them; kept here so a direct caller is refused too.
   status?: unknown;
+  registryState?: unknown;
   monitoringCategory?: unknown;
   exitYear?: unknown;
   identifiedYear?: unknown;
   headName?: unknown;
 }
+
+/** Fields changed only by procedures (or derived): refused with a clear message. */
+export const PROCEDURE_FIELDS = ['status', 'registryState', 'monitoringCategory', 'exitYear', 'identifiedYear'] as const;
 
 const AUDITED_HOUSEHOLD_COLUMNS = [
   'group_name',
@@ -227,7 +231,7 @@ export function auditedHousehold(h: Record<string, unknown>, lonLat?: [number, n
 
 /** Edits non-status fields; a stale version gets 409 with the current one. */
 export async function updateHousehold(db: Db, scope: Scope, id: string, patch: HouseholdPatch, ctx: WriteContext) {
-  const refused = (['status', 'monitoringCategory', 'exitYear', 'identifiedYear'] as const).filter((f) => patch[f] !== undefined);
+  const refused = PROCEDURE_FIELDS.filter((f) => patch[f] !== undefined);
   if (refused.length) throw Invalid(refused.map((path) => ({ path, key: 'household.statusByProcedure' as const })));
   if (patch.headName !== undefined) throw Invalid([{ path: 'headName', key: 'household.headNameByMember' }]);
   const set: q.HouseholdSet = {};

@@ -3,8 +3,8 @@
 // must name the household a person already belongs to).
 export const householdMessages = {
   'household.statusByProcedure': {
-    'zh-CN': '户状态、监测对象类别和脱贫年度只能通过业务流程（识别纳入、标注脱贫等）变更',
-    en: 'Status, monitoring category and exit year change only through procedures (识别纳入, 标注脱贫 …)',
+    'zh-CN': '户状态、在册状态、监测对象类别和脱贫年度只能通过业务流程（识别纳入、标注脱贫、自然减少、清退等）变更',
+    en: 'Status, registry state, monitoring category and exit year change only through procedures (识别纳入, 标注脱贫, 自然减少, 清退 …)',
   },
   'household.headNameByMember': {
     'zh-CN': '户主姓名随户主成员变更，请修改家庭成员',

@@ -30,6 +30,7 @@ import {
   WORK_STATUSES,
 } from './code-lists.ts';
 import { REGISTRY_STATES } from '../procedures/state-machine.ts';
+import { PROCEDURE_FIELDS } from './households.ts';
 
 // ── Field helpers ────────────────────────────────────────────────────────────────────────────
 const text = (max: number) => z.string().trim().max(max);
@@ -363,8 +364,6 @@ export const HouseholdView = z
   .openapi('Household');
 
 // ── Household edits ─────────────────────────────────────────────────────────────────────────
-/** Fields changed only by procedures (or derived): refused with a clear message. */
-export const PROCEDURE_FIELDS = ['status', 'monitoringCategory', 'exitYear', 'identifiedYear'] as const;
 
 const procedureGuard = (o: Record<string, unknown>, ctx: z.RefinementCtx) => {
   for (const f of PROCEDURE_FIELDS) {
@@ -399,6 +398,7 @@ export const HouseholdPatch = z
     relocationYear: Year.nullable().optional(),
     // Refused (procedures or the 户主 member change them); listed so the message can say why.
     status: z.unknown().optional(),
+    registryState: z.unknown().optional(),
     monitoringCategory: z.unknown().optional(),
     exitYear: z.unknown().optional(),
     identifiedYear: z.unknown().optional(),

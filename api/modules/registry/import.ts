@@ -193,7 +193,8 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
         for await (const batch of table.batches)
         for (const { rowNo, values } of batch) {
           result.rowsRead++;
-          if (result.rowsRead % 5000 === 0) {
+          // Every 500 rows (small files show progress too); the job row at most once a second.
+          if (result.rowsRead % 500 === 0) {
             progress('reading');
             // Phase 1 holds no connection: other server processes polling the job see this too.
             if (performance.now() - lastSaved > 1000) {
