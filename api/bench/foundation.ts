@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import autocannon from 'autocannon';
+import { runLoad } from './load.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
@@ -85,17 +85,15 @@ async function firstRequest() {
   });
 }
 
-async function cannon(url: string, headers: Record<string, string>) {
-  const r = await autocannon({ url, connections: 50, duration: 10, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p97: r.latency.p97_5, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
+/** 50 connections for 10 s from a separate process (decision 0011). */
+const cannon = (url: string, headers: Record<string, string>) => runLoad({ url: new URL(url).origin, paths: [new URL(url).pathname], headers, connections: 50, seconds: 10 });
 
 async function areasThroughput() {
   await withServer(async (url, cookie) => {
     const health = await cannon(`${url}/api/health`, {});
     const areas = await cannon(`${url}/api/areas`, { cookie });
     const show = (n: string, r: Awaited<ReturnType<typeof cannon>>) =>
-      console.log(`${n}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p97.5 ${r.p97} ms, p99 ${r.p99} ms, errors ${r.errors} (50 connections, 10 s)`);
+      console.log(`${n}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors} (50 connections, 10 s)`);
     show('/api/health', health);
     show('/api/areas ', areas);
     console.log(`ratio /api/areas ÷ /api/health throughput = ${(areas.rps / health.rps).toFixed(2)}`);
