@@ -131,7 +131,11 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       t = performance.now();
       // Fresh statistics, or the planner takes a just-loaded million rows for an empty table and
       // the rules' joins turn into nested loops.
+      // A 7,500-row sample (statistics target 25, default 100) is plenty for columns that hold a
+      // handful of codes or near-unique ID numbers, and takes a fifth of the time.
+      await sql`set local default_statistics_target = 25`.execute(trx);
       await sql`analyze ${sql.table(`ds_${o.source}`)}`.execute(trx);
+      await sql`reset default_statistics_target`.execute(trx);
       timings.analyze = Math.round(performance.now() - t);
       await sql`
         update dataset_versions set status = 'succeeded', finished_at = now(), rows_read = ${result.rowsRead}, rows_loaded = ${result.rowsLoaded},
