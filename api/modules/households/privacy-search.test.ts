@@ -107,6 +107,22 @@ describe('list filters and search', () => {
     expect(await find(old15)).toEqual([h.id]);
   });
 
+  it('pages a name or initials search in 户编号 order with the same total on every page', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await createHousehold({ village: BAOJIA, head: '翻页测试户' }));
+    const cadre = await loginAs('baojia_cadre');
+    for (const q of ['翻页测试户', 'fycsh']) {
+      const page = async (n: number) => (await (await cadre.get(`/api/households?q=${encodeURIComponent(q)}&pageSize=2&page=${n}`)).json()) as Page;
+      const [p1, p2] = [await page(1), await page(2)];
+      expect([p1.total, p2.total]).toEqual([3, 3]);
+      expect([p1.items.length, p2.items.length]).toEqual([2, 1]);
+      const nos = [...p1.items, ...p2.items].map((i) => i.householdNo);
+      expect(nos).toEqual(made.map((h) => h.householdNo).sort());
+      expect((await page(3)).items).toEqual([]);
+      expect((await page(3)).total).toBe(3);
+    }
+  });
+
   it('finds a 户编号 that also reads as a valid 15-digit ID number (and still finds by ID)', async () => {
     // 52232499 + 0101 + 001: as an old ID number, born 1999-01-01 — a valid date.
     const no = `5223249901${String(1 + (process.pid % 28)).padStart(2, '0')}001`;
