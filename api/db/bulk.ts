@@ -28,27 +28,20 @@ const ident = (name: string) => {
 const copySql = (table: string, columns: string[], source: string) =>
   `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 
+const NEEDS_QUOTES = /[",\n\r]/;
+
 /** Escapes one CSV field for COPY (null → empty unquoted = NULL). */
 export function csvField(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof v === 'number') return String(v);
+  const s = typeof v === 'string' ? v : String(v);
+  return s === '' || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const NEEDS_QUOTES = /[",\n\r]/;
+
 /** One CSV line for COPY (the hot loop of every import: no intermediate arrays). */
 export function csvLine(values: (string | number | boolean | null | undefined)[]): string {
   let line = '';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) line += ',';
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'number') {
-      line += v;
-      continue;
-    }
-    const s = typeof v === 'string' ? v : String(v);
-    line += s === '' || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  }
+  for (let i = 0; i < values.length; i++) line += i === 0 ? csvField(values[i]) : `,${csvField(values[i])}`;
   return `${line}\n`;
 }
 

@@ -17,9 +17,9 @@ export interface ParsedId {
   upgraded: boolean;
 }
 
-/** Folds full-width digits/letters, removes all spaces (half/full-width), upper-cases x. */
 const PLAIN_ID = /^(\d{15}|\d{17}[\dX])$/;
 
+/** Folds full-width digits/letters, removes all spaces (half/full-width), upper-cases x. */
 export function foldIdNumber(raw: string): string {
   // Fast path: most numbers arrive already clean (imports call this for every row).
   if (PLAIN_ID.test(raw)) return raw;
@@ -35,10 +35,14 @@ export function checkChar(first17: string): string {
   return CHECK_CHARS[sum % 11] as string;
 }
 
-/** The number made of the decimal digits id[from, to) (the caller has checked they are digits). */
-function digits(id: string, from: number, to: number): number {
+/** The number written by the decimal digits s[from, to), or -1 if one of them is not a digit. */
+export function digitsAt(s: string, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    n = n * 10 + c;
+  }
   return n;
 }
 
@@ -76,9 +80,9 @@ export function parseIdNumber(raw: string, today?: Date): ParseResult {
   const last = id.charCodeAt(17);
   if (!((last >= 48 && last <= 57) || last === 88)) return { ok: false, problem: 'chars' };
   if (id.charCodeAt(0) === 48) return { ok: false, problem: 'region' };
-  const y = digits(id, 6, 10);
-  const m = digits(id, 10, 12);
-  const d = digits(id, 12, 14);
+  const y = digitsAt(id, 6, 10);
+  const m = digitsAt(id, 10, 12);
+  const d = digitsAt(id, 12, 14);
   if (y < 1880 || !validDate(y, m, d) || Date.UTC(y, m - 1, d) > (today ? today.getTime() : Date.now())) return { ok: false, problem: 'date' };
   if (checkChar(id) !== id[17]) return { ok: false, problem: 'checksum' };
   return {

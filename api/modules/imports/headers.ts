@@ -44,14 +44,6 @@ export function mapHeaders<K extends string>(headers: string[], specs: readonly 
   return { index, missing, ignored, duplicated };
 }
 
-/** Reads a row's cells by key. */
-export function rowGetter<K extends string>(map: HeaderMap<K>, values: string[]) {
-  return (key: K): string => {
-    const i = map.index[key];
-    return i === undefined ? '' : cleanCell(values[i] ?? '');
-  };
-}
-
 /** A getter over one row at a time: set `values`, then `get(key)` (no allocation per row). */
 export function cellReader<K extends string>(map: HeaderMap<K>) {
   const state = {

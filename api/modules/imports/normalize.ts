@@ -1,7 +1,7 @@
 // Values as they really arrive (contract "normalise, don't reject"): spaces of both widths, full-width
 // digits, dates in four forms and Excel serials, amounts with thousands separators or 元, names with
 // spaces and differing minority-name separators, 15-digit ID numbers.
-import { foldIdNumber, type IdProblem, parseIdNumber, validDate } from '../../shared/id-number.ts';
+import { digitsAt, foldIdNumber, type IdProblem, parseIdNumber, validDate } from '../../shared/id-number.ts';
 
 const FULLWIDTH = /[\uFF01-\uFF5E]/g;
 const HAS_FULLWIDTH = /[\uFF01-\uFF5E]/;
@@ -28,35 +28,18 @@ function isoIfValid(y: number, m: number, d: number): string | undefined {
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
-const digitAt = (v: string, i: number) => {
-  const c = v.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
-};
-/** Two or four decimal digits at v[i…], or -1. */
-function twoDigits(v: string, i: number): number {
-  const a = digitAt(v, i);
-  const b = digitAt(v, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-}
-function fourDigits(v: string, i: number): number {
-  const hi = twoDigits(v, i);
-  const lo = twoDigits(v, i + 2);
-  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
-}
-
 /** YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日 or an Excel date serial → 'YYYY-MM-DD'; undefined if not a date. */
 export function parseDate(raw: string): string | undefined {
   const v = cleanCell(raw);
   if (!v) return undefined;
   // Fast path: already ISO (the common case in large files), read by character codes.
   if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
-    const y = fourDigits(v, 0);
-    const mo = twoDigits(v, 5);
-    const d = twoDigits(v, 8);
+    const y = digitsAt(v, 0, 4);
+    const mo = digitsAt(v, 5, 7);
+    const d = digitsAt(v, 8, 10);
     if (y >= 0 && mo >= 0 && d >= 0) return y >= 1900 && y <= 2100 && validDate(y, mo, d) ? v : undefined;
   }
-  let m: RegExpExecArray | null;
-  m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(v);
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(v);
   if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(v);
   if (m) return isoIfValid(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -84,9 +67,9 @@ export function parseYearMonth(raw: string): string | undefined {
   return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? `${m[1]}-${m[2]}` : undefined;
 }
 
-/** '1,234.50元' → 123450 (fen); undefined if not an amount. */
 const PLAIN_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
+/** '1,234.50元' → 123450 (fen); undefined if not an amount. */
 export function parseAmountFen(raw: string): number | undefined {
   // Fast path: a plain amount in yuan with at most two decimals.
   if (PLAIN_AMOUNT.test(raw)) return Math.round(Number(raw) * 100);

@@ -20,10 +20,10 @@ import { csvLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Actor, type AuditInput, recordAudit, recordAuditMany } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
-import { mapHeaders } from '../imports/headers.ts';
+import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { openTable, TableReadError } from '../imports/read-table.ts';
 import * as q from './queries.ts';
-import { cachedInitials, cellGetter, type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type StagedRow } from './rows.ts';
+import { cachedInitials, type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type StagedRow } from './rows.ts';
 
 export type ImportPhase = 'queued' | 'reading' | 'merging' | 'done';
 
@@ -190,39 +190,42 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
       let lastHeadInitials = '';
       let lastSaved = performance.now();
       try {
-        for await (const batch of table.batches)
-        for (const { rowNo, values } of batch) {
-          result.rowsRead++;
-          // Every 500 rows (small files show progress too); the job row at most once a second.
-          if (result.rowsRead % 500 === 0) {
-            progress('reading');
-            // Phase 1 holds no connection: other server processes polling the job see this too.
-            if (performance.now() - lastSaved > 1000) {
-              lastSaved = performance.now();
-              await q.updateJob(db, jobId, { rows_read: result.rowsRead });
+        const cells = cellReader(map);
+        for await (const batch of table.batches) {
+          for (const { rowNo, values } of batch) {
+            result.rowsRead++;
+            // Every 500 rows (small files show progress too); the job row at most once a second.
+            if (result.rowsRead % 500 === 0) {
+              progress('reading');
+              // Phase 1 holds no connection: other server processes polling the job see this too.
+              if (performance.now() - lastSaved > 1000) {
+                lastSaved = performance.now();
+                await q.updateJob(db, jobId, { rows_read: result.rowsRead });
+              }
             }
+            cells.values = values;
+            const { row, problems } = parseRow(cells.get, rowNo);
+            for (const p of problems) report({ rowNo, ...p });
+            if (!row) {
+              const no = cells.get('householdNo');
+              if (no) checker.noteBadRow(no.replace(/[\s\u3000]/g, ''));
+              continue;
+            }
+            if (o.scope && !o.scope.covers(row.villageCode)) {
+              report({ rowNo, column: COLUMN_NAME.villageCode, key: 'registry.outOfScope', params: { code: row.villageCode }, severity: 'error' });
+              checker.noteBadRow(row.householdNo);
+              continue;
+            }
+            const cross = checker.check(row);
+            for (const p of cross) report({ rowNo, ...p });
+            if (cross.some((p) => p.severity === 'error')) continue;
+            if (row.headName !== lastHead) {
+              lastHead = row.headName;
+              lastHeadInitials = cachedInitials(row.headName);
+            }
+            if (!out.write(stageLine(row, lastHeadInitials))) await once(out, 'drain');
+            staged++;
           }
-          const { row, problems } = parseRow(cellGetter(map, values), rowNo);
-          for (const p of problems) report({ rowNo, ...p });
-          if (!row) {
-            const no = cellGetter(map, values)('householdNo');
-            if (no) checker.noteBadRow(no.replace(/[\s\u3000]/g, ''));
-            continue;
-          }
-          if (o.scope && !o.scope.covers(row.villageCode)) {
-            report({ rowNo, column: COLUMN_NAME.villageCode, key: 'registry.outOfScope', params: { code: row.villageCode }, severity: 'error' });
-            checker.noteBadRow(row.householdNo);
-            continue;
-          }
-          const cross = checker.check(row);
-          for (const p of cross) report({ rowNo, ...p });
-          if (cross.some((p) => p.severity === 'error')) continue;
-          if (row.headName !== lastHead) {
-            lastHead = row.headName;
-            lastHeadInitials = cachedInitials(row.headName);
-          }
-          if (!out.write(stageLine(row, lastHeadInitials))) await once(out, 'drain');
-          staged++;
         }
         for (const e of checker.finish()) report(e);
       } finally {

@@ -396,11 +396,3 @@ export class FileChecker {
     return this.households.size;
   }
 }
-
-/** Cell getter for parseRow over a header map (cells cleaned of spaces of both widths). */
-export function cellGetter(map: HeaderMap<ColumnKey>, values: string[]) {
-  return (key: ColumnKey): string => {
-    const i = map.index[key];
-    return i === undefined ? '' : cleanCell(values[i] ?? '');
-  };
-}
