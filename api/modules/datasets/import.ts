@@ -2,7 +2,7 @@
 // rows into ds_<source> under a new dataset version — all or nothing. Rows whose ID number is
 // unusable are kept (counted, with the reason) but never match; rows that fail validation reject
 // the whole file with row/column/reason.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -11,7 +11,7 @@ import type { BulkRunner } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import { TableReadError } from '../imports/read-table.ts';
-import { type NormaliseInput, type NormaliseMessage, normaliseFile, type RowError } from './normalise.ts';
+import { normaliseFile, type RowError } from './normalise.ts';
 import { SOURCES, type SourceCode } from './sources.ts';
 
 export type { RowError };
@@ -82,49 +82,36 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
     timings,
   };
   const maxErrors = o.maxErrors ?? 1000;
-  // The CPU half (read, normalise, build COPY text) is a generator; this function is the database half.
-  const input: NormaliseInput = { filePath: o.filePath, source: o.source, versionId: randomUUID(), countyCode: o.countyCode, maxErrors };
-  const messages = normaliseFile(input);
   try {
-    const opened = (await messages.next()).value;
-    if (!opened || opened.kind !== 'opened') throw new Error('dataset import: the reader did not open the file');
-    result.format = opened.format;
-    result.encoding = opened.encoding;
-    result.ignoredColumns = opened.ignored;
-    if (opened.missing.length) {
-      result.fileError = { key: 'import.missingColumns', columns: opened.missing };
+    // The CPU half (read, normalise, build COPY text) is normalise.ts; this function is the database half.
+    const file = await normaliseFile(o.filePath, o.source, maxErrors);
+    result.format = file.format;
+    result.encoding = file.encoding;
+    result.ignoredColumns = file.ignored;
+    if (file.missing.length) {
+      result.fileError = { key: 'import.missingColumns', columns: file.missing };
       throw new ImportRejected();
     }
-    if (opened.duplicated.length) {
-      result.fileError = { key: 'import.duplicateColumns', columns: opened.duplicated };
+    if (file.duplicated.length) {
+      result.fileError = { key: 'import.duplicateColumns', columns: file.duplicated };
       throw new ImportRejected();
     }
     await bulk(async ({ db: trx, copyFrom }) => {
-      const versionId = input.versionId;
-      await sql`
-        insert into dataset_versions (id, county_code, source, file_name, sha256, byte_size, encoding, format, imported_by, imported_by_name)
-        values (${versionId}, ${o.countyCode}, ${o.source}, ${fileName}, ${sha256}, ${byteSize}, ${opened.encoding}, ${opened.format}, ${o.actor.id}, ${o.actor.name})`.execute(trx);
-      let end: Extract<NormaliseMessage, { kind: 'end' }> | undefined;
-      async function* chunks() {
-        for await (const m of { [Symbol.asyncIterator]: () => messages }) {
-          if (m.kind === 'chunk') {
-            result.rowsRead = m.rowsRead;
-            o.onProgress?.(m.rowsRead);
-            if (m.text) yield m.text;
-          } else if (m.kind === 'end') end = m;
+      const v = await sql<{ id: string }>`
+        insert into dataset_versions (county_code, source, file_name, sha256, byte_size, encoding, format, imported_by, imported_by_name)
+        values (${o.countyCode}, ${o.source}, ${fileName}, ${sha256}, ${byteSize}, ${file.encoding}, ${file.format}, ${o.actor.id}, ${o.actor.name})
+        returning id`.execute(trx);
+      const versionId = v.rows[0]?.id as string;
+      async function* reported() {
+        for await (const text of file.chunks(versionId, o.countyCode)) {
+          result.rowsRead = file.stats.rowsRead;
+          o.onProgress?.(result.rowsRead);
+          yield text;
         }
       }
       let t = performance.now();
-      await copyFrom(`ds_${o.source}`, ['dataset_version_id', 'county_code', 'row_no', 'name', 'id_number', 'id_problem', ...spec.tableColumns], chunks());
-      if (!end) throw new Error('dataset import: the reader stopped before the end of the file');
-      Object.assign(result, {
-        rowsRead: end.rowsRead,
-        rowsLoaded: end.rowsLoaded,
-        rowsUnusable: end.rowsUnusable,
-        unusableReasons: end.unusableReasons,
-        errors: end.errors,
-        errorCount: end.errorCount,
-      });
+      await copyFrom(`ds_${o.source}`, ['dataset_version_id', 'county_code', 'row_no', 'name', 'id_number', 'id_problem', ...spec.tableColumns], reported());
+      Object.assign(result, file.stats);
       o.onProgress?.(result.rowsRead);
       if (result.errorCount > 0) throw new ImportRejected();
       timings.copy = Math.round(performance.now() - t);
@@ -135,7 +122,6 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       // handful of codes or near-unique ID numbers, and takes a fifth of the time.
       await sql`set local default_statistics_target = 25`.execute(trx);
       await sql`analyze ${sql.table(`ds_${o.source}`)}`.execute(trx);
-      await sql`reset default_statistics_target`.execute(trx);
       timings.analyze = Math.round(performance.now() - t);
       await sql`
         update dataset_versions set status = 'succeeded', finished_at = now(), rows_read = ${result.rowsRead}, rows_loaded = ${result.rowsLoaded},
@@ -164,7 +150,5 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       values (${o.countyCode}, ${o.source}, 'failed', ${fileName}, ${sha256}, ${byteSize}, ${result.encoding || null}, ${result.format || null}, ${result.rowsRead},
         ${JSON.stringify({ fileError: result.fileError ?? null, errorCount: result.errorCount })}, ${o.actor.id}, ${o.actor.name}, now())`.execute(db);
     return result;
-  } finally {
-    await messages.return(undefined);
   }
 }
