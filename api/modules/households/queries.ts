@@ -94,58 +94,6 @@ function listBase(db: Db, scope: Scope, f: ListFilter) {
   return query;
 }
 
-export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { countLimit?: number }) {
-  const base = listBase(db, scope, f);
-  const countQuery = f.countLimit
-    ? db.selectFrom(base.select(sql`1`.as('one')).limit(f.countLimit + 1).as('t')).select((eb) => eb.fn.countAll<number>().as('n'))
-    : base.select((eb) => eb.fn.countAll<number>().as('n'));
-  // One statement per page: the page of households (in 户编号 order, from the list indexes), the
-  // village name and live member count for those rows only (after LIMIT/OFFSET), and the total as
-  // an uncorrelated subquery that runs once. One parse/plan and one round trip instead of three.
-  const page = base
-    .select([
-      'h.id',
-      'h.household_no',
-      'h.head_name',
-      'h.village_code',
-      'h.status',
-      'h.registry_state',
-      'h.household_type',
-      'h.monitoring_category',
-      'h.main_cause',
-      'h.phone',
-      'h.version',
-      sql<number | null>`st_x(h.location)`.as('lon'),
-      sql<number | null>`st_y(h.location)`.as('lat'),
-    ])
-    .orderBy('h.household_no')
-    .limit(f.limit)
-    .offset(f.offset)
-    .as('p');
-  const fromIndex = db
-    .selectFrom(page)
-    .innerJoin('areas as v', 'v.code', 'p.village_code')
-    .selectAll('p')
-    .select([
-      'v.name as village_name',
-      sql<number>`(select count(*) from members m where m.household_id = p.id and m.deleted_at is null and m.person_status = '正常')::int`.as('member_count'),
-      sql<number>`(${countQuery})::int`.as('total'),
-    ])
-    .orderBy('p.household_no');
-  const rows: ListRow[] = matchesFirst(f) ? await listFromMatches(db, base, f) : await fromIndex.execute();
-  // A page past the end has no row to carry the total.
-  const n = rows.length ? Number(rows[0]?.total) : Number((await countQuery.executeTakeFirstOrThrow()).n);
-  const capped = f.countLimit !== undefined && n > f.countLimit;
-  return {
-    rows: rows.map(({ total: _total, ...r }) => ({ ...r, member_count: Number(r.member_count) })),
-    total: capped ? (f.countLimit as number) : n,
-    totalCapped: capped,
-  };
-}
-
-/** Searches whose whole match set is needed anyway (sorted by 户编号 for the page): name and initials. */
-const matchesFirst = (f: ListFilter) => f.search?.kind === 'name' || f.search?.kind === 'initials';
-
 type ListRow = {
   id: string;
   household_no: string;
@@ -166,25 +114,48 @@ type ListRow = {
 };
 
 /**
- * The page for a name/initials search: the matching households are found once (a materialised
- * CTE of id and 户编号) and both the page and the capped total are taken from that set, instead
- * of evaluating the search twice (a 2-letter initials search matches thousands of households).
+ * One statement per page: the page's households (id, 户编号 in order), their fields, village name
+ * and live member count for those rows only (after LIMIT/OFFSET), and the total as an
+ * uncorrelated subquery that runs once — one parse/plan and one round trip.
+ *
+ * A name or initials search needs its whole match set anyway (to sort it by 户编号), so its
+ * matches are found once (a materialised CTE of id and 户编号) and both the page and the capped
+ * total are taken from them, instead of evaluating the search twice (a 2-letter initials search
+ * matches thousands of households). Other lists take the page straight from the list indexes.
  */
-async function listFromMatches(db: Db, base: ReturnType<typeof listBase>, f: ListFilter & { countLimit?: number }): Promise<ListRow[]> {
-  const matched = base.select(['h.id', 'h.household_no']);
+export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { countLimit?: number }) {
+  const base = listBase(db, scope, f);
+  const countQuery = f.countLimit
+    ? db.selectFrom(base.select(sql`1`.as('one')).limit(f.countLimit + 1).as('t')).select((eb) => eb.fn.countAll<number>().as('n'))
+    : base.select((eb) => eb.fn.countAll<number>().as('n'));
+  const matchesFirst = f.search?.kind === 'name' || f.search?.kind === 'initials';
   const cap = f.countLimit === undefined ? sql`` : sql`limit ${f.countLimit + 1}`;
-  const r = await sql<ListRow>`
-    with matched as materialized (${matched})
+  const [cte, page, total] = matchesFirst
+    ? [
+        sql`with matched as materialized (${base.select(['h.id', 'h.household_no'])})`,
+        sql`select id, household_no from matched order by household_no limit ${f.limit} offset ${f.offset}`,
+        sql`select count(*) from (select 1 from matched ${cap}) t`,
+      ]
+    : [sql``, base.select(['h.id', 'h.household_no']).orderBy('h.household_no').limit(f.limit).offset(f.offset), countQuery];
+  const { rows } = await sql<ListRow>`
+    ${cte}
     select h.id, h.household_no, h.head_name, h.village_code, h.status, h.registry_state, h.household_type,
       h.monitoring_category, h.main_cause, h.phone, h.version, st_x(h.location) as lon, st_y(h.location) as lat,
       v.name as village_name,
       (select count(*) from members m where m.household_id = h.id and m.deleted_at is null and m.person_status = '正常')::int as member_count,
-      (select count(*) from (select 1 from matched ${cap}) t)::int as total
-    from (select id, household_no from matched order by household_no limit ${f.limit} offset ${f.offset}) p
+      (${total})::int as total
+    from (${page}) p
     join households h on h.id = p.id
     join areas v on v.code = h.village_code
     order by p.household_no`.execute(db);
-  return r.rows;
+  // A page past the end has no row to carry the total.
+  const n = rows.length ? Number(rows[0]?.total) : Number((await countQuery.executeTakeFirstOrThrow()).n);
+  const capped = f.countLimit !== undefined && n > f.countLimit;
+  return {
+    rows: rows.map(({ total: _total, ...r }) => ({ ...r, member_count: Number(r.member_count) })),
+    total: capped ? (f.countLimit as number) : n,
+    totalCapped: capped,
+  };
 }
 
 // ── Households ──────────────────────────────────────────────────────────────────────────────
