@@ -1,11 +1,11 @@
 // 在册状态 (households.registry_state, set by procedures): shown on list items and the card,
 // filterable (validated against 在册/待识别/自然减少/清退), and a column of the Excel export that
 // follows the same filter.
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { type Agent, loginAs } from '../../test/http.ts';
+import { householdsXlsx } from '../../test/xlsx.ts';
 
 const BAOJIA = '522324101209'; // 保家村 — baojia_cadre's village
 
@@ -28,20 +28,6 @@ const list = async (agent: Agent, query: string) => {
   expect(res.status).toBe(200);
   return (await res.json()) as Page;
 };
-
-async function xlsxRows(res: Response) {
-  expect(res.status).toBe(200);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
-  const ws = wb.getWorksheet('户信息');
-  if (!ws) throw new Error('no 户信息 sheet');
-  const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
-  const rows: Record<string, unknown>[] = [];
-  ws.eachRow((row, n) => {
-    if (n > 1) rows.push(Object.fromEntries(header.map((h, i) => [h, (row.values as unknown[]).slice(1)[i] ?? null])));
-  });
-  return { header, rows };
-}
 
 describe('在册状态 (registry state) of households', () => {
   it('list items carry it and the filter returns or excludes a household by it', async () => {
@@ -112,13 +98,13 @@ describe('在册状态 (registry state) of households', () => {
     const cadre = await loginAs('baojia_cadre');
     const q = `q=${encodeURIComponent('在册测丙')}`;
 
-    const all = await xlsxRows(await cadre.get(`/api/print/households.xlsx?${q}`));
+    const all = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?${q}`));
     expect(all.header).toContain('在册状态');
     expect(all.header.indexOf('在册状态')).toBe(all.header.indexOf('户状态') + 1);
     const byNo = Object.fromEntries(all.rows.map((r) => [r['户编号'], r['在册状态']]));
     expect(byNo).toEqual({ [kept.householdNo]: '在册', [removed.householdNo]: '清退' });
 
-    const filtered = await xlsxRows(await cadre.get(`/api/print/households.xlsx?${q}&registryState=${encodeURIComponent('清退')}`));
+    const filtered = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?${q}&registryState=${encodeURIComponent('清退')}`));
     expect(filtered.rows.map((r) => [r['户编号'], r['户状态'], r['在册状态']])).toEqual([[removed.householdNo, '脱贫户', '清退']]);
 
     // The audit entry records the filter as given.

@@ -1,13 +1,13 @@
 // Printing and export against the real database: the 明白卡 PDF is a valid one-page-per-household
 // PDF with the CJK font embedded and the household's number in its text; the XLSX export follows
 // the list filter, masks by role and neutralises formulas; both refuse other villages and are audited.
-import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
+import { householdsXlsx } from '../../test/xlsx.ts';
 
 const BAOJIA = '522324101209'; // baojia_cadre's village
 const SANHE = '522324101002'; // sanhe_cadre's village, same township
@@ -23,23 +23,6 @@ async function pdfOf(res: Response) {
   const pdf = await getDocumentProxy(bytes.slice());
   const { totalPages, text } = await extractText(pdf, { mergePages: false });
   return { bytes, raw, totalPages, pages: text as string[] };
-}
-
-async function xlsxOf(res: Response) {
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('spreadsheetml');
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
-  const ws = wb.getWorksheet('户信息');
-  if (!ws) throw new Error('no 户信息 sheet');
-  const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
-  const rows: Record<string, unknown>[] = [];
-  ws.eachRow((row, n) => {
-    if (n === 1) return;
-    const v = (row.values as unknown[]).slice(1);
-    rows.push(Object.fromEntries(header.map((h, i) => [h, v[i] ?? null])));
-  });
-  return { header, rows, wb };
 }
 
 /** A household with a full card: latest year below the monitoring line, a cadre, measures, an unmet guarantee. */
@@ -197,7 +180,7 @@ describe('household list XLSX export', () => {
     const h = await cardHousehold(BAOJIA, '导出甲');
     const cadre = await loginAs('baojia_cadre');
     const query = `area=${BAOJIA}&status=${encodeURIComponent('脱贫户')}`;
-    const { header, rows, wb } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?${query}`));
+    const { header, rows, wb } = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?${query}`));
     expect(header.slice(0, 4)).toEqual(['户编号', '县（市、区）', '乡（镇）', '行政村']);
     expect(header).toContain('户主证件号码');
     expect(header).toContain('年人均纯收入（元）');
@@ -217,7 +200,7 @@ describe('household list XLSX export', () => {
     const h = await cardHousehold(BAOJIA, '导出乙');
     const id = h.rows.find((r) => r['与户主关系'] === '户主')?.['证件号码'];
     const cadre = await loginAs('baojia_cadre');
-    const { rows } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}&reveal=true`));
+    const { rows } = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}&reveal=true`));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ 户编号: h.householdNo, 户主证件号码: id, 联系电话: '15585268493' });
     const [entry] = await auditEntries('export.households_xlsx', 'baojia_cadre');
@@ -226,7 +209,7 @@ describe('household list XLSX export', () => {
     const supervisor = await loginAs('baojia_supervisor');
     const refused = await supervisor.get(`/api/print/households.xlsx?q=${h.householdNo}&reveal=true`);
     expect(refused.status).toBe(403);
-    const masked = await xlsxOf(await supervisor.get(`/api/print/households.xlsx?q=${h.householdNo}`));
+    const masked = await householdsXlsx(await supervisor.get(`/api/print/households.xlsx?q=${h.householdNo}`));
     expect(masked.rows[0]?.['户主证件号码']).toMatch(/^5223\*{10}[\dX]{4}$/);
     expect(masked.rows[0]?.['联系电话']).toBe('155****8493');
   });
@@ -236,7 +219,7 @@ describe('household list XLSX export', () => {
     const { db } = await getTestDb();
     await db.updateTable('households').set({ address: '=HYPERLINK("http://evil.example","点我")', group_name: '+1-2' }).where('id', '=', h.id).execute();
     const cadre = await loginAs('baojia_cadre');
-    const { rows } = await xlsxOf(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}`));
+    const { rows } = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}`));
     expect(rows[0]?.['家庭住址']).toBe(`'=HYPERLINK("http://evil.example","点我")`);
     expect(rows[0]?.['村民小组']).toBe("'+1-2");
   });
@@ -244,7 +227,7 @@ describe('household list XLSX export', () => {
   it('keeps a cadre to their own village and validates the filter', async () => {
     await createHousehold({ village: SANHE, head: '三合丁' });
     const cadre = await loginAs('baojia_cadre');
-    const { rows } = await xlsxOf(await cadre.get('/api/print/households.xlsx'));
+    const { rows } = await householdsXlsx(await cadre.get('/api/print/households.xlsx'));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r['区划代码'] === BAOJIA)).toBe(true);
     expect((await cadre.get(`/api/print/households.xlsx?area=${SANHE}`)).status).toBe(403);
