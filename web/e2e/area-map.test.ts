@@ -2,32 +2,24 @@
 // and browses the area map — county → township (from the list) → village (from the map).
 // The map is checked by what it drew: MapLibre's own count of rendered features, and the
 // colours of the canvas pixels in a screenshot.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../../api/test/server.ts';
-import { LANDSCAPE, launchBrowser, login, newTabletContext, pixelStats, saveScreenshot, waitForMap } from './browser.ts';
+import { LANDSCAPE, login, openTablet, pixelStats, saveScreenshot, type Tablet, waitForMap } from './browser.ts';
 
 /** The map style's background colour (web/src/map/area-map.ts). */
 const MAP_BACKGROUND: [number, number, number] = [0xee, 0xf1, 0xec];
 
 describe('area map (county official, 1280×800)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let external: string[];
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context, external } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page, external } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   it('logs in to the shell showing the account, its role and area', async () => {
     await login(page, 'qinglong_county');

@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { startTestServer } from '../../api/test/server.ts';
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -51,6 +54,35 @@ export async function newTabletContext(
     return route.abort();
   });
   return { context, external };
+}
+
+export interface Tablet {
+  server: TestServer;
+  browser: Browser;
+  context: BrowserContext;
+  /** Requests to anything but the test server (refused). */
+  external: string[];
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A test server and a browser with one tablet page on it (each e2e file opens one). */
+export async function openTablet(viewport: { width: number; height: number }, opts: { locale?: string; touch?: boolean } = {}): Promise<Tablet> {
+  const server = await startTestServer();
+  const browser = await launchBrowser();
+  const { context, external } = await newTabletContext(browser, server.url, viewport, opts);
+  const page = await context.newPage();
+  return {
+    server,
+    browser,
+    context,
+    external,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
 
 /** Logs in through the form and waits for the app shell. */

@@ -1,30 +1,22 @@
 // e2e: the county office uploads a department file (公安·户籍变动), watches the import progress,
 // runs the cross-check, confirms a DECEASED finding, and the member is marked deceased on the card.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHousehold, makeIdNumber } from '../../api/test/factories.ts';
-import { startTestServer } from '../../api/test/server.ts';
-import { LANDSCAPE, launchBrowser, login, newTabletContext, saveScreenshot } from './browser.ts';
+import { LANDSCAPE, login, openTablet, saveScreenshot, type Tablet } from './browser.ts';
 
 describe('cross-check (county official)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let page: Page;
   let household: Awaited<ReturnType<typeof createHousehold>>;
 
   beforeAll(async () => {
     household = await createHousehold({ village: '522324101209', members: 3 });
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   it('uploads a department file with progress, runs the check and confirms a death onto the card', async () => {
     const dead = household.rows[2] as Record<string, string>;

@@ -2,12 +2,11 @@
 // written by the procedure's county approval — set in the database here) carries a tag in the
 // list, the 在册状态 filter finds it alone (and the Excel export link takes the same filter), and
 // its card's header says so; a household still in the registry shows 在册.
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestDb } from '../../api/test/db.ts';
 import { createHousehold } from '../../api/test/factories.ts';
-import { startTestServer } from '../../api/test/server.ts';
-import { LANDSCAPE, launchBrowser, login, newTabletContext, saveScreenshot } from './browser.ts';
+import { LANDSCAPE, login, openTablet, saveScreenshot, type Tablet } from './browser.ts';
 
 const BAOJIA = '522324101209';
 /** An uncommon head name shared by both households, so a search shows just these two. */
@@ -20,9 +19,7 @@ async function choose(page: Page, select: Locator, option: string): Promise<void
 }
 
 describe('在册状态 in the web list and card (village cadre)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let page: Page;
   let kept: { id: string; householdNo: string };
   let removed: { id: string; householdNo: string };
@@ -32,16 +29,11 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     removed = await createHousehold({ village: BAOJIA, head: HEAD });
     const { db } = await getTestDb();
     await db.updateTable('households').set({ registry_state: '清退', removed_on: '2026-03-01' }).where('id', '=', removed.id).execute();
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   const rows = () => page.getByTestId('household-table').locator('.el-table__row');
   const total = async () => Number((await page.getByTestId('household-total').innerText()).replace(/\D/g, ''));
@@ -64,7 +56,7 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     await expect.poll(async () => (await rows().first().innerText()).includes(removed.householdNo)).toBe(true);
     expect((await rows().first().getByTestId('row-registry-state').innerText()).trim()).toBe('清退');
     const href = (await page.getByTestId('household-export').getAttribute('href')) ?? '';
-    expect(new URL(href, server.url).searchParams.get('registryState')).toBe('清退');
+    expect(new URL(href, tablet.server.url).searchParams.get('registryState')).toBe('清退');
     await saveScreenshot(page, 'households-registry-state-1280x800');
 
     await choose(page, page.getByTestId('filter-registry-state'), '在册');

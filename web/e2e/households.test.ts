@@ -1,27 +1,19 @@
 // e2e: the household list (农户档案) — the county sees its households, filters by area from the
 // tree or a link from the map, and finds one household by its number.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../../api/test/server.ts';
-import { LANDSCAPE, launchBrowser, login, newTabletContext, saveScreenshot, waitForMap } from './browser.ts';
+import { LANDSCAPE, login, openTablet, saveScreenshot, type Tablet, waitForMap } from './browser.ts';
 
 describe('household list (county official)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   const table = () => page.getByTestId('household-table');
   const total = async () => Number((await page.getByTestId('household-total').innerText()).replace(/\D/g, ''));

@@ -1,27 +1,19 @@
 // e2e: the login page — the generic error on bad credentials, the way back to the page asked
 // for, logout, and unknown addresses.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../../api/test/server.ts';
-import { DEMO_PASSWORD, LANDSCAPE, launchBrowser, newTabletContext } from './browser.ts';
+import { DEMO_PASSWORD, LANDSCAPE, openTablet, type Tablet } from './browser.ts';
 
 describe('login', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   async function submit(username: string, password: string): Promise<void> {
     await page.getByTestId('login-username').fill(username);

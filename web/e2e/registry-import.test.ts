@@ -5,13 +5,12 @@
 // and the Excel error report downloads.
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText, household as registryHousehold, type Row } from '../../api/modules/registry/test-files.ts';
 import { getTestDb } from '../../api/test/db.ts';
 import { makeIdNumber } from '../../api/test/factories.ts';
-import { startTestServer } from '../../api/test/server.ts';
-import { LANDSCAPE, launchBrowser, login, newTabletContext, saveScreenshot, smallTargets } from './browser.ts';
+import { LANDSCAPE, login, openTablet, saveScreenshot, smallTargets, type Tablet } from './browser.ts';
 
 const BAOJIA = '522324101209'; // 沙子镇保家村
 const SANHE = '522324101002'; // 沙子镇三合社区
@@ -55,9 +54,7 @@ const WATCH_JOB = `(() => {
 })()`;
 
 describe('registry import page (county official)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let page: Page;
   const first: Row[] = [];
   let firstNos: string[] = [];
@@ -77,16 +74,11 @@ describe('registry import page (county official)', () => {
     for (const v of villages) villageNames.set(v.code, v.name);
     for (let i = 0; i < HOUSEHOLDS; i++) first.push(...household((villages[i % villages.length] as { code: string }).code, SIZE));
     firstNos = householdNos(first);
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context } = await newTabletContext(browser, server.url, LANDSCAPE));
-    page = await context.newPage();
+    tablet = await openTablet(LANDSCAPE);
+    ({ page } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   const job = () => page.getByTestId('registry-job');
   /** The job's status once it is over (polls while it is queued or running). */

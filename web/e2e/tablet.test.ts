@@ -1,10 +1,9 @@
 // e2e: a village cadre on a portrait tablet (800×1280, touch). The login page and the shell
 // keep every control at least 44 px high; the navigation sits behind a menu button; the cadre
 // sees their own village only.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../../api/test/server.ts';
-import { launchBrowser, login, newTabletContext, PORTRAIT, saveScreenshot, smallTargets, waitForMap } from './browser.ts';
+import { login, openTablet, PORTRAIT, saveScreenshot, smallTargets, type Tablet, waitForMap } from './browser.ts';
 
 /** Every kind of control a finger has to hit. */
 const TARGETS = [
@@ -19,23 +18,16 @@ const TARGETS = [
 ].join(', ');
 
 describe('portrait tablet (village cadre, 800×1280)', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let browser: Browser;
-  let context: BrowserContext;
+  let tablet: Tablet;
   let external: string[];
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ({ context, external } = await newTabletContext(browser, server.url, PORTRAIT, { touch: true }));
-    page = await context.newPage();
+    tablet = await openTablet(PORTRAIT, { touch: true });
+    ({ page, external } = tablet);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => tablet?.close());
 
   it('has touch-sized controls on the login page', async () => {
     await page.goto('/login');
