@@ -74,7 +74,7 @@ async function registryImport() {
     if (!r.ok) throw new Error(`the generated file was rejected: ${r.errorCount} errors, first ${JSON.stringify(r.errors[0])}`);
     const rate = r.rowsRead / importS;
     console.log(`import (first load): ${r.rowsRead} rows, ${r.counts.householdsCreated} households in ${importS.toFixed(2)} s = ${Math.round(rate)} rows/s`);
-    console.log(`  steps (ms): ${JSON.stringify(r.timings)}`);
+    console.log(`  path: ${r.path}${r.directGaveUp ? ` (direct path gave up: ${r.directGaveUp})` : ''}; steps (ms): ${JSON.stringify(r.timings)}`);
     console.log(`  ratio import ÷ raw COPY time = ${(importS / copyS).toFixed(1)}×`);
 
     t0 = performance.now();

@@ -11,6 +11,11 @@ describe('audit diff and chain helpers', () => {
       password_hash: ['[redacted]', '[redacted]'],
     });
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}');
+    // The text every stored hash was computed from: it must never change (old chains would break).
+    expect(canonicalJson([1, undefined, null, 'a"b\n', -0, Number.NaN, { x: undefined, '中': '文', e: [] }, true])).toBe('[1,null,null,"a\\"b\\n",0,null,{"e":[],"中":"文"},true]');
+    expect(canonicalJson({ x: undefined })).toBe('{}');
+    expect(canonicalJson({ x: undefined, y: 1 })).toBe('{"y":1}');
+    expect(canonicalJson(undefined)).toBe('null');
     expect(chainOf('522324101209')).toBe('522324');
     expect(chainOf('5223')).toBe('5223');
     expect(chainOf(null)).toBe('global');

@@ -40,11 +40,13 @@ export function chainOf(areaCode: string | null | undefined): string {
 }
 
 function plain(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
   if (v === undefined) return null;
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+  return out;
 }
 
 /** { field: [before, after] } for the fields that differ; creation and deletion keep all fields. */
@@ -57,7 +59,9 @@ export function diffRecords(
   for (const k of [...keys].sort()) {
     const b = plain(before?.[k]);
     const a = plain(after?.[k]);
-    if (canonicalJson(b) === canonicalJson(a)) continue;
+    if (b === a) continue;
+    // Two objects (or arrays) are equal when their canonical texts are; otherwise they differ.
+    if (b !== null && a !== null && typeof b === 'object' && typeof a === 'object' && canonicalJson(b) === canonicalJson(a)) continue;
     out[k] = REDACTED.has(k) ? ['[redacted]', '[redacted]'] : [b, a];
   }
   return out;
@@ -65,14 +69,22 @@ export function diffRecords(
 
 /** JSON with object keys sorted at every depth: the same value always gives the same text. */
 export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += i === 0 ? canonicalJson(v[i]) : `,${canonicalJson(v[i])}`;
+    return `${s}]`;
+  }
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .filter((k) => o[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(',')}}`;
+  const keys = Object.keys(o).sort();
+  let s = '{';
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    s += `${s.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x)}`;
+  }
+  return `${s}}`;
 }
 
 export interface HashedFields {
@@ -104,44 +116,71 @@ type Db = Kysely<Database> | Transaction<Database>;
  * commit or neither does; the chain head row lock serialises concurrent writers per county.
  */
 export async function recordAudit(trx: Db, input: AuditInput): Promise<void> {
-  const chain = chainOf(input.areaCode);
-  await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.column('chain').doNothing()).execute();
-  const head = await trx.selectFrom('audit_heads').selectAll().where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-  const diff: Record<string, unknown> = diffRecords(input.before, input.after);
-  if (input.note) diff._note = plain(input.note);
-  const at = new Date();
-  const fields: HashedFields = {
-    chain,
-    seq: Number(head.seq) + 1,
-    at,
-    actor_id: input.actor.id,
-    actor_name: input.actor.name,
-    actor_role: input.actor.role,
-    action: input.action,
-    entity: input.entity,
-    entity_id: input.entityId ?? null,
-    subject_id: input.subjectId ?? (input.entity === 'household' ? (input.entityId ?? null) : null),
-    area_code: input.areaCode ?? null,
-    diff: plain(diff),
-    origin: plain(input.origin ?? {}),
-    prev_hash: head.hash,
-  };
-  const hash = entryHash(fields);
-  await trx
-    .insertInto('audit_log')
-    .values({ ...fields, diff: JSON.stringify(fields.diff), origin: JSON.stringify(fields.origin), hash })
-    .execute();
-  await trx.updateTable('audit_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
+  const writer = await AuditChainWriter.open(trx, chainOf(input.areaCode));
+  await trx.insertInto('audit_log').values(writer.row(input)).execute();
+  await writer.close(trx);
 }
 
-/**
- * Appends many entries at once (imports): one head lock per chain, hashes computed in order,
- * rows inserted in multi-row statements. Same guarantees as recordAudit.
- */
 /** COPY into a table, as a bulk session offers it (api/db/bulk.ts). */
 type CopyFrom = (table: string, columns: string[], lines: Iterable<string> | AsyncIterable<string>) => Promise<number>;
 
-const AUDIT_COLUMNS = ['chain', 'seq', 'at', 'actor_id', 'actor_name', 'actor_role', 'action', 'entity', 'entity_id', 'subject_id', 'area_code', 'diff', 'origin', 'prev_hash', 'hash'] as const;
+export const AUDIT_COLUMNS = ['chain', 'seq', 'at', 'actor_id', 'actor_name', 'actor_role', 'action', 'entity', 'entity_id', 'subject_id', 'area_code', 'diff', 'origin', 'prev_hash', 'hash'] as const;
+
+type AuditRow = Omit<HashedFields, 'diff' | 'origin'> & { diff: string; origin: string; hash: string };
+
+/**
+ * The entries of one chain, appended in order by one writer: the head row is locked when the
+ * chain is opened (concurrent writers of the county wait), each entry's hash is chained in memory,
+ * and `close` moves the head. The rows go in by INSERT (`rows`) or COPY (`line`).
+ */
+export class AuditChainWriter {
+  private readonly at = new Date();
+  private constructor(
+    readonly chain: string,
+    private seq: number,
+    private prev: string,
+  ) {}
+
+  static async open(trx: Db, chain: string): Promise<AuditChainWriter> {
+    await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.column('chain').doNothing()).execute();
+    const head = await trx.selectFrom('audit_heads').selectAll().where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    return new AuditChainWriter(chain, Number(head.seq), head.hash);
+  }
+
+  /** The next entry of the chain, hashed. */
+  row(input: AuditInput): AuditRow {
+    const diff: Record<string, unknown> = diffRecords(input.before, input.after);
+    if (input.note) diff._note = plain(input.note);
+    const fields: HashedFields = {
+      chain: this.chain,
+      seq: ++this.seq,
+      at: this.at,
+      actor_id: input.actor.id,
+      actor_name: input.actor.name,
+      actor_role: input.actor.role,
+      action: input.action,
+      entity: input.entity,
+      entity_id: input.entityId ?? null,
+      subject_id: input.subjectId ?? (input.entity === 'household' ? (input.entityId ?? null) : null),
+      area_code: input.areaCode ?? null,
+      diff: plain(diff),
+      origin: plain(input.origin ?? {}),
+      prev_hash: this.prev,
+    };
+    this.prev = entryHash(fields);
+    return { ...fields, diff: JSON.stringify(fields.diff), origin: JSON.stringify(fields.origin), hash: this.prev };
+  }
+
+  /** The next entry as a COPY line in AUDIT_COLUMNS order. */
+  line(input: AuditInput): string {
+    const r = this.row(input);
+    return csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? r.at.toISOString() : r[c])));
+  }
+
+  async close(trx: Db): Promise<void> {
+    await trx.updateTable('audit_heads').set({ seq: this.seq, hash: this.prev }).where('chain', '=', this.chain).execute();
+  }
+}
 
 /**
  * Appends many entries (an import's per-card entries) in one go, chain by chain. Inside a bulk
@@ -157,40 +196,14 @@ export async function recordAuditMany(trx: Db, inputs: AuditInput[], opts: { chu
     else byChain.set(c, [i]);
   }
   for (const [chain, list] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.column('chain').doNothing()).execute();
-    const head = await trx.selectFrom('audit_heads').selectAll().where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-    let seq = Number(head.seq);
-    let prev = head.hash;
-    const at = new Date();
-    const rows = list.map((input) => {
-      const diff: Record<string, unknown> = diffRecords(input.before, input.after);
-      if (input.note) diff._note = plain(input.note);
-      const fields: HashedFields = {
-        chain,
-        seq: ++seq,
-        at,
-        actor_id: input.actor.id,
-        actor_name: input.actor.name,
-        actor_role: input.actor.role,
-        action: input.action,
-        entity: input.entity,
-        entity_id: input.entityId ?? null,
-        subject_id: input.subjectId ?? (input.entity === 'household' ? (input.entityId ?? null) : null),
-        area_code: input.areaCode ?? null,
-        diff: plain(diff),
-        origin: plain(input.origin ?? {}),
-        prev_hash: prev,
-      };
-      prev = entryHash(fields);
-      return { ...fields, diff: JSON.stringify(fields.diff), origin: JSON.stringify(fields.origin), hash: prev };
-    });
+    const writer = await AuditChainWriter.open(trx, chain);
     if (opts.copyFrom) {
-      const lines = rows.map((r) => csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? r.at.toISOString() : r[c]))));
-      await opts.copyFrom('audit_log', [...AUDIT_COLUMNS], lines);
+      await opts.copyFrom('audit_log', [...AUDIT_COLUMNS], list.map((i) => writer.line(i)));
     } else {
+      const rows = list.map((i) => writer.row(i));
       for (let i = 0; i < rows.length; i += chunk) await trx.insertInto('audit_log').values(rows.slice(i, i + chunk)).execute();
     }
-    await trx.updateTable('audit_heads').set({ seq, hash: prev }).where('chain', '=', chain).execute();
+    await writer.close(trx);
   }
 }
 

@@ -8,13 +8,15 @@
 //      then merge set-based — update in place by (户编号, 证件号码), insert what is new, remove
 //      members no longer listed — and write one audit entry per changed card (before/after).
 // Any error rejects the whole file: nothing is kept but the job record and its error report.
+// On PostgreSQL a first load tries the direct path first (first-load.ts): the same cards written
+// while the file is read; it hands over to the two phases above when the file needs the merge.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BulkRunner } from '../../db/bulk.ts';
 import { csvLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
@@ -23,7 +25,8 @@ import type { Scope } from '../auth/scope.ts';
 import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { openTable, TableReadError } from '../imports/read-table.ts';
 import * as q from './queries.ts';
-import { cachedInitials, type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type StagedRow } from './rows.ts';
+import { FirstLoader, GiveUp } from './first-load.ts';
+import { cachedInitials, type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type RowProblem, type StagedRow } from './rows.ts';
 
 export type ImportPhase = 'queued' | 'reading' | 'merging' | 'done';
 
@@ -53,6 +56,10 @@ export interface RegistryImportResult {
   seconds: number;
   /** Milliseconds per step (for benchmarks and tuning). */
   timings: Record<string, number>;
+  /** How the cards were written: directly while reading (a first load), or by the merge. */
+  path: 'direct' | 'merge';
+  /** Why the direct path handed over to the merge (null when it was not tried or held). */
+  directGaveUp: string | null;
 }
 
 export interface RegistryImportOptions {
@@ -68,6 +75,8 @@ export interface RegistryImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Entries kept in the result and the job (default 10,000). */
   maxErrors?: number;
+  /** Try the direct path for a first load (default: when the database allows other connections meanwhile). */
+  direct?: boolean;
 }
 
 const ZERO: q.MergeCounts = { householdsCreated: 0, householdsUpdated: 0, householdsUnchanged: 0, membersCreated: 0, membersUpdated: 0, membersRemoved: 0 };
@@ -119,6 +128,166 @@ function stageLine(r: StagedRow, headInitials: string): string {
   ]);
 }
 
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One valid row as the reader hands it on, with the problems it has with earlier rows (warnings only). */
+interface ValidRow {
+  row: StagedRow;
+  cross: RowProblem[];
+}
+
+/** The state of one attempt at a file: its result, report and timings. */
+class Attempt {
+  readonly result: RegistryImportResult;
+  private mark = performance.now();
+  /** Whether reading may write the job row's progress through `db`. */
+  saveProgress = true;
+  constructor(
+    readonly o: RegistryImportOptions,
+    readonly db: Kysely<Database>,
+    readonly t0: number,
+    base: Pick<RegistryImportResult, 'jobId' | 'fileName' | 'sha256'>,
+    readonly maxErrors: number,
+  ) {
+    this.result = {
+      ok: false,
+      ...base,
+      format: null,
+      encoding: null,
+      rowsRead: 0,
+      households: 0,
+      counts: { ...ZERO },
+      ignoredColumns: [],
+      fileError: null,
+      errors: [],
+      errorCount: 0,
+      warningCount: 0,
+      seconds: 0,
+      timings: {},
+      path: 'merge',
+      directGaveUp: null,
+    };
+  }
+  lap(step: string) {
+    const now = performance.now();
+    this.result.timings[step] = Math.round(now - this.mark);
+    this.mark = now;
+  }
+  report(e: ReportEntry) {
+    if (e.severity === 'error') this.result.errorCount++;
+    else this.result.warningCount++;
+    if (this.result.errors.length < this.maxErrors) this.result.errors.push(e);
+  }
+  fileError(key: ReportEntry['key'], params?: Record<string, string | number>, rowNo = 1) {
+    const e: ReportEntry = { rowNo, column: '', key, ...(params ? { params } : {}), severity: 'error' };
+    this.result.fileError = e;
+    this.report(e);
+    return new Rejected();
+  }
+  progress(phase: ImportPhase) {
+    this.o.onProgress?.({ phase, rowsRead: this.result.rowsRead });
+  }
+
+  /**
+   * Reads the file: header checks, then every row normalised, validated and checked against the
+   * rows before it; problems go to the report. Hands on the valid rows batch by batch until the
+   * file ends or `stop()` says so. Returns the file's columns.
+   */
+  async read(onBatch: (present: ReadonlySet<ColumnKey>, rows: ValidRow[]) => Promise<void>, stop: () => boolean = () => false): Promise<{ present: Set<ColumnKey>; checker: FileChecker }> {
+    const { result, o } = this;
+    try {
+      const table = await openTable(o.filePath);
+      result.format = table.format;
+      result.encoding = table.encoding;
+      const map = mapHeaders(table.headers, REGISTRY_COLUMNS);
+      // Garbage headers (a wrong encoding) can be long and hold NULs: keep what a person can read.
+      result.ignoredColumns = map.ignored.slice(0, 50).map((c) => noNul(c).slice(0, 50));
+      const present = new Set(Object.keys(map.index) as ColumnKey[]);
+      if (present.size === 0) throw this.fileError('registry.noKnownColumns');
+      if (map.missing.length) throw this.fileError('registry.missingColumns', { columns: map.missing.join('、') });
+      if (map.duplicated.length) throw this.fileError('registry.duplicateColumns', { columns: map.duplicated.join('、') });
+      if (map.ignored.length) this.report({ rowNo: 1, column: '', key: 'registry.ignoredColumns', params: { columns: result.ignoredColumns.join('、') }, severity: 'warning' });
+
+      const checker = new FileChecker(map);
+      let lastSaved = performance.now();
+      const cells = cellReader(map);
+      let valid: ValidRow[] = [];
+      for await (const batch of table.batches) {
+        for (const { rowNo, values } of batch) {
+          result.rowsRead++;
+          // Now and then let I/O through: a bulk session may be streaming rows to the database
+          // meanwhile (the direct path), and its COPY only moves when the event loop turns.
+          if (result.rowsRead % 256 === 0) {
+            await yieldToIo();
+            if (result.rowsRead % 1024 === 0 && valid.length) {
+              await onBatch(present, valid);
+              valid = [];
+              if (stop()) return { present, checker };
+            }
+          }
+          // Every 500 rows (small files show progress too); the job row at most once a second.
+          if (result.rowsRead % 500 === 0) {
+            this.progress('reading');
+            // Other server processes polling the job see this too — not while a bulk session
+            // holds PGlite's only connection (the direct path there), which would wait forever.
+            if (this.saveProgress && performance.now() - lastSaved > 1000) {
+              lastSaved = performance.now();
+              await q.updateJob(this.db, result.jobId, { rows_read: result.rowsRead });
+            }
+          }
+          cells.values = values;
+          const { row, problems } = parseRow(cells.get, rowNo);
+          for (const p of problems) this.report({ rowNo, ...p });
+          if (!row) {
+            const no = cells.get('householdNo');
+            if (no) checker.noteBadRow(no.replace(/[\s\u3000]/g, ''));
+            continue;
+          }
+          if (o.scope && !o.scope.covers(row.villageCode)) {
+            this.report({ rowNo, column: COLUMN_NAME.villageCode, key: 'registry.outOfScope', params: { code: row.villageCode }, severity: 'error' });
+            checker.noteBadRow(row.householdNo);
+            continue;
+          }
+          const cross = checker.check(row);
+          for (const p of cross) this.report({ rowNo, ...p });
+          if (cross.some((p) => p.severity === 'error')) continue;
+          valid.push({ row, cross });
+        }
+      }
+      if (valid.length) await onBatch(present, valid);
+      if (stop()) return { present, checker };
+      for (const e of checker.finish()) this.report(e);
+      result.households = checker.householdCount;
+      this.progress('reading');
+      if (result.rowsRead === 0) throw this.fileError('registry.empty', undefined, 0);
+      return { present, checker };
+    } catch (e) {
+      if (e instanceof TableReadError) {
+        throw e.key === 'import.empty' ? this.fileError('registry.empty', undefined, 0) : this.fileError('registry.unreadable', { detail: e.message.slice(0, 200) });
+      }
+      throw e;
+    }
+  }
+
+  /** The import's own entry and the job's final state, in the session that wrote the cards. */
+  async succeed(trx: Transaction<Database>) {
+    const { result, o } = this;
+    await recordAudit(trx, {
+      actor: o.actor,
+      action: 'registry.import',
+      entity: 'registry_import',
+      entityId: result.jobId,
+      areaCode: o.scope?.areaCode ?? null,
+      note: { fileName: result.fileName, sha256: result.sha256, rowsRead: result.rowsRead, ...result.counts, warnings: result.warningCount, path: result.path },
+      origin: o.origin,
+    });
+    result.ok = true;
+    result.errors.sort((a, b) => a.rowNo - b.rowNo);
+    result.seconds = (performance.now() - this.t0) / 1000;
+    await q.updateJob(trx, result.jobId, finalJob(result));
+  }
+}
+
 export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: RegistryImportOptions): Promise<RegistryImportResult> {
   const t0 = performance.now();
   const maxErrors = o.maxErrors ?? 10_000;
@@ -127,124 +296,128 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
   const jobId =
     o.jobId ??
     (await q.createJob(db, { areaCode: o.scope?.areaCode ?? '', fileName, byteSize, createdBy: o.actor.id, createdByName: o.actor.name }));
-  const result: RegistryImportResult = {
-    ok: false,
-    jobId,
-    fileName,
-    sha256: await sha256File(o.filePath),
-    format: null,
-    encoding: null,
-    rowsRead: 0,
-    households: 0,
-    counts: { ...ZERO },
-    ignoredColumns: [],
-    fileError: null,
-    errors: [],
-    errorCount: 0,
-    warningCount: 0,
-    seconds: 0,
-    timings: {},
-  };
-  let mark = performance.now();
-  const lap = (step: string) => {
-    const now = performance.now();
-    result.timings[step] = Math.round(now - mark);
-    mark = now;
-  };
-  await q.updateJob(db, jobId, { status: 'running', started_at: new Date(), sha256: result.sha256 });
-  const report = (e: ReportEntry) => {
-    if (e.severity === 'error') result.errorCount++;
-    else result.warningCount++;
-    if (result.errors.length < maxErrors) result.errors.push(e);
-  };
-  const fileError = (key: ReportEntry['key'], params?: Record<string, string | number>, rowNo = 1) => {
-    const e: ReportEntry = { rowNo, column: '', key, ...(params ? { params } : {}), severity: 'error' };
-    result.fileError = e;
-    report(e);
-    return new Rejected();
-  };
-  const progress = (phase: ImportPhase) => o.onProgress?.({ phase, rowsRead: result.rowsRead });
-  const scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dripline-registry-')), 'stage.csv');
+  const base = { jobId, fileName, sha256: await sha256File(o.filePath) };
+  await q.updateJob(db, jobId, { status: 'running', started_at: new Date(), sha256: base.sha256 });
 
+  let a = new Attempt(o, db, t0, base, maxErrors);
   try {
-    // ── Phase 1: read, normalise, validate ────────────────────────────────────────────────
-    progress('reading');
-    let present: Set<ColumnKey>;
-    let staged = 0;
-    try {
-      const table = await openTable(o.filePath);
-      result.format = table.format;
-      result.encoding = table.encoding;
-      const map = mapHeaders(table.headers, REGISTRY_COLUMNS);
-      // Garbage headers (a wrong encoding) can be long and hold NULs: keep what a person can read.
-      result.ignoredColumns = map.ignored.slice(0, 50).map((c) => noNul(c).slice(0, 50));
-      present = new Set(Object.keys(map.index) as ColumnKey[]);
-      if (present.size === 0) throw fileError('registry.noKnownColumns');
-      if (map.missing.length) throw fileError('registry.missingColumns', { columns: map.missing.join('、') });
-      if (map.duplicated.length) throw fileError('registry.duplicateColumns', { columns: map.duplicated.join('、') });
-      if (map.ignored.length) report({ rowNo: 1, column: '', key: 'registry.ignoredColumns', params: { columns: result.ignoredColumns.join('、') }, severity: 'warning' });
-
-      const checker = new FileChecker(map);
-      const out = fs.createWriteStream(scratch);
-      let lastHead = '';
-      let lastHeadInitials = '';
-      let lastSaved = performance.now();
-      try {
-        const cells = cellReader(map);
-        for await (const batch of table.batches) {
-          for (const { rowNo, values } of batch) {
-            result.rowsRead++;
-            // Every 500 rows (small files show progress too); the job row at most once a second.
-            if (result.rowsRead % 500 === 0) {
-              progress('reading');
-              // Phase 1 holds no connection: other server processes polling the job see this too.
-              if (performance.now() - lastSaved > 1000) {
-                lastSaved = performance.now();
-                await q.updateJob(db, jobId, { rows_read: result.rowsRead });
-              }
-            }
-            cells.values = values;
-            const { row, problems } = parseRow(cells.get, rowNo);
-            for (const p of problems) report({ rowNo, ...p });
-            if (!row) {
-              const no = cells.get('householdNo');
-              if (no) checker.noteBadRow(no.replace(/[\s\u3000]/g, ''));
-              continue;
-            }
-            if (o.scope && !o.scope.covers(row.villageCode)) {
-              report({ rowNo, column: COLUMN_NAME.villageCode, key: 'registry.outOfScope', params: { code: row.villageCode }, severity: 'error' });
-              checker.noteBadRow(row.householdNo);
-              continue;
-            }
-            const cross = checker.check(row);
-            for (const p of cross) report({ rowNo, ...p });
-            if (cross.some((p) => p.severity === 'error')) continue;
-            if (row.headName !== lastHead) {
-              lastHead = row.headName;
-              lastHeadInitials = cachedInitials(row.headName);
-            }
-            if (!out.write(stageLine(row, lastHeadInitials))) await once(out, 'drain');
-            staged++;
-          }
-        }
-        for (const e of checker.finish()) report(e);
-      } finally {
-        out.end();
-        await once(out, 'close');
+    if (o.direct ?? bulk.concurrent === true) {
+      const gaveUp = await direct(a, bulk);
+      if (gaveUp === null) {
+        a.progress('done');
+        return a.result;
       }
-      result.households = checker.householdCount;
-      progress('reading');
-      if (result.rowsRead === 0) throw fileError('registry.empty', undefined, 0);
-    } catch (e) {
-      if (e instanceof TableReadError) {
-        throw e.key === 'import.empty' ? fileError('registry.empty', undefined, 0) : fileError('registry.unreadable', { detail: e.message.slice(0, 200) });
-      }
+      a = new Attempt(o, db, t0, base, maxErrors);
+      a.result.directGaveUp = gaveUp;
+    }
+    await merge(a, bulk);
+    a.progress('done');
+    return a.result;
+  } catch (e) {
+    if (!(e instanceof Rejected)) {
+      await q.updateJob(db, jobId, { status: 'failed', finished_at: new Date() }).catch(() => {});
       throw e;
     }
+    const { result } = a;
+    result.ok = false;
+    result.counts = { ...ZERO };
+    result.errors.sort((x, y) => x.rowNo - y.rowNo);
+    result.seconds = (performance.now() - t0) / 1000;
+    await q.updateJob(db, jobId, finalJob(result));
+    a.progress('done');
+    return result;
+  }
+}
 
-    lap('read');
+/**
+ * The direct path (first-load.ts) in one bulk session, reading and writing at once. Returns null
+ * when the cards are in, or why it gave up (the session is then rolled back: nothing is kept).
+ */
+async function direct(a: Attempt, bulk: BulkRunner): Promise<string | null> {
+  const { o, result } = a;
+  const at: { loader?: FirstLoader } = {};
+  try {
+    a.saveProgress = bulk.concurrent === true;
+    await bulk(async ({ db: trx, copyFrom }) => {
+      a.progress('reading');
+      const note = { importId: result.jobId, fileName: result.fileName };
+      await a
+        .read(
+          async (present, rows) => {
+            at.loader ??= new FirstLoader(trx, copyFrom, present, { actor: o.actor, origin: o.origin, note });
+            for (const { row, cross } of rows) {
+              // Only warnings reach here; a person listed in two households needs the merge's flag.
+              if (cross.length) at.loader.gaveUp ??= 'person in two households';
+              else await at.loader.add(row);
+            }
+            if (at.loader.chunkReady) await at.loader.flush();
+          },
+          () => (at.loader?.gaveUp ?? null) !== null || result.errorCount > 0,
+        )
+        // No rollback while a chunk is still being copied on the session's connection.
+        .catch(async (e) => {
+          await at.loader?.settle();
+          throw e;
+        });
+      const loader = at.loader;
+      if (!loader) throw new GiveUp('no rows');
+      if (result.errorCount > 0) loader.gaveUp ??= 'row errors';
+      await loader.finish();
+      if (loader.gaveUp) throw new GiveUp(loader.gaveUp);
+      a.lap('readAndWrite');
+      result.timings.waitedForDb = Math.round(loader.waitedMs);
+      result.path = 'direct';
+      result.counts = { ...ZERO, householdsCreated: loader.households, membersCreated: loader.members };
+      if (loader.members >= 1000) {
+        await q.analyzeCards(trx);
+        a.lap('analyze');
+      }
+      await a.succeed(trx);
+    });
+    return null;
+  } catch (e) {
+    if (e instanceof GiveUp) return e.message;
+    // A file error (unreadable, no known columns…): the merge's reading reports it the same way.
+    if (e instanceof Rejected) return 'file error';
+    // A constraint the direct path did not foresee (a card written by someone else meanwhile):
+    // the merge checks everything before it writes and names the problem.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('23')) return `constraint ${code}`;
+    throw e;
+  }
+}
+
+/** The two phases: read into a scratch file holding no connection, then stage, check and merge. */
+async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
+  const { o, result, maxErrors } = a;
+  const scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dripline-registry-')), 'stage.csv');
+  try {
+    // ── Phase 1: read, normalise, validate ────────────────────────────────────────────────
+    a.progress('reading');
+    let staged = 0;
+    const out = fs.createWriteStream(scratch);
+    let present: Set<ColumnKey>;
+    try {
+      let lastHead = '';
+      let lastHeadInitials = '';
+      ({ present } = await a.read(async (_present, rows) => {
+        for (const { row } of rows) {
+          if (row.headName !== lastHead) {
+            lastHead = row.headName;
+            lastHeadInitials = cachedInitials(row.headName);
+          }
+          if (!out.write(stageLine(row, lastHeadInitials))) await once(out, 'drain');
+          staged++;
+        }
+      }));
+    } finally {
+      out.end();
+      await once(out, 'close');
+    }
+    a.lap('read');
+
     // ── Phase 2: stage, check against the database, merge — one transaction ───────────────
-    progress('merging');
+    a.progress('merging');
     await bulk(async ({ db: trx, copyFrom }) => {
       await q.createStage(trx);
       const lines = readline.createInterface({ input: fs.createReadStream(scratch, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
@@ -256,34 +429,34 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
         })(),
       );
       if (n !== staged) throw new Error(`staged ${staged} rows but copied ${n}`);
-      lap('copy');
+      a.lap('copy');
       await q.buildHouseholdStage(trx);
       await q.lockCounties(trx);
-      lap('stageHouseholds');
+      a.lap('stageHouseholds');
       const scopePrefix = o.scope ? o.scope.areaCode : null;
       for (const p of await q.databaseProblems(trx, scopePrefix, maxErrors)) {
-        if (p.kind === 'villageUnknown') report({ rowNo: p.row_no, column: COLUMN_NAME.villageCode, key: 'registry.villageUnknown', params: { code: p.code }, severity: 'error' });
+        if (p.kind === 'villageUnknown') a.report({ rowNo: p.row_no, column: COLUMN_NAME.villageCode, key: 'registry.villageUnknown', params: { code: p.code }, severity: 'error' });
         else if (p.kind === 'householdOutOfScope')
-          report({ rowNo: p.row_no, column: COLUMN_NAME.householdNo, key: 'registry.householdOutOfScope', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
+          a.report({ rowNo: p.row_no, column: COLUMN_NAME.householdNo, key: 'registry.householdOutOfScope', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
         else
-          report({ rowNo: p.row_no, column: COLUMN_NAME.idNumber, key: 'registry.personInOtherHousehold', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
+          a.report({ rowNo: p.row_no, column: COLUMN_NAME.idNumber, key: 'registry.personInOtherHousehold', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
       }
-      lap('dbChecks');
+      a.lap('dbChecks');
       if (result.errorCount > 0) throw new Rejected();
 
       await q.markChanges(trx, present);
-      lap('markChanges');
+      a.lap('markChanges');
       const before = new Map((await q.snapshots(trx, 'changed')).map((s) => [s.id, s.card]));
-      lap('snapshotBefore');
+      a.lap('snapshotBefore');
       result.counts = await q.applyMerge(trx, present);
-      lap('merge');
+      a.lap('merge');
       const c = result.counts;
       if (c.membersCreated + c.membersUpdated + c.membersRemoved >= 1000) {
         await q.analyzeCards(trx);
-        lap('analyze');
+        a.lap('analyze');
       }
       const after = [...(await q.snapshots(trx, 'changed')), ...(await q.snapshots(trx, 'new'))];
-      const note = { importId: jobId, fileName };
+      const note = { importId: result.jobId, fileName: result.fileName };
       const entries: AuditInput[] = after.map((s) => ({
         actor: o.actor,
         action: before.has(s.id) ? 'household.import.update' : 'household.import.create',
@@ -296,37 +469,11 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
         note,
         origin: o.origin,
       }));
-      lap('snapshotAfter');
+      a.lap('snapshotAfter');
       await recordAuditMany(trx, entries, { copyFrom });
-      lap('audit');
-      await recordAudit(trx, {
-        actor: o.actor,
-        action: 'registry.import',
-        entity: 'registry_import',
-        entityId: jobId,
-        areaCode: o.scope?.areaCode ?? null,
-        note: { fileName, sha256: result.sha256, rowsRead: result.rowsRead, ...result.counts, warnings: result.warningCount },
-        origin: o.origin,
-      });
-      result.ok = true;
-      result.errors.sort((a, b) => a.rowNo - b.rowNo);
-      result.seconds = (performance.now() - t0) / 1000;
-      await q.updateJob(trx, jobId, finalJob(result));
+      a.lap('audit');
+      await a.succeed(trx);
     });
-    progress('done');
-    return result;
-  } catch (e) {
-    if (!(e instanceof Rejected)) {
-      await q.updateJob(db, jobId, { status: 'failed', finished_at: new Date() }).catch(() => {});
-      throw e;
-    }
-    result.ok = false;
-    result.counts = { ...ZERO };
-    result.errors.sort((a, b) => a.rowNo - b.rowNo);
-    result.seconds = (performance.now() - t0) / 1000;
-    await q.updateJob(db, jobId, finalJob(result));
-    progress('done');
-    return result;
   } finally {
     fs.rmSync(path.dirname(scratch), { recursive: true, force: true });
   }

@@ -154,6 +154,34 @@ const MEMBER_FIELDS: { col: string; from: ColumnKey | null }[] = [
   { col: 'person_status', from: 'deceased' },
 ];
 
+/** Household columns a load writes (besides id, county_code, household_no), for the file's columns. */
+export function householdColumns(present: ReadonlySet<ColumnKey>) {
+  return { fields: HOUSEHOLD_FIELDS.filter((f) => f.from === null || present.has(f.from)).map((f) => f.col), withLocation: present.has('lon') && present.has('lat') };
+}
+
+/** Member columns a load writes (besides household_id, county_code, id_number), for the file's columns. */
+export function memberColumns(present: ReadonlySet<ColumnKey>) {
+  return MEMBER_FIELDS.filter((f) => f.from === null || present.has(f.from)).map((f) => f.col);
+}
+
+/** What a first load must know of a county before writing cards into it directly. */
+export async function countyFacts(trx: Trx, county: string) {
+  await sql`select pg_advisory_xact_lock(hashtext('registry-import:' || ${county}::text))`.execute(trx);
+  const [numbers, people, villages] = await Promise.all([
+    // Soft-deleted cards too: their number is taken (the merge revives them).
+    sql<{ household_no: string }>`select household_no from households where county_code = ${county}`.execute(trx),
+    sql<{ id_number: string }>`
+      select id_number from members
+      where county_code = ${county} and deleted_at is null and person_status not in ('死亡', '迁出')`.execute(trx),
+    sql<{ code: string }>`select code from areas where level = 'village' and county_code = ${county}`.execute(trx),
+  ]);
+  return {
+    householdNos: new Set(numbers.rows.map((r) => r.household_no)),
+    livePeople: new Set(people.rows.map((r) => r.id_number)),
+    villages: new Set(villages.rows.map((r) => r.code)),
+  };
+}
+
 export interface MergeCounts {
   householdsCreated: number;
   householdsUpdated: number;
