@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { getTestDb, unique } from '../../test/db.ts';
-import { canonicalJson, chainOf, diffRecords, recordAudit, SYSTEM_ACTOR, verifyAuditChain } from './audit.ts';
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainOf, diffRecords, entryHash, GENESIS, recordAudit, SYSTEM_ACTOR, verifyAuditChain } from './audit.ts';
 
 describe('audit diff and chain helpers', () => {
   it('records only changed fields and redacts password hashes', () => {
@@ -16,6 +17,15 @@ describe('audit diff and chain helpers', () => {
     expect(canonicalJson({ x: undefined })).toBe('{}');
     expect(canonicalJson({ x: undefined, y: 1 })).toBe('{"y":1}');
     expect(canonicalJson(undefined)).toBe('null');
+    // entryHash is sha256(canonical entry + previous hash), however it assembles the text.
+    const e = {
+      chain: '522324', seq: 7, at: new Date('2026-11-23T08:00:00.123Z'), actor_id: null, actor_name: '张三', actor_role: 'county_officer',
+      action: 'household.update', entity: 'household', entity_id: 'x', subject_id: 'x', area_code: '522324101209',
+      diff: { status: ['脱贫户', '监测户'], _note: { reason: '因病' } }, origin: { ip: '127.0.0.1' }, prev_hash: GENESIS,
+    };
+    const expected = createHash('sha256').update(canonicalJson({ ...e, at: e.at.toISOString() })).update(GENESIS).digest('hex');
+    expect(entryHash(e)).toBe(expected);
+    expect(entryHash(e, { diff: canonicalJson(e.diff), origin: canonicalJson(e.origin) })).toBe(expected);
     expect(chainOf('522324101209')).toBe('522324');
     expect(chainOf('5223')).toBe('5223');
     expect(chainOf(null)).toBe('global');

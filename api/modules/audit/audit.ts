@@ -104,9 +104,22 @@ export interface HashedFields {
   prev_hash: string;
 }
 
-export function entryHash(e: HashedFields): string {
-  const body = canonicalJson({ ...e, at: e.at.toISOString() });
-  return createHash('sha256').update(body).update(e.prev_hash).digest('hex');
+/** HashedFields' keys in canonical (sorted) order. */
+const ENTRY_KEYS = ['action', 'actor_id', 'actor_name', 'actor_role', 'area_code', 'at', 'chain', 'diff', 'entity', 'entity_id', 'origin', 'prev_hash', 'seq', 'subject_id'] as const;
+
+/**
+ * sha256 of the entry's canonical JSON (`at` as ISO text) followed by the previous hash. The
+ * canonical texts of diff and origin may be passed in when the caller has them already.
+ */
+export function entryHash(e: HashedFields, texts?: { diff: string; origin: string }): string {
+  let body = '{';
+  for (const k of ENTRY_KEYS) {
+    const v = k === 'at' ? e.at.toISOString() : e[k];
+    if (v === undefined) continue;
+    const text = texts && (k === 'diff' || k === 'origin') ? texts[k] : canonicalJson(v);
+    body += `${body.length === 1 ? '' : ','}"${k}":${text}`;
+  }
+  return createHash('sha256').update(`${body}}`).update(e.prev_hash).digest('hex');
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -163,12 +176,15 @@ export class AuditChainWriter {
       entity_id: input.entityId ?? null,
       subject_id: input.subjectId ?? (input.entity === 'household' ? (input.entityId ?? null) : null),
       area_code: input.areaCode ?? null,
-      diff: plain(diff),
+      // diffRecords' values and the note are plain already.
+      diff,
       origin: plain(input.origin ?? {}),
       prev_hash: this.prev,
     };
-    this.prev = entryHash(fields);
-    return { ...fields, diff: JSON.stringify(fields.diff), origin: JSON.stringify(fields.origin), hash: this.prev };
+    // The canonical texts serve twice: hashed, and stored (jsonb keeps the same value).
+    const texts = { diff: canonicalJson(fields.diff), origin: canonicalJson(fields.origin) };
+    this.prev = entryHash(fields, texts);
+    return { ...fields, ...texts, hash: this.prev };
   }
 
   /** The next entry as a COPY line in AUDIT_COLUMNS order. */

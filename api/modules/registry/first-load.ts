@@ -41,11 +41,14 @@ type MemberColumn =
   | 'person_status';
 type Value = string | number | boolean | null;
 
+/** Free text without line breaks or NULs, as the merge's staging writes it (code-list values and numbers have none). */
+const oneLine = (v: Value) => (typeof v === 'string' && /[\r\n\u0000]/.test(v) ? v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, '') : v);
+
 /** The merge's household columns (queries.ts HOUSEHOLD_FIELDS), read from the 户主 row. */
 const HOUSEHOLD_VALUE: Record<HouseholdColumn, (r: StagedRow) => Value> = {
   village_code: (r) => r.villageCode,
-  group_name: (r) => r.groupName,
-  head_name: (r) => r.headName,
+  group_name: (r) => oneLine(r.groupName),
+  head_name: (r) => oneLine(r.headName),
   head_initials: (r) => cachedInitials(r.headName),
   household_type: (r) => r.householdType,
   status: (r) => r.status,
@@ -58,7 +61,7 @@ const HOUSEHOLD_VALUE: Record<HouseholdColumn, (r: StagedRow) => Value> = {
 
 /** The merge's member columns (queries.ts MEMBER_FIELDS). */
 const MEMBER_VALUE: Record<MemberColumn, (r: StagedRow) => Value> = {
-  name: (r) => r.name,
+  name: (r) => oneLine(r.name),
   name_initials: (r) => r.nameInitials,
   sex: (r) => r.sex,
   birth_date: (r) => r.birthDate,
@@ -75,9 +78,6 @@ const MEMBER_VALUE: Record<MemberColumn, (r: StagedRow) => Value> = {
   phone: (r) => r.phone,
   person_status: (r) => r.personStatus,
 };
-
-/** Line breaks inside values would split COPY lines (the merge's staging does the same). */
-const oneLine = (v: Value) => (typeof v === 'string' && /[\r\n\u0000]/.test(v) ? v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, '') : v);
 
 interface County {
   householdNos: Set<string>;
@@ -167,13 +167,13 @@ export class FirstLoader {
     if (rows.some((r) => county.livePeople.has(r.idNumber))) return this.giveUp('person registered');
 
     const id = uuidv7();
-    const hv: Value[] = [id, head.countyCode, head.householdNo, ...this.hValues.map((f) => oneLine(f(head)))];
+    const hv: Value[] = [id, head.countyCode, head.householdNo, ...this.hValues.map((f) => f(head))];
     const location = this.withLocation && head.lon !== null ? [head.lon, head.lat] : null;
     if (this.withLocation) hv.push(location ? `SRID=4326;POINT(${head.lon} ${head.lat})` : null);
     this.hText.push(csvLine(hv));
     for (const r of rows) {
       const mv: Value[] = [uuidv7(), id, r.countyCode, r.idNumber];
-      for (const f of this.mValues) mv.push(oneLine(f(r)));
+      for (const f of this.mValues) mv.push(f(r));
       mv.push(false);
       this.mText.push(csvLine(mv));
     }
@@ -189,8 +189,8 @@ export class FirstLoader {
       before: null,
       after: {
         village_code: head.villageCode,
-        group_name: this.hCols.includes('group_name') ? head.groupName : null,
-        head_name: head.headName,
+        group_name: this.hCols.includes('group_name') ? oneLine(head.groupName) : null,
+        head_name: oneLine(head.headName),
         household_type: head.householdType,
         status: head.status,
         monitoring_category: this.hCols.includes('monitoring_category') ? head.monitoringCategory : null,
