@@ -40,6 +40,9 @@ export async function openDatabase(
 function openPostgres(url: string, max: number): DbHandle {
   const pool = new pg.Pool({
     connectionString: url,
+    // Short interactive queries: a plan over jit_above_cost (a 2-letter initials search over
+    // thousands of cards) spent more time compiling than running. A URL's own options win.
+    ...(new URL(url).searchParams.has('options') ? {} : { options: '-c jit=off' }),
     max,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
