@@ -110,6 +110,8 @@ export class FirstLoader {
   private mCount = 0;
   private inFlight: Promise<unknown> = Promise.resolve();
   private readonly hCols: string[];
+  /** The household columns this file writes (others keep their defaults: null in the audit card). */
+  private readonly written: ReadonlySet<string>;
   private readonly hValues: ((r: StagedRow) => Value)[];
   private readonly withLocation: boolean;
   private readonly mCols: string[];
@@ -125,6 +127,7 @@ export class FirstLoader {
     this.withLocation = h.withLocation;
     this.hCols = ['id', 'county_code', 'household_no', ...h.fields, ...(h.withLocation ? ['location'] : [])];
     this.hValues = h.fields.map((c) => HOUSEHOLD_VALUE[c as HouseholdColumn]);
+    this.written = new Set(h.fields);
     const m = q.memberColumns(present);
     this.mCols = ['id', 'household_id', 'county_code', 'id_number', ...m, 'registry_duplicate'];
     this.mValues = m.map((c) => MEMBER_VALUE[c as MemberColumn]);
@@ -189,15 +192,15 @@ export class FirstLoader {
       before: null,
       after: {
         village_code: head.villageCode,
-        group_name: this.hCols.includes('group_name') ? oneLine(head.groupName) : null,
+        group_name: this.written.has('group_name') ? oneLine(head.groupName) : null,
         head_name: oneLine(head.headName),
         household_type: head.householdType,
         status: head.status,
-        monitoring_category: this.hCols.includes('monitoring_category') ? head.monitoringCategory : null,
-        main_cause: this.hCols.includes('main_cause') ? head.mainCause : null,
-        exit_year: this.hCols.includes('exit_year') ? head.exitYear : null,
-        reported_income_per_capita: this.hCols.includes('reported_income_per_capita') ? head.income : null,
-        phone: this.hCols.includes('phone') ? head.phone : null,
+        monitoring_category: this.written.has('monitoring_category') ? head.monitoringCategory : null,
+        main_cause: this.written.has('main_cause') ? head.mainCause : null,
+        exit_year: this.written.has('exit_year') ? head.exitYear : null,
+        reported_income_per_capita: this.written.has('reported_income_per_capita') ? head.income : null,
+        phone: this.written.has('phone') ? head.phone : null,
         location,
         deleted: false,
         member_count: rows.length,

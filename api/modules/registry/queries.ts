@@ -79,9 +79,12 @@ export async function buildHouseholdStage(trx: Trx) {
   await sql`analyze reg_hh (id, county_code, household_no, is_new, changed)`.execute(trx);
 }
 
+/** The lock that serialises imports touching a county (both paths take it). */
+const countyLock = (county: RawBuilder<unknown>) => sql`pg_advisory_xact_lock(hashtext('registry-import:' || ${county}))`;
+
 /** Serialises imports touching the same county (PostgreSQL; a no-op cost on PGlite). */
 export async function lockCounties(trx: Trx) {
-  await sql`select pg_advisory_xact_lock(hashtext('registry-import:' || c)) from (select distinct county_code as c from reg_hh order by 1) x`.execute(trx);
+  await sql`select ${countyLock(sql`c`)} from (select distinct county_code as c from reg_hh order by 1) x`.execute(trx);
 }
 
 export interface DbProblem {
@@ -166,7 +169,7 @@ export function memberColumns(present: ReadonlySet<ColumnKey>) {
 
 /** What a first load must know of a county before writing cards into it directly. */
 export async function countyFacts(trx: Trx, county: string) {
-  await sql`select pg_advisory_xact_lock(hashtext('registry-import:' || ${county}::text))`.execute(trx);
+  await sql`select ${countyLock(sql`${county}::text`)}`.execute(trx);
   const [numbers, people, villages] = await Promise.all([
     // Soft-deleted cards too: their number is taken (the merge revives them).
     sql<{ household_no: string }>`select household_no from households where county_code = ${county}`.execute(trx),
