@@ -26,6 +26,11 @@ describe('audit diff and chain helpers', () => {
     const expected = createHash('sha256').update(canonicalJson({ ...e, at: e.at.toISOString() })).update(GENESIS).digest('hex');
     expect(entryHash(e)).toBe(expected);
     expect(entryHash(e, { diff: canonicalJson(e.diff), origin: canonicalJson(e.origin) })).toBe(expected);
+    // A creation keeps every field that is not null, as the general comparison does.
+    const created = { b: 1, a: null, c: [1, 2], d: new Date('2026-01-02T00:00:00.000Z'), password_hash: 'h' };
+    expect(diffRecords(null, created)).toEqual({ b: [null, 1], c: [null, [1, 2]], d: [null, '2026-01-02T00:00:00.000Z'], password_hash: ['[redacted]', '[redacted]'] });
+    expect(Object.keys(diffRecords(null, created))).toEqual(Object.keys(diffRecords({ a: null }, created)));
+    expect(diffRecords(undefined, created)).toEqual(diffRecords({ a: null }, created));
     expect(chainOf('522324101209')).toBe('522324');
     expect(chainOf('5223')).toBe('5223');
     expect(chainOf(null)).toBe('global');
@@ -103,6 +108,32 @@ describe('audit log in the database', () => {
     const rows = await db.selectFrom('audit_log').select('seq').where('chain', '=', area).orderBy('seq').execute();
     expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await verifyAuditChain(db)).problems.filter((p) => p.chain === area)).toEqual([]);
+  });
+});
+
+describe('AuditChainWriter', () => {
+  it('hashes and stores the same texts when every entry shares one note and origin object', async () => {
+    const { handle } = await getTestDb();
+    const c = `8${String(Date.now() % 100000).padStart(5, '0')}`;
+    const { recordAuditMany } = await import('./audit.ts');
+    const note = { importId: 'job-1', fileName: '名册.csv', nested: { b: 2, a: [1, null] } };
+    const origin = { ip: '10.0.0.1', via: 'bench' };
+    await handle.bulk(({ db: trx, copyFrom }) =>
+      recordAuditMany(
+        trx,
+        Array.from({ length: 3 }, (_, i) => ({ actor: SYSTEM_ACTOR, action: 'test.shared', entity: 'test', entityId: String(i), areaCode: c, after: { i, z: null }, note, origin })),
+        { copyFrom },
+      ),
+    );
+    const rows = await handle.db.selectFrom('audit_log').selectAll().where('chain', '=', c).orderBy('seq').execute();
+    expect(rows.map((r) => r.diff)).toEqual([0, 1, 2].map((i) => ({ i: [null, i], _note: { importId: 'job-1', fileName: '名册.csv', nested: { a: [1, null], b: 2 } } })));
+    expect(rows.map((r) => r.origin)).toEqual([origin, origin, origin]);
+    // Each stored entry hashes as recomputed from its stored values alone.
+    for (const r of rows) {
+      const fields = { ...r, seq: Number(r.seq), at: new Date(r.at) };
+      expect(entryHash(fields)).toBe(r.hash);
+    }
+    expect((await verifyAuditChain(handle.db)).problems.filter((p) => p.chain === c)).toEqual([]);
   });
 });
 

@@ -55,6 +55,14 @@ export function diffRecords(
   after: Record<string, unknown> | null | undefined,
 ): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
+  if (!before && after) {
+    // A creation (the bulk of an import's entries): every field that is not null.
+    for (const k of Object.keys(after).sort()) {
+      const a = plain(after[k]);
+      if (a !== null) out[k] = REDACTED.has(k) ? ['[redacted]', '[redacted]'] : [null, a];
+    }
+    return out;
+  }
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   for (const k of [...keys].sort()) {
     const b = plain(before?.[k]);
@@ -67,13 +75,18 @@ export function diffRecords(
   return out;
 }
 
-/** JSON with object keys sorted at every depth: the same value always gives the same text. */
-export function canonicalJson(v: unknown): string {
+/**
+ * JSON with object keys sorted at every depth: the same value always gives the same text.
+ * `known` holds texts already made for some objects (by identity), used as they are.
+ */
+export function canonicalJson(v: unknown, known?: ReadonlyMap<object, string>): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  const text = known?.get(v);
+  if (text !== undefined) return text;
   if (Array.isArray(v)) {
     let s = '[';
-    for (let i = 0; i < v.length; i++) s += i === 0 ? canonicalJson(v[i]) : `,${canonicalJson(v[i])}`;
+    for (let i = 0; i < v.length; i++) s += i === 0 ? canonicalJson(v[i], known) : `,${canonicalJson(v[i], known)}`;
     return `${s}]`;
   }
   const o = v as Record<string, unknown>;
@@ -82,7 +95,7 @@ export function canonicalJson(v: unknown): string {
   for (const k of keys) {
     const x = o[k];
     if (x === undefined) continue;
-    s += `${s.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x)}`;
+    s += `${s.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x, known)}`;
   }
   return `${s}}`;
 }
@@ -111,10 +124,10 @@ const ENTRY_KEYS = ['action', 'actor_id', 'actor_name', 'actor_role', 'area_code
  * sha256 of the entry's canonical JSON (`at` as ISO text) followed by the previous hash. The
  * canonical texts of diff and origin may be passed in when the caller has them already.
  */
-export function entryHash(e: HashedFields, texts?: { diff: string; origin: string }): string {
+export function entryHash(e: HashedFields, texts?: { diff: string; origin: string; at?: string }): string {
   let body = '{';
   for (const k of ENTRY_KEYS) {
-    const v = k === 'at' ? e.at.toISOString() : e[k];
+    const v = k === 'at' ? (texts?.at ?? e.at.toISOString()) : e[k];
     if (v === undefined) continue;
     const text = texts && (k === 'diff' || k === 'origin') ? texts[k] : canonicalJson(v);
     body += `${body.length === 1 ? '' : ','}"${k}":${text}`;
@@ -148,6 +161,13 @@ type AuditRow = Omit<HashedFields, 'diff' | 'origin'> & { diff: string; origin: 
  */
 export class AuditChainWriter {
   private readonly at = new Date();
+  private readonly atText = this.at.toISOString();
+  /**
+   * Note and origin objects seen before (by identity: an import passes the same ones for every
+   * card) → their plain copy, and that copy → its canonical text, made once.
+   */
+  private readonly plainOf = new WeakMap<object, unknown>();
+  private readonly texts = new Map<object, string>();
   private constructor(
     readonly chain: string,
     private seq: number,
@@ -163,7 +183,7 @@ export class AuditChainWriter {
   /** The next entry of the chain, hashed. */
   row(input: AuditInput): AuditRow {
     const diff: Record<string, unknown> = diffRecords(input.before, input.after);
-    if (input.note) diff._note = plain(input.note);
+    if (input.note) diff._note = this.plainOnce(input.note);
     const fields: HashedFields = {
       chain: this.chain,
       seq: ++this.seq,
@@ -178,19 +198,30 @@ export class AuditChainWriter {
       area_code: input.areaCode ?? null,
       // diffRecords' values and the note are plain already.
       diff,
-      origin: plain(input.origin ?? {}),
+      origin: input.origin ? this.plainOnce(input.origin) : {},
       prev_hash: this.prev,
     };
     // The canonical texts serve twice: hashed, and stored (jsonb keeps the same value).
-    const texts = { diff: canonicalJson(fields.diff), origin: canonicalJson(fields.origin) };
-    this.prev = entryHash(fields, texts);
+    const texts = { diff: canonicalJson(fields.diff, this.texts), origin: canonicalJson(fields.origin, this.texts) };
+    this.prev = entryHash(fields, { ...texts, at: this.atText });
     return { ...fields, ...texts, hash: this.prev };
+  }
+
+  /** plain(v), with its canonical text, made once per object for the life of the writer. */
+  private plainOnce(v: Record<string, unknown>): unknown {
+    let p = this.plainOf.get(v);
+    if (p === undefined) {
+      p = plain(v);
+      this.plainOf.set(v, p);
+      if (p !== null && typeof p === 'object') this.texts.set(p, canonicalJson(p));
+    }
+    return p;
   }
 
   /** The next entry as a COPY line in AUDIT_COLUMNS order. */
   line(input: AuditInput): string {
     const r = this.row(input);
-    return csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? r.at.toISOString() : r[c])));
+    return csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? this.atText : r[c])));
   }
 
   async close(trx: Db): Promise<void> {

@@ -371,8 +371,13 @@ export async function findJob(db: Kysely<Database>, id: string) {
   return db.selectFrom('registry_imports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Fresh planner statistics after a large merge (PGlite has no autovacuum; PostgreSQL's lags). */
+/**
+ * Fresh planner statistics after a large merge (PGlite has no autovacuum; PostgreSQL's lags):
+ * for the columns that queries filter, join or sort on (list filters, search, card, cross-check
+ * and the importer's own checks), not the free text and figures around them — half the time of
+ * a whole-table ANALYZE on the card tables (docs/BENCHMARKS.md).
+ */
 export async function analyzeCards(trx: Trx) {
-  await sql`analyze households`.execute(trx);
-  await sql`analyze members`.execute(trx);
+  await sql`analyze households (id, county_code, village_code, household_no, status, household_type, monitoring_category, main_cause, registry_state, deleted_at, head_name, head_initials)`.execute(trx);
+  await sql`analyze members (id, household_id, county_code, id_number, name, name_initials, relation, person_status, registry_duplicate, deleted_at)`.execute(trx);
 }

@@ -165,88 +165,83 @@ export function cachedInitials(name: string): string {
 export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: StagedRow | null; problems: RowProblem[] } {
   const c = new Cells(get);
   const problems = c.problems;
-  const err = c.err.bind(c);
-  const warn = c.warn.bind(c);
-  const required = c.required.bind(c);
-  const oneOf = c.oneOf.bind(c);
-  const yesNo = c.yesNo.bind(c);
 
   // 户编号: spaces inside are dirt; letters/digits only after that.
-  let householdNo = required('householdNo');
+  let householdNo = c.required('householdNo');
   if (householdNo) {
     householdNo = householdNo.replace(/[\s\u3000]/g, '');
-    if (/^\d(\.\d+)?e\+?\d+$/i.test(householdNo) || !/^[0-9A-Za-z-]{1,40}$/.test(householdNo)) householdNo = err('householdNo', 'registry.householdNo');
+    if (/^\d(\.\d+)?e\+?\d+$/i.test(householdNo) || !/^[0-9A-Za-z-]{1,40}$/.test(householdNo)) householdNo = c.err('householdNo', 'registry.householdNo');
   }
-  let villageCode = required('villageCode');
+  let villageCode = c.required('villageCode');
   if (villageCode) {
     villageCode = villageCode.replace(/[\s\u3000]/g, '');
-    if (!/^\d{12}$/.test(villageCode)) villageCode = err('villageCode', 'registry.villageCode');
+    if (!/^\d{12}$/.test(villageCode)) villageCode = c.err('villageCode', 'registry.villageCode');
   }
-  const headNameRaw = required('headName');
-  const nameRaw = required('name');
+  const headNameRaw = c.required('headName');
+  const nameRaw = c.required('name');
 
   // 证件号码: full-width digits, spaces, lowercase x and 15-digit numbers are dirt; a bad checksum is not.
   let idNumber: string | null = null;
   let sex: '男' | '女' | null = null;
   let birthDate: string | null = null;
-  const idRaw = required('idNumber');
+  const idRaw = c.required('idNumber');
   if (idRaw) {
-    if (/^\d(\.\d+)?e\+?\d+$/i.test(idRaw)) err('idNumber', 'registry.idScientific');
+    if (/^\d(\.\d+)?e\+?\d+$/i.test(idRaw)) c.err('idNumber', 'registry.idScientific');
     else {
       const parsed = parseIdNumber(foldIdNumber(idRaw));
-      if (!parsed.ok) err('idNumber', `idNumber.${parsed.problem}`);
+      if (!parsed.ok) c.err('idNumber', `idNumber.${parsed.problem}`);
       else {
         idNumber = parsed.value.id;
         sex = parsed.value.sex;
         birthDate = parsed.value.birthDate;
-        if (parsed.value.upgraded) warn('idNumber', 'registry.idUpgraded');
+        if (parsed.value.upgraded) c.warn('idNumber', 'registry.idUpgraded');
       }
     }
   }
   const givenSex = get('sex');
-  if (givenSex && givenSex !== '男' && givenSex !== '女') err('sex', 'registry.oneOf', { value: givenSex.slice(0, 30), values: '男、女' });
-  else if (givenSex && sex && givenSex !== sex) warn('sex', 'registry.sexMismatch', { sex });
+  if (givenSex && givenSex !== '男' && givenSex !== '女') c.err('sex', 'registry.oneOf', { value: givenSex.slice(0, 30), values: '男、女' });
+  else if (givenSex && sex && givenSex !== sex) c.warn('sex', 'registry.sexMismatch', { sex });
 
-  const relation = oneOf('relation', RELATIONS, true);
+  const relation = c.oneOf('relation', RELATIONS, true);
   // 民族 written without 族 (汉, 布依) is common dirt.
   let ethnicity = get('ethnicity') || null;
   if (ethnicity && !ETHNICITY_SET.has(ethnicity)) {
-    ethnicity = ETHNICITY_SET.has(`${ethnicity}族`) ? `${ethnicity}族` : err('ethnicity', 'registry.oneOf', { value: ethnicity.slice(0, 30), values: '汉族、布依族、苗族…（GB/T 3304）' });
+    ethnicity = ETHNICITY_SET.has(`${ethnicity}族`) ? `${ethnicity}族` : c.err('ethnicity', 'registry.oneOf', { value: ethnicity.slice(0, 30), values: '汉族、布依族、苗族…（GB/T 3304）' });
   }
-  const education = oneOf('education', EDUCATION_LEVELS);
-  const schooling = oneOf('schooling', SCHOOLING_STATUSES);
-  const health = oneOf('health', HEALTH_STATUSES);
-  const laborSkill = oneOf('laborSkill', LABOR_SKILLS);
-  const workStatus = oneOf('workStatus', WORK_STATUSES);
+  const education = c.oneOf('education', EDUCATION_LEVELS);
+  const schooling = c.oneOf('schooling', SCHOOLING_STATUSES);
+  const health = c.oneOf('health', HEALTH_STATUSES);
+  const laborSkill = c.oneOf('laborSkill', LABOR_SKILLS);
+  const workStatus = c.oneOf('workStatus', WORK_STATUSES);
   let workMonths: number | null = null;
   const wm = get('workMonths').replace(/个?月$/, '');
   if (wm) {
     const n = parseInteger(wm);
-    workMonths = n !== undefined && n >= 0 && n <= 12 ? n : err('workMonths', 'registry.workMonths');
+    workMonths = n !== undefined && n >= 0 && n <= 12 ? n : c.err('workMonths', 'registry.workMonths');
   }
-  const medical = yesNo('medical');
-  const pension = yesNo('pension');
-  const householdType = oneOf('householdType', HOUSEHOLD_TYPES, true);
-  const status = oneOf('status', HOUSEHOLD_STATUSES, true);
-  const monitoringCategory = oneOf('monitoringCategory', MONITORING_CATEGORIES);
-  const mainCause = oneOf('mainCause', MAIN_CAUSES);
+  const medical = c.yesNo('medical');
+  const pension = c.yesNo('pension');
+  const householdType = c.oneOf('householdType', HOUSEHOLD_TYPES, true);
+  const status = c.oneOf('status', HOUSEHOLD_STATUSES, true);
+  const monitoringCategory = c.oneOf('monitoringCategory', MONITORING_CATEGORIES);
+  const mainCause = c.oneOf('mainCause', MAIN_CAUSES);
   let exitYear: number | null = null;
   const ey = get('exitYear').replace(/年$/, '');
   if (ey) {
     const n = parseInteger(ey);
-    exitYear = n !== undefined && n >= 1980 && n <= 2100 ? n : err('exitYear', 'registry.year');
+    exitYear = n !== undefined && n >= 1980 && n <= 2100 ? n : c.err('exitYear', 'registry.year');
   }
   let income: string | null = null;
   const inc = get('income');
   if (inc) {
     const fen = parseAmountFen(inc);
-    income = fen !== undefined && fen >= 0 && fen <= 1_000_000_000 ? (fen / 100).toFixed(2) : err('income', 'registry.amount');
+    income = fen !== undefined && fen >= 0 && fen <= 1_000_000_000 ? (fen / 100).toFixed(2) : c.err('income', 'registry.amount');
   }
   let phone: string | null = null;
   const ph = get('phone');
   if (ph) {
     const digits = ph.replace(/[\s\u3000-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
-    phone = /^1[3-9]\d{9}$/.test(digits) ? digits : err('phone', 'registry.phone');
+    phone = /^1[3-9]\d{9}$/.test(digits) ? digits : c.err('phone', 'registry.phone');
   }
   const lonRaw = get('lon');
   const latRaw = get('lat');
@@ -254,13 +249,13 @@ export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: S
   let lat: number | null = null;
   if (lonRaw) {
     const n = parseDecimal(lonRaw);
-    lon = n !== undefined && n >= 73 && n <= 136 ? n : err('lon', 'registry.longitude');
+    lon = n !== undefined && n >= 73 && n <= 136 ? n : c.err('lon', 'registry.longitude');
   }
   if (latRaw) {
     const n = parseDecimal(latRaw);
-    lat = n !== undefined && n >= 3 && n <= 54 ? n : err('lat', 'registry.latitude');
+    lat = n !== undefined && n >= 3 && n <= 54 ? n : c.err('lat', 'registry.latitude');
   }
-  if (!!lonRaw !== !!latRaw) err(lonRaw ? 'lat' : 'lon', 'registry.coordinatePair');
+  if (!!lonRaw !== !!latRaw) c.err(lonRaw ? 'lat' : 'lon', 'registry.coordinatePair');
   let personStatus: '正常' | '死亡' = '正常';
   const dead = get('deceased');
   if (dead) {
@@ -268,7 +263,7 @@ export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: S
     else if (dead === '正常') personStatus = '正常';
     else {
       const yn = parseYesNo(dead);
-      if (yn === undefined) err('deceased', 'registry.deceased');
+      if (yn === undefined) c.err('deceased', 'registry.deceased');
       else personStatus = yn ? '死亡' : '正常';
     }
   }
