@@ -8,6 +8,7 @@
 // surname (one character, or a compound surname from pinyin-pro's own list) alone in surname
 // mode, the given name behind a neutral surname (王), which is how pinyin-pro reads it inside the
 // whole name. pinyin.test.ts holds the two readings equal on polyphonic names.
+/// <reference path="./pinyin-pro-surnames.d.ts" />
 import { pinyin } from 'pinyin-pro';
 import SURNAMES from 'pinyin-pro/dist/esm/data/surname.mjs';
 

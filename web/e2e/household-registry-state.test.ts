@@ -5,7 +5,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestDb } from '../../api/test/db.ts';
-import { createHousehold } from '../../api/test/factories.ts';
+import { createHousehold, makeIdNumber } from '../../api/test/factories.ts';
 import { LANDSCAPE, login, openTablet, saveScreenshot, type Tablet } from './browser.ts';
 
 const BAOJIA = '522324101209';
@@ -63,6 +63,37 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     await page.waitForURL((u) => u.searchParams.get('registryState') === '在册');
     await expect.poll(total).toBe(1);
     await expect.poll(async () => (await rows().first().innerText()).includes(kept.householdNo)).toBe(true);
+  });
+
+  it('registers a candidate household (待识别) from the list and opens its card, where 识别纳入 can start', async () => {
+    await page.goto('/households');
+    await page.getByTestId('candidate-new').click();
+    const dialog = page.getByTestId('candidate-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('candidate-head-name').fill('禄待识');
+    // A wrong checksum first: the field says so and nothing is registered.
+    const id = makeIdNumber('19750512', '男');
+    const wrong = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`;
+    await page.getByTestId('candidate-head-id').fill(wrong);
+    await page.getByTestId('candidate-save').click();
+    await expect.poll(() => dialog.locator('.el-form-item__error').count()).toBeGreaterThan(0);
+    await page.getByTestId('candidate-head-id').fill(id);
+    await page.getByTestId('candidate-phone').fill('13800138000');
+    await page.getByTestId('candidate-save').click();
+    await page.waitForURL(/\/households\/[0-9a-f-]{36}$/);
+    await expect.poll(async () => (await page.getByTestId('card-registry-state').innerText()).trim()).toBe('待识别');
+    const householdId = await page.getByTestId('household-card').getAttribute('data-household-id');
+    const { db } = await getTestDb();
+    const h = await db.selectFrom('households').select(['registry_state', 'head_name', 'household_no']).where('id', '=', householdId as string).executeTakeFirstOrThrow();
+    expect(h).toMatchObject({ registry_state: '待识别', head_name: '禄待识' });
+    expect(h.household_no).toMatch(/^522324D\d{7}$/);
+    await saveScreenshot(page, 'households-candidate-card-1280x800');
+    await page.getByTestId('procedure-start').click();
+    await page.getByTestId('procedure-start-dialog').waitFor();
+    await page.getByTestId('procedure-type').locator('.el-select__wrapper').click();
+    const types = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+    expect(types.map((x) => x.trim())).toEqual(expect.arrayContaining(['识别纳入', '监测对象认定']));
+    await page.keyboard.press('Escape');
   });
 
   it('shows 在册状态 on the card header', async () => {

@@ -115,7 +115,7 @@ async function assertPersonFree(trx: Trx, scope: Scope, idNumber: string, househ
 }
 
 /** Unique-index violations raced past the checks above become the same refusals. */
-function mapConstraint(e: unknown): never {
+export function mapConstraint(e: unknown): never {
   const err = e as { code?: string; constraint?: string; message?: string };
   if (err?.code === '23505') {
     const what = `${err.constraint ?? ''} ${err.message ?? ''}`;
@@ -155,43 +155,68 @@ async function lockForWrite(trx: Trx, scope: Scope, householdId: string) {
   return h;
 }
 
+/** A new member's identity and status, checked before anything is written (field errors otherwise). */
+export function checkNewMember(input: MemberCreateInput, errors: FieldError[] = [], pathPrefix = '') {
+  const own: FieldError[] = [];
+  const who = identity(input.idNumber, input.sex, own);
+  const status = input.personStatus ?? '正常';
+  if (status !== '正常' && !input.statusDate) own.push({ path: 'statusDate', key: 'member.statusDateRequired', params: { status } });
+  errors.push(...own.map((e) => ({ ...e, path: `${pathPrefix}${e.path}` })));
+  return own.length || !who ? undefined : { who, status };
+}
+
+/**
+ * Writes a member checked by checkNewMember into a household locked for writing: the person must
+ * not be live in another household; the entry goes to the audit log.
+ */
+export async function insertMember(
+  trx: Trx,
+  scope: Scope,
+  h: { id: string; county_code: string; village_code: string },
+  input: MemberCreateInput,
+  checked: NonNullable<ReturnType<typeof checkNewMember>>,
+  ctx: WriteContext,
+) {
+  const { who, status } = checked;
+  if (input.id && (await q.idExists(trx, 'members', input.id))) throw Conflict('record.idTaken', { id: input.id });
+  if (!isLeft(status)) await assertPersonFree(trx, scope, who.id, h.id);
+  const row = await q.insertRecord(trx, 'members', {
+    ...(input.id ? { id: input.id } : {}),
+    ...columns(input),
+    household_id: h.id,
+    county_code: h.county_code,
+    id_number: who.id,
+    sex: who.sex,
+    birth_date: who.birthDate,
+    person_status: status,
+    registry_duplicate: false,
+  });
+  await recordAudit(trx, {
+    actor: ctx.actor,
+    action: 'member.create',
+    entity: 'member',
+    entityId: String(row.id),
+    subjectId: h.id,
+    areaCode: h.village_code,
+    before: null,
+    after: audited(row),
+    note: who.upgraded ? { idNumberUpgradedFrom15: true } : undefined,
+    origin: ctx.origin,
+  });
+  return row;
+}
+
 export async function addMember(db: Db, scope: Scope, householdId: string, input: MemberCreateInput, ctx: WriteContext) {
   const errors: FieldError[] = [];
-  const who = identity(input.idNumber, input.sex, errors);
-  const status = input.personStatus ?? '正常';
-  if (status !== '正常' && !input.statusDate) errors.push({ path: 'statusDate', key: 'member.statusDateRequired', params: { status } });
-  if (errors.length || !who) throw Invalid(errors);
+  const checked = checkNewMember(input, errors);
+  if (errors.length || !checked) throw Invalid(errors);
   try {
     return await db.transaction().execute(async (trx) => {
       const h = await lockForWrite(trx, scope, householdId);
-      if (input.id && (await q.idExists(trx, 'members', input.id))) throw Conflict('record.idTaken', { id: input.id });
       const members = await q.listMembers(trx, householdId);
       const head = members.find((m) => m.relation === HEAD_RELATION);
       if (input.relation === HEAD_RELATION && head) throw Invalid([{ path: 'relation', key: 'member.headExists' }]);
-      if (!isLeft(status)) await assertPersonFree(trx, scope, who.id, householdId);
-      const row = await q.insertRecord(trx, 'members', {
-        ...(input.id ? { id: input.id } : {}),
-        ...columns(input),
-        household_id: householdId,
-        county_code: h.county_code,
-        id_number: who.id,
-        sex: who.sex,
-        birth_date: who.birthDate,
-        person_status: status,
-        registry_duplicate: false,
-      });
-      await recordAudit(trx, {
-        actor: ctx.actor,
-        action: 'member.create',
-        entity: 'member',
-        entityId: String(row.id),
-        subjectId: householdId,
-        areaCode: h.village_code,
-        before: null,
-        after: audited(row),
-        note: who.upgraded ? { idNumberUpgradedFrom15: true } : undefined,
-        origin: ctx.origin,
-      });
+      const row = await insertMember(trx, scope, { id: householdId, county_code: h.county_code, village_code: h.village_code }, input, checked, ctx);
       if (input.relation === HEAD_RELATION) await setHeadName(trx, householdId, input.name, ctx, h.village_code, h);
       return memberView(row as unknown as Member, seesPersonalData(scope.role));
     });

@@ -15,6 +15,11 @@ export const householdMessages = {
     en: 'This record was changed by someone else (current version {current}); reload and edit again',
   },
   'record.notFound': { 'zh-CN': '找不到该记录', en: 'No such record' },
+  'household.numberTaken': {
+    'zh-CN': '户编号 {householdNo} 在本县已被使用',
+    en: 'Household number {householdNo} is already used in this county',
+  },
+  'household.notVillage': { 'zh-CN': '{code} 不是一个村（应为 12 位村级区划代码）', en: '{code} is not a village (a 12-digit village code is needed)' },
   'record.idTaken': { 'zh-CN': '记录编号 {id} 已被使用', en: 'Record id {id} is already in use' },
   'member.notFound': { 'zh-CN': '该户没有这个成员', en: 'This household has no such member' },
   'member.headExists': {

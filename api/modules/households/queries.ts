@@ -302,7 +302,7 @@ export const findPersonMemberships = (db: Db, idNumber: string) =>
     .where('h.deleted_at', 'is', null)
     .execute();
 
-export const idExists = async (db: Db, table: 'members' | 'assistance_measures' | 'visits' | 'responsible_cadres' | 'photos' | 'work_teams', id: string) =>
+export const idExists = async (db: Db, table: 'households' | 'members' | 'assistance_measures' | 'visits' | 'responsible_cadres' | 'photos' | 'work_teams', id: string) =>
   !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 
 // ── Yearly snapshots ────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import { Invalid } from '../../errors.ts';
 import { createRouter } from '../../http/router.ts';
 import { ErrorResponse } from '../auth/schema.ts';
 import { getCard, getHistory, listHouseholds, reveal, updateContact, updateHousehold } from './households.ts';
+import { registerCandidate } from './candidates.ts';
 import { addMember, deleteMember, updateMember } from './members.ts';
 import {
   addPhoto,
@@ -25,6 +26,8 @@ import {
   CadreCreate,
   CadrePatch,
   CadreView,
+  CandidateCreate,
+  CandidateCreated,
   ContactPatch,
   Deleted,
   HistoryResponse,
@@ -148,6 +151,17 @@ export const householdsRoutes = createRouter()
       const { exactTotal, ...filter } = c.req.valid('query');
       return c.json(await listHouseholds(c.var.db, c.var.scope, { ...filter, countLimit: exactTotal ? undefined : LIST_COUNT_LIMIT }), 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['households'],
+      summary: '登记待识别农户: a household not yet in the registry, with its 户主, in the state 待识别 (识别纳入 starts from it)',
+      request: body(CandidateCreate),
+      responses: { 201: json(CandidateCreated, 'Registered'), ...writeErrors },
+    }),
+    async (c) => c.json(await registerCandidate(c.var.db, c.var.scope, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin }), 201),
   )
   .openapi(
     createRoute({

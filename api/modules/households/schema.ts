@@ -455,6 +455,32 @@ export const MemberCreate = z
   .strict()
   .openapi('MemberCreate');
 
+export const CandidateCreate = z
+  .object({
+    id: Uuid.optional().openapi({ description: 'Client-generated UUID (offline)' }),
+    villageCode: z.string().regex(/^\d{12}$/).openapi({ description: '12-digit village code (in the caller’s area)' }),
+    householdNo: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z-]{1,40}$/)
+      .optional()
+      .openapi({ description: 'The national 户编号 if the household has one; otherwise a provisional one (county + D + 7 digits) is given' }),
+    groupName: optText(50),
+    address: optText(200),
+    phone: Phone.nullable().optional(),
+    householdType: z.enum(HOUSEHOLD_TYPES).optional(),
+    mainCause: z.enum(POVERTY_CAUSES).nullable().optional(),
+    location: LocationInput.nullable().optional(),
+    head: z.object({ id: Uuid.optional(), ...memberFields }).omit({ relation: true }).strict().openapi({ description: 'The 户主' }),
+    source: optText(200).openapi({ description: 'How the household came to be registered (农户申请, 干部走访, 部门预警 …)' }),
+  })
+  .strict()
+  .openapi('CandidateCreate');
+
+export const CandidateCreated = z
+  .object({ id: z.string(), householdNo: z.string() })
+  .openapi('CandidateCreated');
+
 export const MemberPatch = z
   .object(memberFields)
   .partial()

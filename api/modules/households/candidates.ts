@@ -1,0 +1,118 @@
+// 登记待识别农户: a household that is not in the registry yet (a 农户申请, or one a cadre found on a
+// visit or a department flagged) gets its card here, with its 户主, in the state 待识别 — the state
+// that 识别纳入 and 监测对象认定 (边缘易致贫户, 突发严重困难户) start from
+// (procedures/state-machine.ts). Status itself still changes only through those procedures.
+// Until the national system assigns its 户编号, the card carries a provisional one that can
+// never collide with a national number (those are digits only): county code + 'D' + 7 digits.
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { AppError, Conflict, type FieldError, Invalid, NotFound } from '../../errors.ts';
+import { nameInitials } from '../../shared/pinyin.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Scope } from '../auth/scope.ts';
+import { HEAD_RELATION } from './code-lists.ts';
+import { auditedHousehold, type WriteContext } from './households.ts';
+import { checkNewMember, insertMember, mapConstraint, type MemberCreateInput } from './members.ts';
+import * as q from './queries.ts';
+
+type Db = Kysely<Database>;
+
+export interface CandidateInput {
+  /** Client-generated UUID (offline). */
+  id?: string;
+  villageCode: string;
+  /** The national 户编号 when there is one; otherwise a provisional one is given. */
+  householdNo?: string;
+  groupName?: string | null;
+  address?: string | null;
+  phone?: string | null;
+  householdType?: string;
+  mainCause?: string | null;
+  location?: { lon: number; lat: number; accuracyM?: number | null; capturedAt?: string | null } | null;
+  /** The 户主 (relation is 户主 whatever is sent). */
+  head: Omit<MemberCreateInput, 'relation'>;
+  /** Why the household is registered (农户申请, 干部走访, 部门预警…), kept with the audit entry. */
+  source?: string | null;
+}
+
+/** The next provisional 户编号 of a county (county + D + 7 digits). */
+async function nextProvisionalNo(db: Db, countyCode: string): Promise<string> {
+  const prefix = `${countyCode}D`;
+  const r = await sql<{ last: string | null }>`
+    select max(household_no) as last from households
+    where county_code = ${countyCode} and household_no like ${`${prefix}%`} and length(household_no) = ${prefix.length + 7}`.execute(db);
+  const last = r.rows[0]?.last;
+  const n = last && /^\d{7}$/.test(last.slice(prefix.length)) ? Number(last.slice(prefix.length)) + 1 : 1;
+  return `${prefix}${String(n).padStart(7, '0')}`;
+}
+
+const isNumberTaken = (e: unknown) => {
+  const err = e as { code?: string; constraint?: string; message?: string };
+  return err?.code === '23505' && `${err.constraint ?? ''} ${err.message ?? ''}`.includes('household_no');
+};
+
+export async function registerCandidate(db: Db, scope: Scope, input: CandidateInput, ctx: WriteContext): Promise<{ id: string; householdNo: string }> {
+  scope.assertCanWrite(input.villageCode, 'household', input.id ?? input.villageCode);
+  const village = await db.selectFrom('areas').select(['code', 'level', 'county_code']).where('code', '=', input.villageCode).executeTakeFirst();
+  if (!village) throw NotFound('area.notFound', { code: input.villageCode });
+  if (village.level !== 'village') throw Invalid([{ path: 'villageCode', key: 'household.notVillage', params: { code: input.villageCode } }]);
+  const countyCode = input.villageCode.slice(0, 6);
+  const errors: FieldError[] = [];
+  const head: MemberCreateInput = { ...input.head, relation: HEAD_RELATION };
+  const checked = checkNewMember(head, errors, 'head.');
+  if (errors.length || !checked) throw Invalid(errors);
+
+  // A provisional number raced by another registration is taken again (a given one is refused).
+  for (let attempt = 0; ; attempt++) {
+    const householdNo = input.householdNo ?? (await nextProvisionalNo(db, countyCode));
+    try {
+      return await db.transaction().execute(async (trx) => {
+        if (input.id && (await q.idExists(trx, 'households', input.id))) throw Conflict('record.idTaken', { id: input.id });
+        const loc = input.location;
+        const row = (await trx
+          .insertInto('households')
+          .values({
+            ...(input.id ? { id: input.id } : {}),
+            county_code: countyCode,
+            village_code: input.villageCode,
+            household_no: householdNo,
+            group_name: input.groupName ?? null,
+            address: input.address ?? null,
+            phone: input.phone ?? null,
+            household_type: input.householdType ?? '一般户',
+            main_cause: input.mainCause ?? null,
+            head_name: head.name,
+            head_initials: nameInitials(head.name),
+            // 户状态 has no meaning before 识别纳入 (the state is 待识别); it is set by the procedure.
+            status: '未脱贫户',
+            registry_state: '待识别',
+            location: loc ? (q.pointSql(loc.lon, loc.lat) as never) : null,
+            location_accuracy_m: loc?.accuracyM ?? null,
+            location_at: loc ? (loc.capturedAt ? new Date(loc.capturedAt) : new Date()) : null,
+          } as never)
+          .returningAll()
+          .executeTakeFirstOrThrow()) as Record<string, unknown> & { id: string };
+        await recordAudit(trx, {
+          actor: ctx.actor,
+          action: 'household.create',
+          entity: 'household',
+          entityId: row.id,
+          areaCode: input.villageCode,
+          before: null,
+          after: { ...auditedHousehold(row, loc ? [loc.lon, loc.lat] : null), village_code: input.villageCode, household_no: householdNo, registry_state: '待识别' },
+          note: input.source ? { source: input.source } : undefined,
+          origin: ctx.origin,
+        });
+        await insertMember(trx, scope, { id: row.id, county_code: countyCode, village_code: input.villageCode }, head, checked, ctx);
+        return { id: row.id, householdNo };
+      });
+    } catch (e) {
+      if (isNumberTaken(e)) {
+        if (input.householdNo === undefined && attempt < 5) continue;
+        throw new AppError('CONFLICT', 'household.numberTaken', { householdNo }, [{ path: 'householdNo', key: 'household.numberTaken', params: { householdNo } }]);
+      }
+      return mapConstraint(e);
+    }
+  }
+}
