@@ -18,9 +18,12 @@ const initials = (text: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
 
+/** The name without separators (·, spaces, dots, hyphens), NFKC-folded. */
+const cleanName = (name: string) => name.normalize('NFKC').replace(/[\s·•.\-]/g, '');
+
 /** pinyin-pro on the whole (cleaned) name: the reference reading. */
 export function wholeNameInitials(name: string): string {
-  const clean = name.normalize('NFKC').replace(/[\s·•.\-]/g, '');
+  const clean = cleanName(name);
   return clean ? initials(clean) : '';
 }
 
@@ -46,7 +49,7 @@ const readSurname = (s: string) => initials(s);
 const readGiven = (g: string) => initials(NEUTRAL + g).slice(1);
 
 export function nameInitials(name: string): string {
-  const clean = name.normalize('NFKC').replace(/[\s·•.\-]/g, '');
+  const clean = cleanName(name);
   if (!clean) return '';
   // Han characters only (one code unit each in the BMP; the rare ones outside go the whole way).
   if (!HAN_ONLY.test(clean) || clean.length !== [...clean].length) return initials(clean);

@@ -99,8 +99,12 @@ describe('登记待识别农户 (POST /api/households)', () => {
     expect(((await taken.json()) as ErrorBody).error.fields?.[0]?.path).toBe('householdNo');
 
     const county = await loginAs('qinglong_county');
-    const township = await county.post('/api/households', candidate({ villageCode: '522324101000', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }));
-    expect([400, 404]).toContain(township.status);
+    const unknown = await county.post('/api/households', candidate({ villageCode: '522324101000', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as ErrorBody).error.message).toContain('522324101000');
+    const township = await county.post('/api/households', candidate({ villageCode: '522324101', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }));
+    expect(township.status).toBe(400);
+    expect(((await township.json()) as ErrorBody).error.fields?.map((f) => f.path)).toContain('villageCode');
     const outside = await cadre.post('/api/households', candidate({ villageCode: OTHER_TOWNSHIP_VILLAGE, head: { name: '丁', idNumber: makeIdNumber('19900103', '男') } }));
     expect(outside.status).toBe(403);
     const inspector = await loginAs('qinglong_inspector');

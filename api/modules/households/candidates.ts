@@ -12,7 +12,7 @@ import { nameInitials } from '../../shared/pinyin.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
 import { HEAD_RELATION } from './code-lists.ts';
-import { auditedHousehold, type WriteContext } from './households.ts';
+import { auditedHousehold, type GpsFix, locationColumns, type WriteContext } from './households.ts';
 import { checkNewMember, insertMember, mapConstraint, type MemberCreateInput } from './members.ts';
 import * as q from './queries.ts';
 
@@ -29,7 +29,7 @@ export interface CandidateInput {
   phone?: string | null;
   householdType?: string;
   mainCause?: string | null;
-  location?: { lon: number; lat: number; accuracyM?: number | null; capturedAt?: string | null } | null;
+  location?: GpsFix | null;
   /** The 户主 (relation is 户主 whatever is sent). */
   head: Omit<MemberCreateInput, 'relation'>;
   /** Why the household is registered (农户申请, 干部走访, 部门预警…), kept with the audit entry. */
@@ -54,7 +54,7 @@ const isNumberTaken = (e: unknown) => {
 
 export async function registerCandidate(db: Db, scope: Scope, input: CandidateInput, ctx: WriteContext): Promise<{ id: string; householdNo: string }> {
   scope.assertCanWrite(input.villageCode, 'household', input.id ?? input.villageCode);
-  const village = await db.selectFrom('areas').select(['code', 'level', 'county_code']).where('code', '=', input.villageCode).executeTakeFirst();
+  const village = await db.selectFrom('areas').select('level').where('code', '=', input.villageCode).executeTakeFirst();
   if (!village) throw NotFound('area.notFound', { code: input.villageCode });
   if (village.level !== 'village') throw Invalid([{ path: 'villageCode', key: 'household.notVillage', params: { code: input.villageCode } }]);
   const countyCode = input.villageCode.slice(0, 6);
@@ -69,7 +69,7 @@ export async function registerCandidate(db: Db, scope: Scope, input: CandidateIn
     try {
       return await db.transaction().execute(async (trx) => {
         if (input.id && (await q.idExists(trx, 'households', input.id))) throw Conflict('record.idTaken', { id: input.id });
-        const loc = input.location;
+        const { location, ...fixColumns } = locationColumns(input.location ?? null);
         const row = (await trx
           .insertInto('households')
           .values({
@@ -87,9 +87,8 @@ export async function registerCandidate(db: Db, scope: Scope, input: CandidateIn
             // 户状态 has no meaning before 识别纳入 (the state is 待识别); it is set by the procedure.
             status: '未脱贫户',
             registry_state: '待识别',
-            location: loc ? (q.pointSql(loc.lon, loc.lat) as never) : null,
-            location_accuracy_m: loc?.accuracyM ?? null,
-            location_at: loc ? (loc.capturedAt ? new Date(loc.capturedAt) : new Date()) : null,
+            location: location ? (q.pointSql(location.lon, location.lat) as never) : null,
+            ...fixColumns,
           } as never)
           .returningAll()
           .executeTakeFirstOrThrow()) as Record<string, unknown> & { id: string };
@@ -100,7 +99,7 @@ export async function registerCandidate(db: Db, scope: Scope, input: CandidateIn
           entityId: row.id,
           areaCode: input.villageCode,
           before: null,
-          after: { ...auditedHousehold(row, loc ? [loc.lon, loc.lat] : null), village_code: input.villageCode, household_no: householdNo, registry_state: '待识别' },
+          after: { ...auditedHousehold(row, location ? [location.lon, location.lat] : null), village_code: input.villageCode, household_no: householdNo, registry_state: '待识别' },
           note: input.source ? { source: input.source } : undefined,
           origin: ctx.origin,
         });

@@ -173,11 +173,28 @@ export async function getCard(db: Db, scope: Scope, id: string) {
 export const getHousehold = getCard;
 
 // ── Household edits ─────────────────────────────────────────────────────────────────────────
+/** A GPS fix of the household's house, as the tablet sends it. */
+export interface GpsFix {
+  lon: number;
+  lat: number;
+  accuracyM?: number | null;
+  capturedAt?: string | null;
+}
+
+/** The household's location columns for a fix (captured now when the device gave no time), or none. */
+export function locationColumns(fix: GpsFix | null) {
+  return {
+    location: fix ? { lon: fix.lon, lat: fix.lat } : null,
+    location_accuracy_m: fix?.accuracyM ?? null,
+    location_at: fix?.capturedAt ? new Date(fix.capturedAt) : fix ? new Date() : null,
+  };
+}
+
 export interface HouseholdPatch {
   version: number;
   groupName?: string | null;
   address?: string | null;
-  location?: { lon: number; lat: number; accuracyM?: number | null; capturedAt?: string | null } | null;
+  location?: GpsFix | null;
   phone?: string | null;
   bankName?: string | null;
   bankAccount?: string | null;
@@ -252,11 +269,7 @@ export async function updateHousehold(db: Db, scope: Scope, id: string, patch: H
   put('is_relocated', patch.isRelocated);
   put('relocation_site', patch.relocationSite);
   put('relocation_year', patch.relocationYear);
-  if (patch.location !== undefined) {
-    set.location = patch.location ? { lon: patch.location.lon, lat: patch.location.lat } : null;
-    set.location_accuracy_m = patch.location?.accuracyM ?? null;
-    set.location_at = patch.location?.capturedAt ? new Date(patch.location.capturedAt) : patch.location ? new Date() : null;
-  }
+  if (patch.location !== undefined) Object.assign(set, locationColumns(patch.location));
   return db.transaction().execute(async (trx) => {
     const before = await q.findHousehold(trx, id);
     if (!before) throw NotFound('household.notFound', { id });

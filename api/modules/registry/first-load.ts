@@ -16,7 +16,8 @@ import { type Actor, AUDIT_COLUMNS, AuditChainWriter, chainOf } from '../audit/a
 import { uuidv7 } from '../../shared/uuid7.ts';
 import { HEAD_RELATION } from '../households/code-lists.ts';
 import * as q from './queries.ts';
-import { cachedInitials, type ColumnKey, type StagedRow } from './rows.ts';
+import { nameInitials } from '../../shared/pinyin.ts';
+import { type ColumnKey, type StagedRow } from './rows.ts';
 
 /** Thrown inside the bulk session to roll the direct path back; the merge takes over. */
 export class GiveUp extends Error {}
@@ -49,7 +50,7 @@ const HOUSEHOLD_VALUE: Record<HouseholdColumn, (r: StagedRow) => Value> = {
   village_code: (r) => r.villageCode,
   group_name: (r) => oneLine(r.groupName),
   head_name: (r) => oneLine(r.headName),
-  head_initials: (r) => cachedInitials(r.headName),
+  head_initials: (r) => nameInitials(r.headName),
   household_type: (r) => r.householdType,
   status: (r) => r.status,
   monitoring_category: (r) => r.monitoringCategory,

@@ -20,13 +20,14 @@ import type { Kysely, Transaction } from 'kysely';
 import type { BulkRunner } from '../../db/bulk.ts';
 import { csvLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
+import { nameInitials } from '../../shared/pinyin.ts';
 import { type Actor, type AuditInput, recordAudit, recordAuditMany } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
 import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { openTable, TableReadError } from '../imports/read-table.ts';
 import * as q from './queries.ts';
 import { FirstLoader, GiveUp } from './first-load.ts';
-import { cachedInitials, type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type RowProblem, type StagedRow } from './rows.ts';
+import { type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type RowProblem, type StagedRow } from './rows.ts';
 
 export type ImportPhase = 'queued' | 'reading' | 'merging' | 'done';
 
@@ -404,7 +405,7 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
         for (const { row } of rows) {
           if (row.headName !== lastHead) {
             lastHead = row.headName;
-            lastHeadInitials = cachedInitials(row.headName);
+            lastHeadInitials = nameInitials(row.headName);
           }
           if (!out.write(stageLine(row, lastHeadInitials))) await once(out, 'drain');
           staged++;

@@ -149,18 +149,6 @@ class Cells {
   }
 }
 
-/** Pinyin initials, memoised: names repeat a lot within a county and pinyin-pro is the costliest step per row. */
-const initialsCache = new Map<string, string>();
-export function cachedInitials(name: string): string {
-  let v = initialsCache.get(name);
-  if (v === undefined) {
-    if (initialsCache.size >= 200_000) initialsCache.clear();
-    v = nameInitials(name);
-    initialsCache.set(name, v);
-  }
-  return v;
-}
-
 /** Reads, normalises and validates one row; problems are collected, never thrown. */
 export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: StagedRow | null; problems: RowProblem[] } {
   const c = new Cells(get);
@@ -287,7 +275,7 @@ export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: S
       lon,
       lat,
       name,
-      nameInitials: cachedInitials(name),
+      nameInitials: nameInitials(name),
       idNumber: idNumber as string,
       sex: sex as '男' | '女',
       birthDate: birthDate as string,
