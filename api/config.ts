@@ -12,6 +12,12 @@ export interface Config {
   publicUrl: string | undefined;
   sessionHours: number;
   logLevel: 'silent' | 'info' | 'debug';
+  /**
+   * PostgreSQL only: repeated statements become named prepared statements (api/db/prepared.ts).
+   * DRIPLINE_PG_PREPARED=0 turns it off, e.g. behind a connection pooler in transaction mode
+   * that does not carry prepared statements.
+   */
+  preparedStatements?: boolean;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -35,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.DRIPLINE_PUBLIC_URL || undefined,
     sessionHours,
     logLevel,
+    preparedStatements: !['0', 'off', 'false'].includes((env.DRIPLINE_PG_PREPARED ?? '').toLowerCase()),
   };
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type DbHandle, openDatabase } from '../db/connect.ts';
+import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 async function admin(url: string, text: string) {
@@ -36,7 +37,7 @@ export async function scratchDatabase(label: string, poolSize = 20): Promise<Scr
     await admin(url, `drop database if exists "${name}"`);
     await admin(url, `create database "${name}"`);
     u.pathname = `/${name}`;
-    const handle = await openDatabase({ databaseUrl: u.toString(), dataDir: '' }, { poolSize });
+    const handle = await openDatabase({ databaseUrl: u.toString(), dataDir: '', preparedStatements: loadConfig().preparedStatements }, { poolSize });
     await migrateToLatest(handle.db);
     const scratch: Scratch = {
       handle,

@@ -5,6 +5,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { prepareRepeatedStatements } from './prepared.ts';
 import { type BulkRunner, pgBulkRunner, pgliteBulkRunner } from './bulk.ts';
 import { acquireDataDirLock } from './lock.ts';
 import type { Database } from './schema.ts';
@@ -30,14 +31,14 @@ const int8 = (v: string) => {
 };
 
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements'>,
   opts: { memory?: boolean; poolSize?: number } = {},
 ): Promise<DbHandle> {
-  if (config.databaseUrl) return openPostgres(config.databaseUrl, opts.poolSize ?? 10);
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, opts.poolSize ?? 10, config.preparedStatements ?? true);
   return openPglite(opts.memory ? undefined : config.dataDir);
 }
 
-function openPostgres(url: string, max: number): DbHandle {
+function openPostgres(url: string, max: number, prepared: boolean): DbHandle {
   const pool = new pg.Pool({
     connectionString: url,
     // Short interactive queries: a plan over jit_above_cost (a 2-letter initials search over
@@ -54,6 +55,7 @@ function openPostgres(url: string, max: number): DbHandle {
   });
   // An idle client's network error must not crash the process.
   pool.on('error', (err) => console.error(`[db] idle client error: ${err.message}`));
+  if (prepared) prepareRepeatedStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {

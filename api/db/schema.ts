@@ -140,6 +140,8 @@ export interface MembersTable {
   id: Generated<string>;
   household_id: string;
   county_code: string;
+  /** Its household's 户编号 (migration 0019: filled by the database when an insert leaves it out). */
+  household_no: Generated<string>;
   name: string;
   id_number: string;
   sex: '男' | '女' | null;

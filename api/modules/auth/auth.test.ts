@@ -4,7 +4,7 @@ import { DEMO_PASSWORD } from '../../../seeds/demo-accounts.ts';
 import { getTestDb, unique } from '../../test/db.ts';
 import { anonymous, loginAs } from '../../test/http.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.ts';
-import { createAccount, LOCK_AFTER_FAILURES } from './auth.ts';
+import { createAccount, LOCK_AFTER_FAILURES, tokenHash } from './auth.ts';
 
 async function newAccount(role: 'village_cadre' | 'county_official' = 'village_cadre', areaCode = '522324101209') {
   const { db } = await getTestDb();
@@ -28,6 +28,27 @@ describe('login', () => {
     a.csrf = body.csrfToken;
     const me = await a.get('/api/auth/me');
     expect(me.status).toBe(200);
+  });
+
+  it('slides the session’s expiry at most once a minute, once for requests in flight together', async () => {
+    const { db } = await getTestDb();
+    const a = await loginAs('qinglong_county');
+    const id = tokenHash(a.cookies.get('dl_session') as string);
+    const seen = async () => (await db.selectFrom('sessions').select(['last_seen_at', 'expires_at']).where('id', '=', id).executeTakeFirstOrThrow());
+    const fresh = await seen();
+    expect((await a.get('/api/auth/me')).status).toBe(200);
+    expect(await seen()).toEqual(fresh); // within the minute: not written
+    const old = new Date(Date.now() - 5 * 60_000);
+    await db.updateTable('sessions').set({ last_seen_at: old }).where('id', '=', id).execute();
+    const all = await Promise.all(Array.from({ length: 8 }, () => a.get('/api/auth/me')));
+    expect(all.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const slid = await seen();
+    expect(new Date(slid.last_seen_at).getTime()).toBeGreaterThan(old.getTime() + 60_000);
+    expect(new Date(slid.expires_at).getTime()).toBeGreaterThanOrEqual(new Date(fresh.expires_at).getTime());
+    // This process slid it a moment ago: an older last_seen_at now is not written again.
+    await db.updateTable('sessions').set({ last_seen_at: old }).where('id', '=', id).execute();
+    expect((await a.get('/api/auth/me')).status).toBe(200);
+    expect(new Date((await seen()).last_seen_at).getTime()).toBe(old.getTime());
   });
 
   it('gives one generic message for an unknown user and a wrong password (zh-CN and en)', async () => {

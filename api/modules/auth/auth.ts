@@ -106,6 +106,12 @@ export async function login(db: Kysely<Database>, input: LoginInput, origin: Rec
 }
 
 /** Resolves a session cookie to the account; slides the expiry. */
+/** When this process last slid each session's expiry (see resolveSession). */
+const touchedAt = new Map<string, number>();
+function forgetOldTouches(now: number) {
+  for (const [id, at] of touchedAt) if (now - at > 60_000) touchedAt.delete(id);
+}
+
 export async function resolveSession(db: Kysely<Database>, token: string, sessionHours: number): Promise<SessionInfo | undefined> {
   const id = tokenHash(token);
   const row = await q.findSessionWithAccount(db, id);
@@ -114,9 +120,14 @@ export async function resolveSession(db: Kysely<Database>, token: string, sessio
     await q.deleteSession(db, id);
     return undefined;
   }
-  // Slide the expiry at most once a minute, not on every request.
-  if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
-    await q.touchSession(db, id, new Date(Date.now() + sessionHours * 3600_000));
+  // Slide the expiry at most once a minute, not on every request — and once per process: the
+  // requests a busy client has in flight when the minute passes would otherwise all queue on the
+  // session row's lock to write the same thing.
+  const now = Date.now();
+  if (now - new Date(row.last_seen_at).getTime() > 60_000 && now - (touchedAt.get(id) ?? 0) > 60_000) {
+    touchedAt.set(id, now);
+    if (touchedAt.size > 10_000) forgetOldTouches(now);
+    await q.touchSession(db, id, new Date(now + sessionHours * 3600_000));
   }
   return {
     sessionId: id,

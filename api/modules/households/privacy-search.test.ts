@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { Scope } from '../auth/scope.ts';
 import { classifySearch, listHouseholds } from './households.ts';
-import { createHousehold } from '../../test/factories.ts';
+import { createHousehold, makeHouseholdNo, makeIdNumber } from '../../test/factories.ts';
 import { loginAs } from '../../test/http.ts';
 
 const BAOJIA = '522324101209';
@@ -177,5 +177,57 @@ describe('list filters and search', () => {
     expect(exact.total).toBeGreaterThanOrEqual(300);
     const viaHttp = (await (await (await loginAs('qinglong_county')).get('/api/households?exactTotal=true&pageSize=1')).json()) as Page;
     expect(viaHttp.total).toBe(exact.total);
+  });
+});
+
+describe('search over a county, straight from the member indexes', () => {
+  it('gives the households, order and totals the filtered path gives, for names and initials of any length', async () => {
+    // 訾晓琼 (zxq) heads one card; on another, only a member matches (the 户主 does not).
+    const a = await createHousehold({ village: BAOJIA, head: '訾晓琼', memberNames: ['訾晓兰'] });
+    const b = await createHousehold({ village: SANHE, head: '单一户', memberNames: ['訾晓琴'] });
+    const county = await loginAs('qinglong_county');
+    const list = async (q: string, extra = '', pageSize = 5) =>
+      (await (await county.get(`/api/households?q=${encodeURIComponent(q)}&pageSize=${pageSize}${extra}`)).json()) as Page;
+    for (const q of ['z', 'zx', 'zxq', 'ZXQ', 'zxql', '訾', '訾晓', '訾晓琴']) {
+      for (const page of [1, 2]) {
+        // With the county as an area filter the search takes the general path (households joined).
+        const [direct, filtered] = [await list(q, `&page=${page}`), await list(q, `&page=${page}&area=522324`)];
+        expect({ q, page, total: direct.total, capped: direct.totalCapped, ids: direct.items.map((i) => i.id) }).toEqual({
+          q,
+          page,
+          total: filtered.total,
+          capped: filtered.totalCapped,
+          ids: filtered.items.map((i) => i.id),
+        });
+        const nos = direct.items.map((i) => i.householdNo);
+        expect(nos).toEqual([...nos].sort());
+      }
+    }
+    const ids = async (q: string) => (await list(q, '', 100)).items.map((i) => i.id);
+    expect(await ids('zxq')).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect(await ids('訾晓兰')).toEqual([a.id]);
+    expect(await ids('訾晓琴')).toEqual([b.id]);
+    expect(await ids('zxq')).not.toContain((await createHousehold({ village: BAOJIA, head: '单二户' })).id);
+  });
+
+  it('keeps each member’s 户编号 equal to its household’s: given, filled in, and followed when it changes', async () => {
+    const { db } = await getTestDb();
+    const h = await createHousehold({ village: BAOJIA, head: '编号户' });
+    const numbers = async () => (await db.selectFrom('members').select('household_no').where('household_id', '=', h.id).execute()).map((m) => m.household_no);
+    const before = (await numbers()).length;
+    expect(new Set(await numbers())).toEqual(new Set([h.householdNo]));
+    // A writer that leaves it out gets it from the household.
+    await db
+      .insertInto('members')
+      .values({ household_id: h.id, county_code: '522324', name: '补号', name_initials: 'bh', id_number: makeIdNumber('20010203', '女'), relation: '其他', registry_duplicate: false })
+      .execute();
+    expect(await numbers()).toEqual(Array(before + 1).fill(h.householdNo));
+    // A changed 户编号 reaches every member, and the search finds the card by it.
+    const renumbered = makeHouseholdNo();
+    await db.updateTable('households').set({ household_no: renumbered }).where('id', '=', h.id).execute();
+    expect(new Set(await numbers())).toEqual(new Set([renumbered]));
+    const county = await loginAs('qinglong_county');
+    const page = (await (await county.get(`/api/households?q=${encodeURIComponent('补号')}&pageSize=100`)).json()) as Page;
+    expect(page.items.find((i) => i.id === h.id)?.householdNo).toBe(renumbered);
   });
 });

@@ -29,40 +29,68 @@ export interface ListFilter {
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
 
-/** Members matching the search, restricted to the scope's county (uses the county-leading indexes). */
+/** Rows of the scope's county (or counties, above county level): the county-leading indexes serve it. */
+const inCounties = (scope: Scope, column: string) =>
+  scope.countyCode ? sql`${sql.ref(column)} = ${scope.countyCode}` : sql`${sql.ref(column)} like ${`${escapeLike(scope.areaCode)}%`}`;
+
+type TextTerm = Extract<SearchTerm, { kind: 'name' | 'initials' }>;
+
+/**
+ * A name column starting with the search text, or an initials column starting with the initials —
+ * the latter in the form its index serves: the first two letters, then the prefix (migration 0019).
+ */
+function textMatch(term: TextTerm, column: string) {
+  const col = sql.ref(column);
+  const pattern = `${escapeLike(term.value)}%`;
+  if (term.kind === 'name') return sql`${col} like ${pattern}`;
+  return term.value.length >= 2 ? sql`left(${col}, 2) = ${term.value.slice(0, 2)} and ${col} like ${pattern}` : sql`left(${col}, 2) like ${pattern}`;
+}
+
+const MEMBER_TEXT = { name: 'm.name', initials: 'm.name_initials' } as const;
+
+/**
+ * Members matching the search, restricted to the scope's county (uses the county-leading indexes).
+ * A household is found by the names of its members: its 户主 is one of them.
+ */
 function memberMatches(scope: Scope, term: SearchTerm) {
-  const county = scope.countyCode;
-  const byCounty = county ? sql`m.county_code = ${county}` : sql`m.county_code like ${`${escapeLike(scope.areaCode)}%`}`;
-  const match =
-    term.kind === 'idNumber'
-      ? sql`m.id_number = ${term.value}`
-      : term.kind === 'initials'
-        ? sql`m.name_initials like ${`${escapeLike(term.value)}%`}`
-        : sql`m.name like ${`${escapeLike(term.value)}%`}`;
-  return sql`select m.household_id from members m where ${byCounty} and ${match} and m.deleted_at is null`;
+  const match = term.kind === 'idNumber' ? sql`m.id_number = ${term.value}` : term.kind === 'householdNo' ? sql`false` : textMatch(term, MEMBER_TEXT[term.kind]);
+  return sql`select m.household_id from members m where ${inCounties(scope, 'm.county_code')} and ${match} and m.deleted_at is null`;
 }
 
 function searchCondition(scope: Scope, term: SearchTerm): Expression<SqlBool> {
-  const county = scope.countyCode;
-  const byCounty = county ? sql`x.county_code = ${county}` : sql`x.county_code like ${`${escapeLike(scope.areaCode)}%`}`;
-  switch (term.kind) {
-    case 'idNumber':
-      return term.householdNo
-        ? sql<SqlBool>`(h.id = any(array(${memberMatches(scope, term)})) or h.household_no like ${`${escapeLike(term.householdNo)}%`})`
-        : sql<SqlBool>`h.id = any(array(${memberMatches(scope, term)}))`;
-    case 'householdNo':
-      return sql<SqlBool>`h.household_no like ${`${escapeLike(term.value)}%`}`;
-    case 'initials':
-      // The matching ids from two index-only scans (head initials, any member's initials), then
-      // primary-key lookups: never an OR over a join, never a scan of the county's households.
-      return sql<SqlBool>`h.id = any(array(
-        select x.id from households x where ${byCounty} and x.head_initials like ${`${escapeLike(term.value)}%`} and x.deleted_at is null
-        union ${memberMatches(scope, term)}))`;
-    case 'name':
-      return sql<SqlBool>`h.id = any(array(
-        select x.id from households x where ${byCounty} and x.head_name like ${`${escapeLike(term.value)}%`} and x.deleted_at is null
-        union ${memberMatches(scope, term)}))`;
+  // Matching ids from an index-only scan, then primary-key lookups: never a join's OR, never a
+  // scan of the county's households.
+  if (term.kind === 'householdNo') return sql<SqlBool>`h.household_no like ${`${escapeLike(term.value)}%`}`;
+  if (term.kind === 'idNumber' && term.householdNo) {
+    return sql<SqlBool>`(h.id = any(array(${memberMatches(scope, term)})) or h.household_no like ${`${escapeLike(term.householdNo)}%`})`;
   }
+  return sql<SqlBool>`h.id = any(array(${memberMatches(scope, term)}))`;
+}
+
+/**
+ * A search with no filter but the scope (a county or wider): the matching households as
+ * (户编号, id) pairs straight from the member search indexes, which carry both (migration 0019),
+ * so the matches are ordered and counted without visiting a household row. A member's 户编号 is
+ * its household's; households are never soft-deleted apart from their members.
+ */
+function searchOnly(scope: Scope, f: ListFilter): TextTerm | undefined {
+  const term = f.search;
+  if (term?.kind !== 'name' && term?.kind !== 'initials') return undefined;
+  if (scope.areaCode.length > 6 || f.area || f.status || f.householdType || f.monitoringCategory || f.registryState || f.cause || f.guaranteeUnmet) return undefined;
+  return term;
+}
+
+/**
+ * The households of searchOnly's matches. Initials come in 户编号 order from their index (first
+ * two letters, then 户编号) within a county, where a 户编号 is one household: the page and the
+ * capped count read the first matches and stop. Names are unordered in theirs: all matches are
+ * gathered (a name prefix matches few).
+ */
+function matchedHouseholds(scope: Scope, term: TextTerm) {
+  const members = sql`from members m where ${inCounties(scope, 'm.county_code')} and ${textMatch(term, MEMBER_TEXT[term.kind])} and m.deleted_at is null`;
+  if (term.kind === 'name') return sql`select distinct m.household_no, m.household_id as id ${members}`;
+  const key = scope.countyCode ? sql`m.household_no` : sql`m.household_no, m.household_id`;
+  return sql`select distinct on (${key}) m.household_no, m.household_id as id ${members} order by ${key}`;
 }
 
 function listBase(db: Db, scope: Scope, f: ListFilter) {
@@ -121,22 +149,31 @@ type ListRow = {
  * A name or initials search needs its whole match set anyway (to sort it by 户编号), so its
  * matches are found once (a materialised CTE of id and 户编号) and both the page and the capped
  * total are taken from them, instead of evaluating the search twice (a 2-letter initials search
- * matches thousands of households). Other lists take the page straight from the list indexes.
+ * matches thousands of households); with no other filter the matches come from the search
+ * indexes alone, and initials in 户编号 order (searchOnly). Other lists take the page straight
+ * from the list indexes.
  */
 export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { countLimit?: number }) {
   const base = listBase(db, scope, f);
   const countQuery = f.countLimit
     ? db.selectFrom(base.select(sql`1`.as('one')).limit(f.countLimit + 1).as('t')).select((eb) => eb.fn.countAll<number>().as('n'))
     : base.select((eb) => eb.fn.countAll<number>().as('n'));
-  const matchesFirst = f.search?.kind === 'name' || f.search?.kind === 'initials';
   const cap = f.countLimit === undefined ? sql`` : sql`limit ${f.countLimit + 1}`;
-  const [cte, page, total] = matchesFirst
-    ? [
-        sql`with matched as materialized (${base.select(['h.id', 'h.household_no'])})`,
-        sql`select id, household_no from matched order by household_no limit ${f.limit} offset ${f.offset}`,
-        sql`select count(*) from (select 1 from matched ${cap}) t`,
-      ]
-    : [sql``, base.select(['h.id', 'h.household_no']).orderBy('h.household_no').limit(f.limit).offset(f.offset), countQuery];
+  const direct = searchOnly(scope, f);
+  const [cte, page, total] =
+    direct?.kind === 'initials'
+      ? [
+          sql``,
+          sql`${matchedHouseholds(scope, direct)} limit ${f.limit} offset ${f.offset}`,
+          sql`select count(*) from (${matchedHouseholds(scope, direct)} ${cap}) t`,
+        ]
+      : f.search?.kind === 'name' || f.search?.kind === 'initials'
+        ? [
+            sql`with matched as materialized (${direct ? matchedHouseholds(scope, direct) : base.select(['h.household_no', 'h.id'])})`,
+            sql`select id, household_no from matched order by household_no limit ${f.limit} offset ${f.offset}`,
+            sql`select count(*) from (select 1 from matched ${cap}) t`,
+          ]
+        : [sql``, base.select(['h.id', 'h.household_no']).orderBy('h.household_no').limit(f.limit).offset(f.offset), countQuery];
   const { rows } = await sql<ListRow>`
     ${cte}
     select h.id, h.household_no, h.head_name, h.village_code, h.status, h.registry_state, h.household_type,
@@ -147,6 +184,7 @@ export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { cou
     from (${page}) p
     join households h on h.id = p.id
     join areas v on v.code = h.village_code
+    where h.deleted_at is null
     order by p.household_no`.execute(db);
   // A page past the end has no row to carry the total.
   const n = rows.length ? Number(rows[0]?.total) : Number((await countQuery.executeTakeFirstOrThrow()).n);

@@ -22,6 +22,24 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
     if (list) list.push(r);
     else byHousehold.set(no, [r]);
   }
+  // registry_duplicate decided here, by the rule of its trigger (migration 0014): the person is
+  // live in another household already — in the database or on an earlier row. Left to the
+  // trigger, each row ran a lookup whose plan, made while the table was small, could scan the
+  // whole county (a 100k-household seed never finished). The database is asked once, before
+  // anything is written.
+  const live = new Set<string>();
+  const ids = [...byHousehold.values()].flatMap((ms) =>
+    ms.map((m) => {
+      const parsed = parseIdNumber(m['证件号码'] ?? '');
+      return parsed.ok ? parsed.value.id : (m['证件号码'] ?? '');
+    }),
+  );
+  for (let j = 0; j < ids.length; j += 10_000) {
+    const known = await sql<{ county_code: string; id_number: string }>`
+      select county_code, id_number from members
+      where id_number = any(${ids.slice(j, j + 10_000)}) and deleted_at is null and person_status not in ('死亡', '迁出') and not registry_duplicate`.execute(db);
+    for (const k of known.rows) live.add(`${k.county_code}|${k.id_number}`);
+  }
   let households = 0;
   let members = 0;
   const entries = [...byHousehold.entries()];
@@ -64,6 +82,7 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
         return {
           household_id: idByNo.get(no) as string,
           county_code: (m['区划代码'] as string).slice(0, 6),
+          household_no: no,
           name: m['姓名'] ?? '',
           name_initials: nameInitials(m['姓名'] ?? ''),
           id_number: parsed.ok ? parsed.value.id : (m['证件号码'] ?? ''),
@@ -85,7 +104,13 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
       }),
     );
     for (let j = 0; j < memberRows.length; j += chunk) {
-      await db.insertInto('members').values(memberRows.slice(j, j + chunk)).execute();
+      const rows = memberRows.slice(j, j + chunk).map((m) => {
+        const key = `${m.county_code}|${m.id_number}`;
+        const registry_duplicate = live.has(key);
+        if (!registry_duplicate && m.person_status !== '死亡') live.add(key);
+        return { ...m, registry_duplicate };
+      });
+      await db.insertInto('members').values(rows).execute();
     }
     members += memberRows.length;
   }

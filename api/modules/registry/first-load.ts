@@ -130,7 +130,7 @@ export class FirstLoader {
     this.hValues = h.fields.map((c) => HOUSEHOLD_VALUE[c as HouseholdColumn]);
     this.written = new Set(h.fields);
     const m = q.memberColumns(present);
-    this.mCols = ['id', 'household_id', 'county_code', 'id_number', ...m, 'registry_duplicate'];
+    this.mCols = ['id', 'household_id', 'county_code', 'household_no', 'id_number', ...m, 'registry_duplicate'];
     this.mValues = m.map((c) => MEMBER_VALUE[c as MemberColumn]);
   }
 
@@ -176,7 +176,7 @@ export class FirstLoader {
     if (this.withLocation) hv.push(location ? `SRID=4326;POINT(${head.lon} ${head.lat})` : null);
     this.hText.push(csvLine(hv));
     for (const r of rows) {
-      const mv: Value[] = [uuidv7(), id, r.countyCode, r.idNumber];
+      const mv: Value[] = [uuidv7(), id, r.countyCode, r.householdNo, r.idNumber];
       for (const f of this.mValues) mv.push(f(r));
       mv.push(false);
       this.mText.push(csvLine(mv));

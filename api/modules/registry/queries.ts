@@ -264,7 +264,7 @@ export async function applyMerge(trx: Trx, present: ReadonlySet<ColumnKey>): Pro
   // registry_duplicate (migration 0014) decided set-based rather than by its per-row trigger: true
   // when the person stays a member of another household of the file (kept, or on an earlier row) —
   // the national export's double listings. Live memberships outside the file were refused above.
-  const mCols = ['household_id', 'county_code', 'id_number', ...mf.map((f) => f.col)];
+  const mCols = ['household_id', 'county_code', 'household_no', 'id_number', ...mf.map((f) => f.col)];
   const mins = await sql`
     insert into members (${raw(mCols.join(', '))}, registry_duplicate)
     select ${raw(mCols.map((c) => `x.${c}`).join(', '))},
@@ -378,6 +378,6 @@ export async function findJob(db: Kysely<Database>, id: string) {
  * a whole-table ANALYZE on the card tables (docs/BENCHMARKS.md).
  */
 export async function analyzeCards(trx: Trx) {
-  await sql`analyze households (id, county_code, village_code, household_no, status, household_type, monitoring_category, main_cause, registry_state, deleted_at, head_name, head_initials)`.execute(trx);
+  await sql`analyze households (id, county_code, village_code, household_no, status, household_type, monitoring_category, main_cause, registry_state, deleted_at)`.execute(trx);
   await sql`analyze members (id, household_id, county_code, id_number, name, name_initials, relation, person_status, registry_duplicate, deleted_at)`.execute(trx);
 }
