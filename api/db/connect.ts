@@ -45,6 +45,11 @@ function openPostgres(url: string, max: number, prepared: boolean): DbHandle {
     // thousands of cards) spent more time compiling than running. A URL's own options win.
     ...(new URL(url).searchParams.has('options') ? {} : { options: '-c jit=off' }),
     max,
+    // Connections stay open while the server runs: a new backend's first statements load PostGIS
+    // and fill its catalogue caches (≈ 40 ms), and pg's default of closing clients idle for 10 s
+    // turned every lull into a burst of cold connections — 2-second stalls at 300 req/s.
+    idleTimeoutMillis: 10 * 60_000,
+    allowExitOnIdle: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === OID_INT8) return int8;
