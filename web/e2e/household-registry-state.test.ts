@@ -79,7 +79,8 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     await expect.poll(() => dialog.locator('.el-form-item__error').count()).toBeGreaterThan(0);
     await page.getByTestId('candidate-head-id').fill(id);
     await page.getByTestId('candidate-phone').fill('13800138000');
-    await page.getByTestId('candidate-save').click();
+    // Enter in a field submits, as in the other card dialogs (the save button was clicked above).
+    await page.getByTestId('candidate-phone').press('Enter');
     await page.waitForURL(/\/households\/[0-9a-f-]{36}$/);
     await expect.poll(async () => (await page.getByTestId('card-registry-state').innerText()).trim()).toBe('待识别');
     const householdId = await page.getByTestId('household-card').getAttribute('data-household-id');

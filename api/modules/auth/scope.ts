@@ -38,18 +38,27 @@ export class Scope {
    * a county-distributed database (Citus) routes the query to one shard.
    */
   sql(areaColumn: string, countyColumn?: string): RawBuilder<SqlBool> {
-    const prefix = `${this.areaCode.replace(/[%_\\]/g, '')}%`;
-    const byArea = sql<SqlBool>`${sql.ref(areaColumn)} like ${prefix}`;
+    const byArea = sql<SqlBool>`${sql.ref(areaColumn)} like ${this.prefix}`;
     if (!countyColumn) return byArea;
-    const county = this.countyCode;
-    const byCounty = county
-      ? sql<SqlBool>`${sql.ref(countyColumn)} = ${county}`
-      : sql<SqlBool>`${sql.ref(countyColumn)} like ${prefix}`;
+    const byCounty = this.countySql(countyColumn);
     // A county scope is its county code: the tables passed here hold county_code =
     // left(village_code, 6) as a CHECK constraint (migration 0017), so the area test adds nothing
     // but a per-row filter that keeps index-only scans away.
     if (this.areaCode.length === 6) return byCounty;
     return sql<SqlBool>`(${byCounty} and ${byArea})`;
+  }
+
+  /**
+   * WHERE fragment on a row's 6-digit county code alone: the scope's county, or the counties under
+   * a wider scope (for tables without an area column, e.g. members; narrower scopes need sql()).
+   */
+  countySql(countyColumn: string): RawBuilder<SqlBool> {
+    const county = this.countyCode;
+    return county ? sql<SqlBool>`${sql.ref(countyColumn)} = ${county}` : sql<SqlBool>`${sql.ref(countyColumn)} like ${this.prefix}`;
+  }
+
+  private get prefix(): string {
+    return `${this.areaCode.replace(/[%_\\]/g, '')}%`;
   }
 
   /** Throws 403 (audited by the error middleware) unless the scope may read `code`. */

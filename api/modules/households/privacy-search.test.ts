@@ -222,6 +222,13 @@ describe('search over a county, straight from the member indexes', () => {
       .values({ household_id: h.id, county_code: '522324', name: '补号', name_initials: 'bh', id_number: makeIdNumber('20010203', '女'), relation: '其他', registry_duplicate: false })
       .execute();
     expect(await numbers()).toEqual(Array(before + 1).fill(h.householdNo));
+    // A member moved to another household takes that household's 户编号.
+    const other = await createHousehold({ village: BAOJIA, head: '迁入户' });
+    await db.updateTable('members').set({ household_id: other.id }).where('household_id', '=', h.id).where('name', '=', '补号').execute();
+    const moved = await db.selectFrom('members').select('household_no').where('household_id', '=', other.id).where('name', '=', '补号').executeTakeFirstOrThrow();
+    expect(moved.household_no).toBe(other.householdNo);
+    await db.updateTable('members').set({ household_id: h.id }).where('household_id', '=', other.id).where('name', '=', '补号').execute();
+    expect(await numbers()).toEqual(Array(before + 1).fill(h.householdNo));
     // A changed 户编号 reaches every member, and the search finds the card by it.
     const renumbered = makeHouseholdNo();
     await db.updateTable('households').set({ household_no: renumbered }).where('id', '=', h.id).execute();

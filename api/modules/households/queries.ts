@@ -29,10 +29,6 @@ export interface ListFilter {
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
 
-/** Rows of the scope's county (or counties, above county level): the county-leading indexes serve it. */
-const inCounties = (scope: Scope, column: string) =>
-  scope.countyCode ? sql`${sql.ref(column)} = ${scope.countyCode}` : sql`${sql.ref(column)} like ${`${escapeLike(scope.areaCode)}%`}`;
-
 type TextTerm = Extract<SearchTerm, { kind: 'name' | 'initials' }>;
 
 /**
@@ -49,13 +45,16 @@ function textMatch(term: TextTerm, column: string) {
 const MEMBER_TEXT = { name: 'm.name', initials: 'm.name_initials' } as const;
 
 /**
- * Members matching the search, restricted to the scope's county (uses the county-leading indexes).
- * A household is found by the names of its members: its 户主 is one of them.
+ * The live members matching the search, restricted to the scope's county (uses the county-leading
+ * indexes), as a FROM … WHERE fragment. A household is found by the names of its members: its 户主
+ * is one of them.
  */
-function memberMatches(scope: Scope, term: SearchTerm) {
-  const match = term.kind === 'idNumber' ? sql`m.id_number = ${term.value}` : term.kind === 'householdNo' ? sql`false` : textMatch(term, MEMBER_TEXT[term.kind]);
-  return sql`select m.household_id from members m where ${inCounties(scope, 'm.county_code')} and ${match} and m.deleted_at is null`;
+function matchingMembers(scope: Scope, term: Exclude<SearchTerm, { kind: 'householdNo' }>) {
+  const match = term.kind === 'idNumber' ? sql`m.id_number = ${term.value}` : textMatch(term, MEMBER_TEXT[term.kind]);
+  return sql`from members m where ${scope.countySql('m.county_code')} and ${match} and m.deleted_at is null`;
 }
+
+const memberMatches = (scope: Scope, term: Exclude<SearchTerm, { kind: 'householdNo' }>) => sql`select m.household_id ${matchingMembers(scope, term)}`;
 
 function searchCondition(scope: Scope, term: SearchTerm): Expression<SqlBool> {
   // Matching ids from an index-only scan, then primary-key lookups: never a join's OR, never a
@@ -87,7 +86,7 @@ function searchOnly(scope: Scope, f: ListFilter): TextTerm | undefined {
  * gathered (a name prefix matches few).
  */
 function matchedHouseholds(scope: Scope, term: TextTerm) {
-  const members = sql`from members m where ${inCounties(scope, 'm.county_code')} and ${textMatch(term, MEMBER_TEXT[term.kind])} and m.deleted_at is null`;
+  const members = matchingMembers(scope, term);
   if (term.kind === 'name') return sql`select distinct m.household_no, m.household_id as id ${members}`;
   const key = scope.countyCode ? sql`m.household_no` : sql`m.household_no, m.household_id`;
   return sql`select distinct on (${key}) m.household_no, m.household_id as id ${members} order by ${key}`;

@@ -15,7 +15,14 @@ const intOrNull = (v: string | undefined) => (v == null || v.trim() === '' ? nul
 /** Inserts rows in chunks (set-based); returns counts. Rows must already be valid. */
 export async function insertRegistryRows(db: Kysely<Database> | Transaction<Database>, rows: Iterable<RegistryRow>, chunk = 1000) {
   const byHousehold = new Map<string, RegistryRow[]>();
+  // Each person's ID number read once: for the duplicate lookup below and for the member row.
+  const idOf = new Map<RegistryRow, ReturnType<typeof parseIdNumber>>();
+  const idNumber = (m: RegistryRow) => {
+    const parsed = idOf.get(m) as ReturnType<typeof parseIdNumber>;
+    return parsed.ok ? parsed.value.id : (m['证件号码'] ?? '');
+  };
   for (const r of rows) {
+    idOf.set(r, parseIdNumber(r['证件号码'] ?? ''));
     const no = r['户编号'];
     if (!no) throw new Error('registry row without 户编号');
     const list = byHousehold.get(no);
@@ -28,12 +35,7 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
   // whole county (a 100k-household seed never finished). The database is asked once, before
   // anything is written.
   const live = new Set<string>();
-  const ids = [...byHousehold.values()].flatMap((ms) =>
-    ms.map((m) => {
-      const parsed = parseIdNumber(m['证件号码'] ?? '');
-      return parsed.ok ? parsed.value.id : (m['证件号码'] ?? '');
-    }),
-  );
+  const ids = [...idOf.keys()].map(idNumber);
   for (let j = 0; j < ids.length; j += 10_000) {
     const known = await sql<{ county_code: string; id_number: string }>`
       select county_code, id_number from members
@@ -77,7 +79,7 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
     const idByNo = new Map(inserted.map((h) => [h.household_no, h.id]));
     const memberRows = slice.flatMap(([no, ms]) =>
       ms.map((m) => {
-        const parsed = parseIdNumber(m['证件号码'] ?? '');
+        const parsed = idOf.get(m) as ReturnType<typeof parseIdNumber>;
         const dead = m['是否死亡'] === '是' || m['是否死亡'] === '死亡';
         return {
           household_id: idByNo.get(no) as string,
@@ -85,7 +87,7 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
           household_no: no,
           name: m['姓名'] ?? '',
           name_initials: nameInitials(m['姓名'] ?? ''),
-          id_number: parsed.ok ? parsed.value.id : (m['证件号码'] ?? ''),
+          id_number: idNumber(m),
           sex: (parsed.ok ? parsed.value.sex : (orNull(m['性别']) as '男' | '女' | null)) ?? null,
           birth_date: parsed.ok ? parsed.value.birthDate : null,
           relation: m['与户主关系'] ?? '其他',
