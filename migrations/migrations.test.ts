@@ -32,6 +32,15 @@ describe('migrations from empty', () => {
     );
     const postgis = await sql<{ v: string }>`select postgis_lib_version() as v`.execute(handle.db);
     expect(postgis.rows[0]?.v).toMatch(/^3\.\d/);
+    // Codes compare as bytes (0020_code_collation): a new code column without COLLATE "C" shows here.
+    const notC = await sql<{ column: string }>`
+      select c.table_name || '.' || c.column_name as column
+      from information_schema.columns c join information_schema.tables t using (table_schema, table_name)
+      where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.data_type = 'text'
+        and (c.column_name like '%\_code' or c.column_name in ('code', 'household_no', 'id_number', 'chain'))
+        and c.collation_name is distinct from 'C'
+      order by 1`.execute(handle.db);
+    expect(notC.rows.map((r) => r.column)).toEqual([]);
     const again = await migrateToLatest(handle.db);
     expect(again.applied).toEqual([]);
   });
