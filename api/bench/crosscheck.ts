@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { execFileSync } from 'node:child_process';
-import { csvLine } from '../db/bulk.ts';
+import { csvField } from '../../seeds/registry-generator.ts';
 import { SYSTEM_ACTOR } from '../modules/audit/audit.ts';
 import { importDataset } from '../modules/datasets/import.ts';
 import type { SourceCode } from '../modules/datasets/sources.ts';
@@ -85,7 +85,7 @@ async function crosscheckBench() {
       out.write(`${spec.header.join(',')}\n`);
       for (let k = 0; k < n; k++, i++) {
         const id = i % 8 === 0 ? (ids[(i * 2654435761) % ids.length] as string) : stranger(i);
-        if (!out.write(csvLine(spec.row(id, i)))) await new Promise<void>((r) => out.once('drain', () => r()));
+        if (!out.write(`${spec.row(id, i).map((v) => csvField(String(v))).join(',')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
       await new Promise<void>((r) => out.end(r));
       files.push({ source: spec.source, file, rows: n });
@@ -119,7 +119,7 @@ async function crosscheckBench() {
           }
           if (rest) yield `${rest}\n`;
         }
-        return copyFrom(table, cols, lines());
+        return copyFrom(table, cols, lines(), 'csv');
       });
     }
     const rawMs = performance.now() - t0;

@@ -63,6 +63,7 @@ async function registryImport() {
             yield `${l}\n`;
           }
         })(),
+        'csv',
       );
     });
     const copyS = (performance.now() - t0) / 1000;

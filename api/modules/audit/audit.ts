@@ -3,7 +3,8 @@
 // This module owns the audit tables; it must never print entry contents (personal data) to logs.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { csvLine } from '../../db/bulk.ts';
+import { copyLine } from '../../db/bulk.ts';
+import type { BulkSession } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 
 export interface Actor {
@@ -84,20 +85,20 @@ export function canonicalJson(v: unknown, known?: ReadonlyMap<object, string>): 
   if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   const text = known?.get(v);
   if (text !== undefined) return text;
+  // Parts joined once (one flat string), not appended (a rope of fragments, hashed and stored later).
   if (Array.isArray(v)) {
-    let s = '[';
-    for (let i = 0; i < v.length; i++) s += i === 0 ? canonicalJson(v[i], known) : `,${canonicalJson(v[i], known)}`;
-    return `${s}]`;
+    const parts = new Array<string>(v.length);
+    for (let i = 0; i < v.length; i++) parts[i] = canonicalJson(v[i], known);
+    return `[${parts.join(',')}]`;
   }
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).sort();
-  let s = '{';
+  const parts: string[] = [];
   for (const k of keys) {
     const x = o[k];
-    if (x === undefined) continue;
-    s += `${s.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x, known)}`;
+    if (x !== undefined) parts.push(`${JSON.stringify(k)}:${canonicalJson(x, known)}`);
   }
-  return `${s}}`;
+  return `{${parts.join(',')}}`;
 }
 
 export interface HashedFields {
@@ -125,14 +126,14 @@ const ENTRY_KEYS = ['action', 'actor_id', 'actor_name', 'actor_role', 'area_code
  * canonical texts of diff and origin may be passed in when the caller has them already.
  */
 export function entryHash(e: HashedFields, texts?: { diff: string; origin: string; at?: string }): string {
-  let body = '{';
+  const parts: string[] = [];
   for (const k of ENTRY_KEYS) {
     const v = k === 'at' ? (texts?.at ?? e.at.toISOString()) : e[k];
     if (v === undefined) continue;
     const text = texts && (k === 'diff' || k === 'origin') ? texts[k] : canonicalJson(v);
-    body += `${body.length === 1 ? '' : ','}"${k}":${text}`;
+    parts.push(`"${k}":${text}`);
   }
-  return createHash('sha256').update(`${body}}`).update(e.prev_hash).digest('hex');
+  return createHash('sha256').update(`{${parts.join(',')}}`).update(e.prev_hash).digest('hex');
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -148,7 +149,7 @@ export async function recordAudit(trx: Db, input: AuditInput): Promise<void> {
 }
 
 /** COPY into a table, as a bulk session offers it (api/db/bulk.ts). */
-type CopyFrom = (table: string, columns: string[], lines: Iterable<string> | AsyncIterable<string>) => Promise<number>;
+type CopyFrom = BulkSession['copyFrom'];
 
 export const AUDIT_COLUMNS = ['chain', 'seq', 'at', 'actor_id', 'actor_name', 'actor_role', 'action', 'entity', 'entity_id', 'subject_id', 'area_code', 'diff', 'origin', 'prev_hash', 'hash'] as const;
 
@@ -221,7 +222,7 @@ export class AuditChainWriter {
   /** The next entry as a COPY line in AUDIT_COLUMNS order. */
   line(input: AuditInput): string {
     const r = this.row(input);
-    return csvLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? this.atText : r[c])));
+    return copyLine(AUDIT_COLUMNS.map((c) => (c === 'at' ? this.atText : r[c])));
   }
 
   async close(trx: Db): Promise<void> {

@@ -3,7 +3,7 @@
 // ID number cannot match. The database half (import.ts) only checks the header result, streams
 // the chunks into COPY and reads the counts. (A worker thread was tried: the normalising is the
 // bottleneck either way, and starting one cost ~0.9 s a file.)
-import { csvField, csvLine } from '../../db/bulk.ts';
+import { copyField, copyLine } from '../../db/bulk.ts';
 import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { idForMatching } from '../imports/normalize.ts';
 import { openTable } from '../imports/read-table.ts';
@@ -46,7 +46,7 @@ export async function normaliseFile(filePath: string, source: SourceCode, maxErr
     const cells = cellReader(map);
     const reader = new RowReader(cells.get, names);
     // The leading columns need no quoting (a UUID, digits, a code word): no array per row.
-    const prefix = `${versionId},${countyCode},`;
+    const prefix = `${versionId}\t${countyCode}\t`;
     // One chunk per batch of rows: per-row async steps cost more than the normalising.
     for await (const batch of table.batches) {
       const out: string[] = [];
@@ -68,7 +68,7 @@ export async function normaliseFile(filePath: string, source: SourceCode, maxErr
           stats.unusableReasons[problem] = (stats.unusableReasons[problem] ?? 0) + 1;
         }
         stats.rowsLoaded++;
-        out.push(`${prefix}${row.rowNo},${csvField(name)},${id.id ?? ''},${problem ?? ''},${csvLine(typed)}`);
+        out.push(`${prefix}${row.rowNo}\t${copyField(name)}\t${copyField(id.id)}\t${copyField(problem)}\t${copyLine(typed)}`);
       }
       if (out.length) yield out.join('');
     }

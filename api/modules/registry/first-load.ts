@@ -9,7 +9,7 @@
 // listed in two households — it gives up, the transaction is rolled back, and the importer runs
 // the merge from the start. Column lists, values and audit entries are the merge's own.
 import type { Transaction } from 'kysely';
-import { csvLine } from '../../db/bulk.ts';
+import { CopyText, copyLine } from '../../db/bulk.ts';
 import type { BulkSession } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Actor, AUDIT_COLUMNS, AuditChainWriter, chainOf } from '../audit/audit.ts';
@@ -104,11 +104,12 @@ export class FirstLoader {
   private readonly done = new Set<string>();
   private group: StagedRow[] = [];
   private groupKey = '';
-  // The next chunk's COPY text per table (one string each: no per-line iteration when sent).
-  private hText: string[] = [];
-  private mText: string[] = [];
-  private aText: string[] = [];
-  private mCount = 0;
+  // The next chunk's COPY text per table, as bytes.
+  private readonly hText = new CopyText();
+  private readonly mText = new CopyText(4 << 20);
+  private readonly aText = new CopyText(4 << 20);
+  /** Members in the next chunk before it is sent: small at first (the database starts sooner), then 8,192. */
+  private chunkSize = 1024;
   private inFlight: Promise<unknown> = Promise.resolve();
   private readonly hCols: string[];
   /** The household columns this file writes (others keep their defaults: null in the audit card). */
@@ -174,12 +175,12 @@ export class FirstLoader {
     const hv: Value[] = [id, head.countyCode, head.householdNo, ...this.hValues.map((f) => f(head))];
     const location = this.withLocation && head.lon !== null ? [head.lon, head.lat] : null;
     if (this.withLocation) hv.push(location ? `SRID=4326;POINT(${head.lon} ${head.lat})` : null);
-    this.hText.push(csvLine(hv));
+    this.hText.push(copyLine(hv));
     for (const r of rows) {
       const mv: Value[] = [uuidv7(), id, r.countyCode, r.householdNo, r.idNumber];
       for (const f of this.mValues) mv.push(f(r));
       mv.push(false);
-      this.mText.push(csvLine(mv));
+      this.mText.push(copyLine(mv));
     }
     // The entry the merge writes for a card it creates (queries.ts snapshots 'new').
     this.aText.push(
@@ -212,12 +213,11 @@ export class FirstLoader {
     );
     this.households++;
     this.members += rows.length;
-    this.mCount += rows.length;
   }
 
-  /** Enough rows for a chunk (~8,000 members; a COPY of each table per chunk). */
+  /** Enough rows for a chunk (a COPY of each table per chunk): 1,024 members, doubling up to 8,192. */
   get chunkReady(): boolean {
-    return this.mCount >= 8192;
+    return this.mText.lines >= this.chunkSize;
   }
 
   /**
@@ -226,19 +226,19 @@ export class FirstLoader {
    */
   async flush(): Promise<void> {
     if (this.gaveUp) return;
-    const [h, m, a] = [this.hText.join(''), this.mText.join(''), this.aText.join('')];
-    this.hText = [];
-    this.mText = [];
-    this.aText = [];
-    this.mCount = 0;
+    const [h, m, a] = [this.hText.take(), this.mText.take(), this.aText.take()];
+    this.chunkSize = Math.min(this.chunkSize * 2, 8192);
     const t = performance.now();
     await this.inFlight;
     this.waitedMs += performance.now() - t;
-    if (!h) return;
+    if (!h.length) return;
     const copying = (async () => {
       await this.copyFrom('households', this.hCols, [h]);
       await this.copyFrom('members', this.mCols, [m]);
       await this.copyFrom('audit_log', [...AUDIT_COLUMNS], [a]);
+      this.hText.recycle(h);
+      this.mText.recycle(m);
+      this.aText.recycle(a);
     })();
     // Kept for the next flush; a failure surfaces there or in finish() (never unhandled).
     copying.catch(() => {});

@@ -18,7 +18,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Kysely, Transaction } from 'kysely';
 import type { BulkRunner } from '../../db/bulk.ts';
-import { csvLine } from '../../db/bulk.ts';
+import { copyLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
 import { type Actor, type AuditInput, recordAudit, recordAuditMany } from '../audit/audit.ts';
@@ -90,10 +90,10 @@ async function sha256File(p: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** One staging line: the order of q.STAGE_COLUMNS. Line breaks inside values would split COPY lines. */
+/** One staging line: the order of q.STAGE_COLUMNS. Free text keeps no line breaks or NULs (as first-load.ts's oneLine). */
 function stageLine(r: StagedRow, headInitials: string): string {
   const t = (v: string | null) => (v === null ? null : v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, ''));
-  return csvLine([
+  return copyLine([
     r.rowNo,
     r.householdNo,
     r.countyCode,
@@ -218,9 +218,10 @@ class Attempt {
           result.rowsRead++;
           // Now and then let I/O through: a bulk session may be streaming rows to the database
           // meanwhile (the direct path), and its COPY only moves when the event loop turns.
+          // Rows are handed on at the same time: held longer, they outlive minor collections.
           if (result.rowsRead % 256 === 0) {
             await yieldToIo();
-            if (result.rowsRead % 1024 === 0 && valid.length) {
+            if (valid.length) {
               await onBatch(present, valid);
               valid = [];
               if (stop()) return { present, checker };
