@@ -92,8 +92,10 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     await page.getByTestId('procedure-start').click();
     await page.getByTestId('procedure-start-dialog').waitFor();
     await page.getByTestId('procedure-type').locator('.el-select__wrapper').click();
-    const types = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
-    expect(types.map((x) => x.trim())).toEqual(expect.arrayContaining(['识别纳入', '监测对象认定']));
+    // The dropdown opens with a transition: poll until its items are shown.
+    await expect
+      .poll(async () => (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((x) => x.trim()))
+      .toEqual(expect.arrayContaining(['识别纳入', '监测对象认定']));
     await page.keyboard.press('Escape');
   });
 
