@@ -21,6 +21,10 @@ export const procedureMessages = {
     'zh-CN': '不能{typeZh}：{problemsZh}',
     en: 'Cannot complete {typeEn} ({typeZh}): {problemsEn}',
   },
+  'procedure.monitoringTooShort': {
+    'zh-CN': '不能风险消除：该户 {since} 纳入监测，未满 {months} 个月（{earliest} 起方可标注风险消除）',
+    en: 'Cannot complete risk elimination (风险消除): the household has been monitored since {since}, less than {months} months; risk can be marked eliminated from {earliest}',
+  },
   'procedure.membersRemain': {
     'zh-CN': '自然减少要求全户成员均已死亡或迁出，仍有 {count} 名成员在户',
     en: 'Natural decrease needs every member deceased or moved out; {count} member(s) remain',

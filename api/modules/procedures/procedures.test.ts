@@ -8,7 +8,7 @@ import { Scope } from '../auth/scope.ts';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
-import { startProcedure, takeStep } from './procedures.ts';
+import { addMonths, startProcedure, takeStep } from './procedures.ts';
 import { HOUSEHOLD_STATES, type HouseholdState, PROCEDURE_TYPES, type ProcedureType, TRANSITIONS } from './state-machine.ts';
 
 const BAOJIA = '522324101209'; // baojia_cadre's village, in shazi_township's 沙子镇
@@ -347,6 +347,44 @@ describe('procedures: guards on 标注脱贫 and 风险消除', () => {
     // The county may reject it instead.
     const rej = await step(county, body.id, 'reject', '医疗保障未落实，退回');
     expect(rej.body.status).toBe('rejected');
+  });
+
+  it('风险消除 waits half a year after the household entered monitoring, at start and again at 县级审定', async () => {
+    const id = await household('脱贫户');
+    const designation = await start(cadre, id, '监测对象认定');
+    expect(designation.status, JSON.stringify(designation.body)).toBe(201);
+    expect((await runChain(designation.body.id)).body.status).toBe('completed');
+    await yearRecord(id, 8000); // above the monitoring line, every guarantee met
+    const { db } = await getTestDb();
+    const closedAt = async () =>
+      new Date((await db.selectFrom('procedures').select('closed_at').where('id', '=', designation.body.id).executeTakeFirstOrThrow()).closed_at as Date);
+    const cst = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const since = await closedAt();
+
+    const early = await start(cadre, id, '风险消除');
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe(`不能风险消除：该户 ${cst(since)} 纳入监测，未满 6 个月（${cst(addMonths(since, 6))} 起方可标注风险消除）`);
+    expect(early.body.error.details).toMatchObject({ monitoredSince: since.toISOString(), earliest: addMonths(since, 6).toISOString() });
+
+    // Monitored since six months and a minute ago: it may start.
+    const setSince = (d: Date) => db.updateTable('procedures').set({ closed_at: d }).where('id', '=', designation.body.id).execute();
+    await setSince(new Date(addMonths(new Date(), -6).getTime() - 60_000));
+    const ok = await start(cadre, id, '风险消除');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    // Checked again at 县级审定: the household is refused if (as here, by the data) it has been monitored only a day.
+    await setSince(new Date(Date.now() - DAY));
+    const before = await householdRow(id);
+    const refused = await runChain(ok.body.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('未满 6 个月');
+    expect(await householdRow(id)).toMatchObject({ status: '监测户', version: before.version });
+  });
+
+  it('counts half a year by the calendar, the last day of a shorter month', () => {
+    expect(addMonths(new Date('2025-01-15T02:00:00Z'), 6).toISOString()).toBe('2025-07-15T02:00:00.000Z');
+    expect(addMonths(new Date('2025-08-31T02:00:00Z'), 6).toISOString()).toBe('2026-02-28T02:00:00.000Z');
+    expect(addMonths(new Date('2023-08-31T02:00:00Z'), 6).toISOString()).toBe('2024-02-29T02:00:00.000Z');
+    expect(addMonths(new Date('2025-09-30T02:00:00Z'), -6).toISOString()).toBe('2025-03-30T02:00:00.000Z');
   });
 
   it('自然减少 needs every member deceased or moved out, consistent with the reason code', async () => {

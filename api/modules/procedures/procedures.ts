@@ -135,6 +135,38 @@ export async function checkGuard(db: Db, h: { id: string; county_code: string },
   return { year: (latest as q.YearRow).year };
 }
 
+/**
+ * 风险消除 is marked only after half a year under monitoring (domain doc: income stably above the
+ * line, "normally for at least half a year"), counted from the approval of the procedure that made
+ * the household a 监测户. A household monitored before it came into Dripline (registry import) has
+ * no such date here and is judged on the guards alone.
+ */
+export const MIN_MONITORING_MONTHS = 6;
+
+/** The same day `months` later (the month's last day when it is shorter), at the same time. */
+export function addMonths(d: Date, months: number): Date {
+  const out = new Date(d);
+  const day = out.getUTCDate();
+  out.setUTCDate(1);
+  out.setUTCMonth(out.getUTCMonth() + months);
+  const last = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
+  out.setUTCDate(Math.min(day, last));
+  return out;
+}
+
+async function checkMonitoringPeriod(db: Db, householdId: string, now: Date) {
+  const since = await q.monitoredSince(db, householdId);
+  if (!since) return;
+  const earliest = addMonths(since, MIN_MONITORING_MONTHS);
+  if (now < earliest) {
+    throw Conflict(
+      'procedure.monitoringTooShort',
+      { since: chinaDate(since), earliest: chinaDate(earliest), months: MIN_MONITORING_MONTHS },
+      { monitoredSince: since.toISOString(), earliest: earliest.toISOString() },
+    );
+  }
+}
+
 /** 自然减少: after applying the payload's member changes, no member may remain 正常 or 失踪. */
 async function checkNaturalDecrease(db: Db, householdId: string, payload: PayloadOf<'自然减少'>) {
   const members = await q.currentMembers(db, householdId);
@@ -186,8 +218,9 @@ function checkTransition(type: ProcedureType, state: HouseholdState) {
 }
 
 /** The checks that depend on the payload and the card: category, guards, members (start and 县级审定). */
-async function checkConditions(trx: Db, h: q.HouseholdRow, type: ProcedureType, state: HouseholdState, payload: Record<string, unknown>) {
+async function checkConditions(trx: Db, h: q.HouseholdRow, type: ProcedureType, state: HouseholdState, payload: Record<string, unknown>, now: Date) {
   checkCategory(type, state, payload);
+  if (type === '风险消除') await checkMonitoringPeriod(trx, h.id, now);
   const guard = TRANSITIONS[type].guard;
   const year = guard ? (await checkGuard(trx, h, type, guard)).year : undefined;
   if (type === '自然减少') await checkNaturalDecrease(trx, h.id, payload as PayloadOf<'自然减少'>);
@@ -226,7 +259,7 @@ export async function startProcedure(trx: Trx, ctx: ProcedureContext, input: Sta
   const state = stateOf(h);
   checkTransition(body.type, state);
   const payload = parsePayload(body.type, body.payload) as Record<string, unknown>;
-  await checkConditions(trx, h, body.type, state, payload);
+  await checkConditions(trx, h, body.type, state, payload, now);
 
   const evidence = { text: body.evidence.text, references: body.evidence.references ?? [] };
   const record = { type: body.type, stage: STAGES[0], from_state: state, to_state: TRANSITIONS[body.type].to, reason: body.reason, evidence, payload };
@@ -469,7 +502,7 @@ async function applyProcedure(trx: Trx, ctx: ProcedureContext, p: q.ProcedureRow
   const state = stateOf(h);
   if (state !== p.from_state) throw Conflict('procedure.stateChanged', { stateZh: state, stateEn: en(state) }, { state, fromState: p.from_state });
   const payload = p.payload as Record<string, unknown>;
-  const guardYear = await checkConditions(trx, h, type, state, payload);
+  const guardYear = await checkConditions(trx, h, type, state, payload, now);
 
   if (type === '自然减少') {
     const pl = payload as PayloadOf<'自然减少'>;

@@ -82,6 +82,21 @@ export const latestYear = (db: Db, householdId: string) =>
 
 export type YearRow = NonNullable<Awaited<ReturnType<typeof latestYear>>>;
 
+/** When the household last entered monitoring through a completed procedure (监测对象认定, 再次纳入). */
+export const monitoredSince = async (db: Db, householdId: string): Promise<Date | null> => {
+  const row = await db
+    .selectFrom('procedures')
+    .select('closed_at')
+    .where('household_id', '=', householdId)
+    .where('status', '=', 'completed')
+    .where('type', 'in', ['监测对象认定', '再次纳入'])
+    .where('deleted_at', 'is', null)
+    .orderBy('closed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.closed_at ? new Date(row.closed_at) : null;
+};
+
 /** Current members (not soft-deleted), with their 人员状态. */
 export const currentMembers = (db: Db, householdId: string) =>
   db
