@@ -4,6 +4,8 @@
 // (procedures/state-machine.ts). Status itself still changes only through those procedures.
 // Until the national system assigns its 户编号, the card carries a provisional one that can
 // never collide with a national number (those are digits only): county code + 'D' + 7 digits.
+// A registry import that lists its 户主 as the head of a household gives the card that household's
+// national number (registry/queries.ts, buildHouseholdStage).
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';

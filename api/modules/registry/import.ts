@@ -7,6 +7,8 @@
 //      checks that need the database (villages, scope, a person already in another household),
 //      then merge set-based — update in place by (户编号, 证件号码), insert what is new, remove
 //      members no longer listed — and write one audit entry per changed card (before/after).
+//      A card registered here with a provisional 户编号 (登记待识别农户) whose 户主 heads a household
+//      of the file takes that household's national number (reported as a warning).
 // Any error rejects the whole file: nothing is kept but the job record and its error report.
 // On PostgreSQL a first load tries the direct path first (first-load.ts): the same cards written
 // while the file is read; it hands over to the two phases above when the file needs the merge.
@@ -445,6 +447,9 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       }
       a.lap('dbChecks');
       if (result.errorCount > 0) throw new Rejected();
+      for (const c of await q.adoptedCards(trx)) {
+        a.report({ rowNo: c.first_row, column: COLUMN_NAME.householdNo, key: 'registry.provisionalAdopted', params: { household: c.household_no, provisional: c.adopted_from }, severity: 'warning' });
+      }
 
       await q.markChanges(trx, present);
       a.lap('markChanges');

@@ -66,6 +66,10 @@ export const registryMessages = {
     'zh-CN': '此证件号码也在户 {household}（第 {row} 行）：已按国家系统数据导入，比对时将报告为重复人员',
     en: 'This ID number is also in household {household} (row {row}); imported as the national system holds it, the cross-check reports it as a duplicate person',
   },
+  'registry.provisionalAdopted': {
+    'zh-CN': '户编号 {household} 的户主已登记在临时户编号 {provisional} 的户中：该户改用户编号 {household} 并按本文件更新',
+    en: 'The head of household {household} is registered in the card with the provisional number {provisional}: that card takes the number {household} and is updated from this file',
+  },
   'registry.headNameMismatch': {
     'zh-CN': '户主姓名与户主行的姓名不同',
     en: 'The head’s name differs from the name on the 户主 row',

@@ -68,13 +68,28 @@ export async function buildHouseholdStage(trx: Trx) {
     select distinct on (county_code, household_no)
       county_code, household_no, village_code, group_name, head_name, head_initials, household_type, status,
       monitoring_category, main_cause, exit_year, income, lon, lat, phone, row_no as first_row,
-      null::uuid as id, false as is_new, false as changed
+      null::uuid as id, null::text as adopted_from, false as is_new, false as changed
     from reg_stage
     order by county_code, household_no, (relation = '户主') desc, row_no`.execute(trx);
   // A soft-deleted card with the same number is the same household (the number is unique in the county).
   await sql`
     update reg_hh r set id = h.id
     from households h where h.county_code = r.county_code and h.household_no = r.household_no`.execute(trx);
+  // A card registered here before the national system numbered it (登记待识别农户: a provisional
+  // 户编号, county + 'D' + 7 digits) is the file's household when its live 户主 is the 户主 of one
+  // household of the file, and of no other: it takes the national number (applyMerge) and is
+  // updated like any card, instead of its people being refused as registered elsewhere.
+  await sql`
+    update reg_hh r set id = c.id, adopted_from = c.old_no
+    from (
+      select s.county_code, s.household_no, h.id, h.household_no as old_no,
+             count(*) over (partition by h.id) as claims
+      from reg_stage s
+      join members m on m.county_code = s.county_code and m.id_number = s.id_number
+        and m.relation = '户主' and m.deleted_at is null
+      join households h on h.id = m.household_id and h.deleted_at is null and h.household_no ~ '^[0-9]{6}D[0-9]{7}$'
+      where s.relation = '户主') c
+    where c.claims = 1 and r.id is null and r.county_code = c.county_code and r.household_no = c.household_no`.execute(trx);
   await sql`create unique index on reg_hh (id)`.execute(trx);
   await sql`analyze reg_hh (id, county_code, household_no, is_new, changed)`.execute(trx);
 }
@@ -214,7 +229,7 @@ export async function markChanges(trx: Trx, present: ReadonlySet<ColumnKey>) {
   ].join(' or ');
   await sql`
     update reg_hh r set changed = true from households h
-    where h.id = r.id and not r.is_new and (h.deleted_at is not null or ${raw(hCmp)})`.execute(trx);
+    where h.id = r.id and not r.is_new and (h.deleted_at is not null or r.adopted_from is not null or ${raw(hCmp)})`.execute(trx);
   await sql`
     create temp table reg_mem on commit drop as
     select s.*, r.id as household_id, r.is_new, m.id as member_id, false as mchanged
@@ -244,6 +259,10 @@ export async function applyMerge(trx: Trx, present: ReadonlySet<ColumnKey>): Pro
   const upd = await sql`
     update households h set ${raw(hSet)}, deleted_at = null, version = h.version + 1, updated_at = now()
     from reg_hh r where h.id = r.id and r.changed`.execute(trx);
+  // Adopted cards take the national 户编号 (a trigger gives it to their members) and join the registry.
+  await sql`
+    update households h set household_no = r.household_no, registry_state = '在册'
+    from reg_hh r where h.id = r.id and r.adopted_from is not null`.execute(trx);
   const hCols = ['id', 'county_code', 'household_no', ...hf.map((f) => f.col), ...(withLocation ? ['location'] : [])];
   const hVals = ['r.id', 'r.county_code', 'r.household_no', ...hf.map((f) => f.expr), ...(withLocation ? [LOCATION_EXPR] : [])];
   const ins = await sql`
@@ -303,6 +322,7 @@ export async function snapshots(trx: Trx, which: 'changed' | 'new'): Promise<Car
   const r = await sql<{ id: string; household_no: string; village_code: string; household: Record<string, unknown>; members: Record<string, unknown>[] | null; member_count: number }>`
     select h.id, h.household_no, h.village_code,
       jsonb_build_object(
+        ${withMembers ? sql`'household_no', h.household_no, 'registry_state', h.registry_state,` : sql``}
         'village_code', h.village_code, 'group_name', h.group_name, 'head_name', h.head_name,
         'household_type', h.household_type, 'status', h.status, 'monitoring_category', h.monitoring_category,
         'main_cause', h.main_cause, 'exit_year', h.exit_year, 'reported_income_per_capita', h.reported_income_per_capita::text,
@@ -334,6 +354,13 @@ export async function snapshots(trx: Trx, which: 'changed' | 'new'): Promise<Car
     } else card.member_count = Number(row.member_count);
     return { id: row.id, household_no: row.household_no, village_code: row.village_code, card };
   });
+}
+
+/** Cards of the file that take the national 户编号 in place of a provisional one (buildHouseholdStage). */
+export async function adoptedCards(trx: Trx) {
+  const r = await sql<{ first_row: number; household_no: string; adopted_from: string }>`
+    select first_row, household_no, adopted_from from reg_hh where adopted_from is not null order by first_row`.execute(trx);
+  return r.rows.map((x) => ({ ...x, first_row: Number(x.first_row) }));
 }
 
 // ── Job rows ────────────────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import { upgrade15 } from '../../shared/id-number.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../audit/audit.ts';
 import { Scope } from '../auth/scope.ts';
 import { freshTestDb, getTestDb, type TestDb } from '../../test/db.ts';
+import { loginAs } from '../../test/http.ts';
 import { importRegistry, type RegistryImportResult } from './import.ts';
 import { csvText, HEADERS, household, newId, readCsvRows, type Row, tmpPath, writeCsv, writeXlsx } from './test-files.ts';
 
@@ -269,6 +270,51 @@ describe('registry import: bad files are rejected with row, column and reason, a
       { rowNo: 4, column: '区划代码', key: 'registry.outOfScope' },
       { rowNo: 5, column: '区划代码', key: 'registry.outOfScope' },
     ]);
+  });
+});
+
+describe('registry import: a card registered here before the national system numbered it', () => {
+  async function candidateFor(head: Row) {
+    const cadre = await loginAs('baojia_cadre');
+    const res = await cadre.post('/api/households', { villageCode: BAOJIA, householdType: '一般户', head: { name: head['姓名'], idNumber: head['证件号码'], ethnicity: '汉族' } });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; householdNo: string };
+  }
+
+  it('takes the national 户编号 when the file lists its 户主, joins the registry and is updated from the file — reported, audited, idempotent', async () => {
+    const t = await getTestDb();
+    const rows = household(BAOJIA, 3);
+    const no = rows[0]?.['户编号'] as string;
+    const { id, householdNo: provisional } = await candidateFor(rows[0] as Row);
+    expect(provisional).toMatch(/^522324D\d{7}$/);
+
+    const r = await run(t, writeCsv(rows));
+    expect(errorsOf(r)).toEqual([]);
+    expect(r.counts).toMatchObject({ householdsCreated: 0, householdsUpdated: 1, membersCreated: 2, membersRemoved: 0 });
+    expect(r.errors.filter((e) => e.key === 'registry.provisionalAdopted')).toEqual([
+      expect.objectContaining({ rowNo: 2, column: '户编号', severity: 'warning', params: { household: no, provisional } }),
+    ]);
+    const h = await t.db.selectFrom('households').select(['household_no', 'registry_state', 'status', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(h).toEqual({ household_no: no, registry_state: '在册', status: '脱贫户', version: 2 });
+    const members = await t.db.selectFrom('members').select(['id_number', 'household_no', 'ethnicity']).where('household_id', '=', id).where('deleted_at', 'is', null).orderBy('id_number').execute();
+    expect(members).toEqual(rows.map((x) => ({ id_number: x['证件号码'] as string, household_no: no, ethnicity: '布依族' })).sort((a, b) => (a.id_number < b.id_number ? -1 : 1)));
+    const entry = await t.db.selectFrom('audit_log').select(['action', 'diff']).where('subject_id', '=', id).where('action', '=', 'household.import.update').executeTakeFirstOrThrow();
+    expect(entry.diff).toMatchObject({ household_no: [provisional, no], registry_state: ['待识别', '在册'] });
+    expect(await householdCount(t, [provisional])).toBe(0);
+
+    const again = await run(t, writeCsv(rows));
+    expect(errorsOf(again)).toEqual([]);
+    expect(again.counts).toMatchObject({ householdsUpdated: 0, householdsUnchanged: 1 });
+    expect(again.errors.some((e) => e.key === 'registry.provisionalAdopted')).toBe(false);
+  });
+
+  it('is not taken by a household of the file whose 户主 is someone else: the person is refused as before', async () => {
+    const t = await getTestDb();
+    const rows = household(BAOJIA, 2);
+    await candidateFor(rows[1] as Row); // the file's 配偶 is 户主 of the card
+    const r = await run(t, writeCsv(rows));
+    expect(errorsOf(r)).toEqual([{ rowNo: 3, column: '证件号码', key: 'registry.personInOtherHousehold' }]);
+    expect(r.ok).toBe(false);
   });
 });
 
