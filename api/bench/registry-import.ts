@@ -84,6 +84,7 @@ async function registryImport() {
     console.log(
       `re-import (nothing changed): ${again.counts.householdsUnchanged} households unchanged in ${againS.toFixed(2)} s = ${Math.round(again.rowsRead / againS)} rows/s`,
     );
+    console.log(`  path: ${again.path}; steps (ms): ${JSON.stringify(again.timings)}`);
     const target = process.env.DATABASE_URL ? 'met' : 'n/a (measured on PostgreSQL)';
     console.log(`target ≥ 20,000 rows/s on PostgreSQL: ${process.env.DATABASE_URL ? (rate >= 20_000 ? target : 'NOT met') : target}`);
   } finally {
