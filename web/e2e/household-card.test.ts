@@ -207,6 +207,13 @@ describe('household card on a tablet (village cadre → township officer)', () =
     // The notice runs 7 days: the cadre cannot approve it yet.
     expect(await detail.getByTestId('procedure-approve').count()).toBe(0);
     await saveScreenshot(page, 'procedure-chain-1280x800');
+    // The notice sheet for the village board: a PDF naming the household's head.
+    const notice = detail.getByTestId('publicity-notice');
+    expect(await notice.innerText()).toBe('打印公示表');
+    const res = await page.request.get((await notice.getAttribute('href')) as string);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('application/pdf');
+    expect((await res.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await page.keyboard.press('Escape');
 
     const { db } = await getTestDb();

@@ -8,6 +8,10 @@ export const printMessages = {
     'zh-CN': '区划 {code} 不是村（社区），明白卡按村批量打印',
     en: 'Area {code} is not a village; 明白卡 batches are printed per village',
   },
+  'print.noPublicity': {
+    'zh-CN': '{village}当前没有处于村内公示阶段的流程',
+    en: 'No procedure of {village} is in its village notice (村内公示) now',
+  },
   'print.tooMany': {
     'zh-CN': '导出行数 {count} 超过上限 {max}，请缩小筛选范围',
     en: 'The export would hold {count} rows, more than {max}; narrow the filter',

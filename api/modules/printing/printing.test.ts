@@ -234,3 +234,73 @@ describe('household list XLSX export', () => {
     expect((await cadre.get('/api/print/households.xlsx?status=bogus')).status).toBe(400);
   });
 });
+
+describe('村内公示 notice PDF', () => {
+  async function monitoredCandidate(head: string) {
+    const h = await createHousehold({ village: BAOJIA, head, members: 3 });
+    const { db } = await getTestDb();
+    await db.updateTable('households').set({ status: '脱贫户', registry_state: '在册', monitoring_category: null }).where('id', '=', h.id).execute();
+    return h;
+  }
+  async function startDesignation(cadre: Agent, householdId: string) {
+    const res = await cadre.post('/api/procedures', {
+      householdId,
+      type: '监测对象认定',
+      reason: '户主住院，自付医疗费用较高（病情见走访记录）',
+      evidence: { text: '走访核实' },
+      payload: { monitoringCategory: '突发严重困难户', riskTypes: ['因病'] },
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  it('lists the households in their 7-day notice with what is proposed, names but no numbers or free-text reasons; audited', async () => {
+    const cadre = await loginAs('baojia_cadre');
+    const inNotice = await monitoredCandidate('公示甲');
+    const appraising = await monitoredCandidate('评议乙');
+    const p1 = await startDesignation(cadre, inNotice.id);
+    await startDesignation(cadre, appraising.id);
+    const approved = await cadre.post(`/api/procedures/${p1}/steps`, { action: 'approve', note: '村民代表会议评议通过' });
+    expect(approved.status).toBe(200);
+
+    const { pages, raw, totalPages } = await pdfOf(await cadre.get(`/api/print/villages/${BAOJIA}/publicity-notice.pdf`));
+    expect(totalPages).toBe(1);
+    expect(pages[0]).toContain('第 1 / 1 页');
+    const text = pages.join('\n').replace(/\s+/g, '');
+    expect(text).toContain('村内公示');
+    expect(text).toContain('公示甲');
+    expect(text).toContain('突发严重困难户；风险类型：因病');
+    expect(text).not.toContain('评议乙'); // still at 村级评议: not on the board yet
+    expect(text).not.toContain('住院'); // the free-text reason stays in the system
+    const { db } = await getTestDb();
+    const ids = await db.selectFrom('members').select('id_number').where('household_id', '=', inNotice.id).execute();
+    for (const m of ids) expect(text).not.toContain(m.id_number.slice(-8));
+    const started = await db.selectFrom('procedures').select('publicity_started_at').where('id', '=', p1).executeTakeFirstOrThrow();
+    const day = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const from = new Date(started.publicity_started_at as Date);
+    expect(text).toContain(`${day(from)}至${day(new Date(from.getTime() + 7 * 24 * 3600 * 1000))}`);
+    expect(raw).toContain('/FontFile2'); // the CJK font is embedded
+    const [entry] = await auditEntries('export.publicity_notice', 'baojia_cadre');
+    expect(entry?.entity_id).toBe(BAOJIA);
+    expect(noteOf(entry as never).procedures).toContain(p1);
+  });
+
+  it('says so when no procedure is in its notice (404), and refuses other villages (403) and non-village codes (400)', async () => {
+    const { db } = await getTestDb();
+    const quiet = await db
+      .selectFrom('areas')
+      .select('code')
+      .where('level', '=', 'village')
+      .where('county_code', '=', '522324')
+      .where('code', 'not in', db.selectFrom('procedures').select('village_code'))
+      .orderBy('code', 'desc')
+      .executeTakeFirstOrThrow();
+    const county = await loginAs('qinglong_county');
+    const none = await county.get(`/api/print/villages/${quiet.code}/publicity-notice.pdf`);
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/当前没有处于村内公示阶段的流程$/);
+    const cadre = await loginAs('baojia_cadre');
+    expect((await cadre.get(`/api/print/villages/${SANHE}/publicity-notice.pdf`)).status).toBe(403);
+    expect((await cadre.get('/api/print/villages/522324101/publicity-notice.pdf')).status).toBe(400);
+  });
+});

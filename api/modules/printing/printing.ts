@@ -12,6 +12,7 @@ import { disclosureFor, maskerFor } from './disclosure.ts';
 import { type ExportFilter, exportHouseholdsXlsx } from './households-xlsx.ts';
 import { loadCards, renderCard } from './mingbai-card.ts';
 import { createA4Document, whileBacklogged } from './pdf.ts';
+import { noticeEntries, renderNotice } from './publicity-notice.ts';
 import * as q from './queries.ts';
 
 export interface ExportContext {
@@ -90,6 +91,38 @@ export async function printVillageCards(db: Kysely<Database>, scope: Scope, vill
   draw().catch((e: unknown) => doc.destroy(e instanceof Error ? e : new Error(String(e))));
   return { filename: `mingbai-cards-${villageCode}.pdf`, stream: doc };
 }
+
+/**
+ * The village's 村内公示 notice: the households whose procedures are in their 7-day notice, for the
+ * notice board (names shown, no personal numbers; publicity-notice.ts). 404 when none is running.
+ */
+export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
+  const village = await q.findVillage(db, villageCode);
+  if (!village) throw NotFound('area.notFound', { code: villageCode });
+  scope.assertCovers(villageCode, 'area', villageCode);
+  if (village.level !== 'village') throw new AppError('INVALID', 'print.notVillage', { code: villageCode });
+  const rows = await q.listPublicityEntries(db, scope, villageCode);
+  if (rows.length === 0) throw NotFound('print.noPublicity', { village: village.name });
+  await auditExport(db, ctx, {
+    action: 'export.publicity_notice',
+    entity: 'area',
+    entityId: villageCode,
+    areaCode: villageCode,
+    note: { format: 'pdf', filter: { village: villageCode, stage: '村内公示' }, rows: rows.length, procedures: rows.map((r) => r.id) },
+  });
+  const now = new Date();
+  const doc = createA4Document(`村内公示 ${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`);
+  const area = `${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`;
+  renderNotice(doc, { name: village.name, area }, noticeEntries(rows, localDate), { printedBy: ctx.actor.name, printedAt: local(now), date: chineseDate(now) });
+  doc.end();
+  return { filename: `publicity-notice-${villageCode}-${localDate(now)}.pdf`, stream: doc };
+}
+
+/** 2026年12月2日, in China's local time. */
+const chineseDate = (d: Date) => {
+  const [y, m, day] = localDate(d).split('-').map(Number);
+  return `${y}年${m}月${day}日`;
+};
 
 /** A readable summary of the filter for the workbook's 导出说明 sheet. */
 function describeFilter(f: ExportFilter): string {

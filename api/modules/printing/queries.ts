@@ -209,3 +209,37 @@ export async function loadLines(db: Db, countyCode: string, years: number[]): Pr
   // int8 arrives as a string from pg inside raw sql results; normalise here.
   return res.rows.map((r) => ({ ...r, year: Number(r.year), poverty_line: Number(r.poverty_line), monitoring_line: Number(r.monitoring_line) }));
 }
+
+/**
+ * The village's procedures now in 村内公示 (open, at that stage), oldest notice first, with what a
+ * village notice shows of each household: head, group, live member count. Restricted by scope.
+ */
+export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) =>
+  db
+    .selectFrom('procedures as p')
+    .innerJoin('households as h', 'h.id', 'p.household_id')
+    .select((eb) => [
+      'p.id',
+      'p.type',
+      'p.payload',
+      'p.publicity_started_at',
+      'h.household_no',
+      'h.head_name',
+      'h.group_name',
+      'h.main_cause',
+      eb
+        .selectFrom('members as m')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('m.household_id', '=', 'h.id')
+        .where('m.deleted_at', 'is', null)
+        .where('m.person_status', 'not in', ['死亡', '迁出'])
+        .as('member_count'),
+    ])
+    .where(scope.sql('h.village_code', 'h.county_code'))
+    .where('p.village_code', '=', villageCode)
+    .where('p.status', '=', 'open')
+    .where('p.stage', '=', '村内公示')
+    .where('p.deleted_at', 'is', null)
+    .orderBy('p.publicity_started_at')
+    .orderBy('h.household_no')
+    .execute();

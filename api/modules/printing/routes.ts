@@ -4,7 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createRouter } from '../../http/router.ts';
 import { ErrorResponse } from '../auth/schema.ts';
-import { type Download, exportHouseholds, printHouseholdCard, printVillageCards } from './printing.ts';
+import { type Download, exportHouseholds, printHouseholdCard, printPublicityNotice, printVillageCards } from './printing.ts';
 import { HouseholdExportQuery, HouseholdIdParam, PdfFile, VillageCodeParam, XlsxFile } from './schema.ts';
 import { webStream } from './pdf.ts';
 
@@ -76,6 +76,25 @@ export const printingRoutes = createRouter()
     }),
     async (c) => {
       const file = await printVillageCards(c.var.db, c.var.scope, c.req.valid('param').code, { actor: c.var.actor, origin: c.var.origin });
+      return send(c, file, PDF, 'inline');
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/villages/{code}/publicity-notice.pdf',
+      tags: ['printing'],
+      summary: 'The village’s 村内公示 notice: households whose procedures are in their 7-day notice (names, no personal numbers; audited)',
+      request: { params: VillageCodeParam },
+      responses: {
+        200: { content: { [PDF]: { schema: PdfFile } }, description: 'The notice' },
+        400: err('Not a village code'),
+        403: err('Outside your area'),
+        404: err('No such village, or no procedure in 村内公示 now'),
+      },
+    }),
+    async (c) => {
+      const file = await printPublicityNotice(c.var.db, c.var.scope, c.req.valid('param').code, { actor: c.var.actor, origin: c.var.origin });
       return send(c, file, PDF, 'inline');
     },
   );

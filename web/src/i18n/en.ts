@@ -464,6 +464,7 @@ const en: MessageSchema = {
     startedBy: 'started by {name} ({role}) on {at}',
     noticePeriod: 'Notice from {from} to {to}',
     noticeDays: 'Notice of at least 7 days',
+    printNotice: 'Print the notice',
     openObjections: '{n} objections during the notice are unanswered; answer them before approving.',
     notePlaceholder: 'Comment (required to reject or withdraw)',
     appraisalPlaceholder: 'Result of the village appraisal (required)',

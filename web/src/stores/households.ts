@@ -68,6 +68,8 @@ export function exportUrl(f: HouseholdFilter): string {
 
 /** The 明白卡 PDF of one household (opened in a new tab). */
 export const mingbaiCardUrl = (id: string) => `/api/print/households/${encodeURIComponent(id)}/mingbai-card.pdf`;
+/** The village's 村内公示 notice (PDF) of the procedures now in their 7-day notice. */
+export const publicityNoticeUrl = (villageCode: string) => `/api/print/villages/${encodeURIComponent(villageCode)}/publicity-notice.pdf`;
 
 // ── The open card ───────────────────────────────────────────────────────────────────────────
 /** Thrown by `write` after a version conflict was shown to the user (the form should just close). */

@@ -1,0 +1,102 @@
+// The 村内公示 notice: one A4 sheet (more when long) that the village posts on its notice board for
+// the 7 days of the notice — the households whose procedures are in 村内公示, what is proposed for
+// each, and the notice period, so that villagers can object in time (domain doc: 公示 periods).
+// A notice is public by design: it names the 户主 (the point of 公示) but carries no ID number, no
+// phone and no free-text reason (reasons may hold health details) — only code-list values.
+import { PUBLICITY_DAYS, PUBLICITY_MS } from '../procedures/state-machine.ts';
+import { type Doc, fontFiles } from './pdf.ts';
+import type * as q from './queries.ts';
+
+/** Table rows per page below the title and above the footer. */
+const ROWS_PER_PAGE = 24;
+
+export interface NoticeEntry {
+  headName: string;
+  group: string;
+  members: number;
+  type: string;
+  detail: string;
+  from: string;
+  to: string;
+}
+
+type Row = Awaited<ReturnType<typeof q.listPublicityEntries>>[number];
+const list = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('、') : '');
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+/** What the notice says of a procedure: code-list values from its payload, never its free text. */
+export function noticeDetail(type: string, payload: Record<string, unknown>, mainCause: string | null): string {
+  switch (type) {
+    case '识别纳入':
+    case '返贫':
+      return `主要致贫原因：${str(payload.mainCause) || mainCause || '—'}`;
+    case '监测对象认定':
+    case '再次纳入':
+      return `${str(payload.monitoringCategory)}；风险类型：${list(payload.riskTypes) || '—'}`;
+    case '标注脱贫':
+      return str(payload.exitYear) ? `${str(payload.exitYear)} 年脱贫` : '两不愁三保障及饮水安全达标，收入高于贫困线';
+    case '风险消除':
+      return '收入稳定高于监测线，两不愁三保障及饮水安全达标，风险已消除';
+    default:
+      return `原因：${str(payload.reasonCode) || '—'}`;
+  }
+}
+
+/** Notice entries from the query's rows; dates in China's local time. */
+export function noticeEntries(rows: Row[], localDate: (d: Date) => string): NoticeEntry[] {
+  return rows.map((r) => {
+    const start = new Date(r.publicity_started_at as Date);
+    return {
+      headName: r.head_name,
+      group: r.group_name ?? '—',
+      members: Number(r.member_count ?? 0),
+      type: r.type,
+      detail: noticeDetail(r.type, (r.payload ?? {}) as Record<string, unknown>, r.main_cause),
+      from: localDate(start),
+      to: localDate(new Date(start.getTime() + PUBLICITY_MS)),
+    };
+  });
+}
+
+type Cell = string | PDFKit.Mixins.CellOptions;
+const head = (text: string): Cell => ({ text, backgroundColor: '#f0f0f0', font: { src: fontFiles().bold } });
+
+/** Draws the notice: title, the call for objections, the table (paged), the committee's line. */
+export function renderNotice(doc: Doc, village: { name: string; area: string }, entries: NoticeEntry[], footer: { printedBy: string; printedAt: string; date: string }) {
+  const pages = Math.max(1, Math.ceil(entries.length / ROWS_PER_PAGE));
+  for (let page = 0; page < pages; page++) {
+    doc.addPage();
+    const left = doc.page.margins.left;
+    const width = doc.page.width - left - doc.page.margins.right;
+    doc.font(fontFiles().bold).fontSize(20).text(`${village.name}村内公示`, left, doc.page.margins.top, { width, align: 'center' });
+    doc.font(fontFiles().regular).fontSize(10).moveDown(0.5);
+    if (page === 0) {
+      doc.text(
+        `根据防止返贫动态监测和帮扶工作程序，经村民代表会议评议，拟对以下 ${entries.length} 户办理下列事项，现予公示，公示期 ${PUBLICITY_DAYS} 天。` +
+          '如有异议，请在公示期内以书面、电话或当面方式向村民委员会、驻村工作队或乡（镇）人民政府反映。',
+        { width, lineGap: 3 },
+      );
+      doc.moveDown(0.6);
+    }
+    const slice = entries.slice(page * ROWS_PER_PAGE, (page + 1) * ROWS_PER_PAGE);
+    doc.fontSize(9).table({
+      position: { x: left },
+      maxWidth: width,
+      columnStyles: [28, 56, 50, 48, 62, '*', 120],
+      rowStyles: () => ({ height: 20 }),
+      defaultStyle: { border: 0.5, borderColor: '#555', padding: [4, 3], textOptions: { ellipsis: true } },
+      data: [
+        ['序号', '户主姓名', '村民小组', '家庭人口', '公示事项', '类别及原因', '公示期'].map(head),
+        ...slice.map((e, i) => [String(page * ROWS_PER_PAGE + i + 1), e.headName, e.group, `${e.members} 人`, e.type, e.detail, `${e.from} 至 ${e.to}`]),
+      ],
+    });
+    const bottom = doc.page.height - doc.page.margins.bottom;
+    doc.fontSize(11).text(`${village.name}村民委员会`, left, bottom - 58, { width, align: 'right', lineBreak: false });
+    doc.text(footer.date, left, bottom - 40, { width, align: 'right', lineBreak: false });
+    doc
+      .fontSize(7)
+      .fillColor('#666')
+      .text(`${village.area}    第 ${page + 1} / ${pages} 页    打印：${footer.printedBy} ${footer.printedAt}（滴灌）`, left, bottom - 14, { width, lineBreak: false })
+      .fillColor('#000');
+  }
+}
