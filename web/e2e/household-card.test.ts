@@ -277,6 +277,12 @@ describe('household card on a tablet (village cadre → township officer)', () =
       expect(await row.innerText()).toContain('监测对象认定');
       expect(await row.innerText()).toContain('乡镇审核');
       expect(await smallTargets(officer, TARGETS)).toEqual([]);
+      // The township's 公告 is a link away (nothing approved yet in its last 30 days here: the server says so).
+      const announcement = await officer.getByTestId('queue-announcement').getAttribute('href');
+      expect(announcement).toBe('/api/print/areas/522324101/announcement.pdf');
+      const printed = await officer.request.get(announcement as string);
+      if (printed.status() === 200) expect((await printed.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      else expect(((await printed.json()) as { error: { message: string } }).error.message).toMatch(/^沙子镇在 .* 期间没有经县级审定的流程$/);
       await row.getByTestId('queue-open').click();
       const detail = officer.getByTestId('procedure-detail');
       await detail.waitFor();

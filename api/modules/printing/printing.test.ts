@@ -269,7 +269,7 @@ describe('村内公示 notice PDF', () => {
     const text = pages.join('\n').replace(/\s+/g, '');
     expect(text).toContain('村内公示');
     expect(text).toContain('公示甲');
-    expect(text).toContain('突发严重困难户；风险类型：因病');
+    expect(text).toContain('突发严重困难户（因病）');
     expect(text).not.toContain('评议乙'); // still at 村级评议: not on the board yet
     expect(text).not.toContain('住院'); // the free-text reason stays in the system
     const { db } = await getTestDb();
@@ -302,5 +302,61 @@ describe('村内公示 notice PDF', () => {
     const cadre = await loginAs('baojia_cadre');
     expect((await cadre.get(`/api/print/villages/${SANHE}/publicity-notice.pdf`)).status).toBe(403);
     expect((await cadre.get('/api/print/villages/522324101/publicity-notice.pdf')).status).toBe(400);
+  });
+});
+
+describe('公告 PDF (county announcement of approved procedures)', () => {
+  it('lists what the county approved in the period for a county or township, names but no numbers; audited', async () => {
+    const cadre = await loginAs('baojia_cadre');
+    const township = await loginAs('shazi_township');
+    const county = await loginAs('qinglong_county');
+    const h = await createHousehold({ village: BAOJIA, head: '公告丙', members: 2 });
+    const { db } = await getTestDb();
+    await db.updateTable('households').set({ status: '脱贫户', registry_state: '在册', monitoring_category: null }).where('id', '=', h.id).execute();
+    const started = await cadre.post('/api/procedures', {
+      householdId: h.id,
+      type: '监测对象认定',
+      reason: '户主务工受伤',
+      evidence: { text: '走访核实' },
+      payload: { monitoringCategory: '脱贫不稳定户', riskTypes: ['因务工就业不稳'] },
+    });
+    expect(started.status).toBe(201);
+    const id = ((await started.json()) as { id: string }).id;
+    const step = async (agent: Agent, note: string) => expect((await agent.post(`/api/procedures/${id}/steps`, { action: 'approve', note })).status).toBe(200);
+    await step(cadre, '评议通过');
+    await db.updateTable('procedures').set({ publicity_started_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) }).where('id', '=', id).execute();
+    await step(cadre, '公示期满无异议');
+    await step(township, '审核通过');
+    await step(county, '审定通过');
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+
+    const { pages, totalPages } = await pdfOf(await county.get('/api/print/areas/522324/announcement.pdf'));
+    const text = pages.join('\n').replace(/\s+/g, '');
+    expect(text).toContain('晴隆县扶贫对象动态调整公告');
+    expect(text).toMatch(new RegExp(`沙子镇保家村公告丙2人监测对象认定脱贫不稳定户（因务工就业不稳）${today}`));
+    expect(text).not.toContain('受伤');
+    expect(text).toContain(`第${totalPages}/${totalPages}页`);
+    const [entry] = await auditEntries('export.announcement', 'qinglong_county');
+    expect(noteOf(entry as never)).toMatchObject({ filter: { area: '522324', to: today } });
+    expect(noteOf(entry as never).procedures).toContain(id);
+
+    // The township's own announcement, for the same day; nothing in a period long past.
+    const t = await pdfOf(await township.get(`/api/print/areas/522324101/announcement.pdf?from=${today}&to=${today}`));
+    expect(t.pages.join('').replace(/\s+/g, '')).toContain('公告丙');
+    const none = await county.get('/api/print/areas/522324/announcement.pdf?from=2001-01-01&to=2001-01-31');
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toBe('晴隆县在 2001-01-01 至 2001-01-31 期间没有经县级审定的流程');
+  });
+
+  it('refuses a bad period (400), an area that is not a county or township (400) and another area (403)', async () => {
+    const county = await loginAs('qinglong_county');
+    expect((await county.get('/api/print/areas/522324/announcement.pdf?from=2026-03-01&to=2026-02-01')).status).toBe(400);
+    expect((await county.get('/api/print/areas/522324/announcement.pdf?from=2024-01-01&to=2026-01-01')).status).toBe(400);
+    expect((await county.get('/api/print/areas/522324/announcement.pdf?to=2026-02-30')).status).toBe(400);
+    expect((await county.get(`/api/print/areas/${BAOJIA}/announcement.pdf`)).status).toBe(400);
+    const cadre = await loginAs('baojia_cadre');
+    expect((await cadre.get('/api/print/areas/522324101/announcement.pdf')).status).toBe(403);
+    const township = await loginAs('shazi_township');
+    expect((await township.get('/api/print/areas/522324/announcement.pdf')).status).toBe(403);
   });
 });

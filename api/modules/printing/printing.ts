@@ -12,7 +12,7 @@ import { disclosureFor, maskerFor } from './disclosure.ts';
 import { type ExportFilter, exportHouseholdsXlsx } from './households-xlsx.ts';
 import { loadCards, renderCard } from './mingbai-card.ts';
 import { createA4Document, whileBacklogged } from './pdf.ts';
-import { noticeEntries, renderNotice } from './publicity-notice.ts';
+import { announcementEntries, noticeEntries, renderAnnouncement, renderNotice } from './notices.ts';
 import * as q from './queries.ts';
 
 export interface ExportContext {
@@ -94,7 +94,7 @@ export async function printVillageCards(db: Kysely<Database>, scope: Scope, vill
 
 /**
  * The village's 村内公示 notice: the households whose procedures are in their 7-day notice, for the
- * notice board (names shown, no personal numbers; publicity-notice.ts). 404 when none is running.
+ * notice board (names shown, no personal numbers; notices.ts). 404 when none is running.
  */
 export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
   const village = await q.findVillage(db, villageCode);
@@ -116,6 +116,47 @@ export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, v
   renderNotice(doc, { name: village.name, area }, noticeEntries(rows, localDate), { printedBy: ctx.actor.name, printedAt: local(now), date: chineseDate(now) });
   doc.end();
   return { filename: `publicity-notice-${villageCode}-${localDate(now)}.pdf`, stream: doc };
+}
+
+/** Days an announcement may cover at most. */
+export const MAX_ANNOUNCEMENT_DAYS = 366;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Midnight at the start of a China-local date. */
+const chinaMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
+
+/**
+ * The county's 公告 of a county or township: the households whose procedures the county approved
+ * between `from` and `to` (China-local dates, inclusive; by default the last 30 days). 404 when none.
+ */
+export async function printAnnouncement(db: Kysely<Database>, scope: Scope, areaCode: string, period: { from?: string; to?: string }, ctx: ExportContext): Promise<Download> {
+  const area = await q.findArea(db, areaCode);
+  if (!area) throw NotFound('area.notFound', { code: areaCode });
+  scope.assertCovers(areaCode, 'area', areaCode);
+  if (area.level !== 'county' && area.level !== 'township') throw new AppError('INVALID', 'print.notCountyOrTownship', { code: areaCode });
+  const now = new Date();
+  const to = period.to ?? localDate(now);
+  const from = period.from ?? localDate(new Date(chinaMidnight(to).getTime() - 29 * DAY_MS));
+  const days = (chinaMidnight(to).getTime() - chinaMidnight(from).getTime()) / DAY_MS + 1;
+  if (days < 1 || days > MAX_ANNOUNCEMENT_DAYS) throw new AppError('INVALID', 'print.badPeriod', { from, to, max: MAX_ANNOUNCEMENT_DAYS });
+  const rows = await q.listAnnouncementEntries(db, scope, areaCode, chinaMidnight(from), new Date(chinaMidnight(to).getTime() + DAY_MS));
+  if (rows.length === 0) throw NotFound('print.noAnnouncement', { area: area.name, from, to });
+  await auditExport(db, ctx, {
+    action: 'export.announcement',
+    entity: 'area',
+    entityId: areaCode,
+    areaCode,
+    note: { format: 'pdf', filter: { area: areaCode, from, to }, rows: rows.length, procedures: rows.map((r) => r.id) },
+  });
+  const countyName = area.county_name ?? area.name;
+  const fullName = area.level === 'county' ? area.name : `${countyName}${area.name}`;
+  const doc = createA4Document(`公告 ${fullName} ${from}—${to}`);
+  renderAnnouncement(doc, { name: fullName, countyName, fullName }, { from, to }, announcementEntries(rows, localDate), {
+    printedBy: ctx.actor.name,
+    printedAt: local(now),
+    date: chineseDate(now),
+  });
+  doc.end();
+  return { filename: `announcement-${areaCode}-${from}-${to}.pdf`, stream: doc };
 }
 
 /** 2026年12月2日, in China's local time. */

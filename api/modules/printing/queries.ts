@@ -210,6 +210,10 @@ export async function loadLines(db: Db, countyCode: string, years: number[]): Pr
   return res.rows.map((r) => ({ ...r, year: Number(r.year), poverty_line: Number(r.poverty_line), monitoring_line: Number(r.monitoring_line) }));
 }
 
+/** Members on the card of household `h`: all of them, or only those not deceased or moved out. */
+const memberCount = (liveOnly: boolean) =>
+  sql<number>`(select count(*) from members m where m.household_id = h.id and m.deleted_at is null${liveOnly ? sql` and m.person_status not in ('死亡', '迁出')` : sql``})`;
+
 /**
  * The village's procedures now in 村内公示 (open, at that stage), oldest notice first, with what a
  * village notice shows of each household: head, group, live member count. Restricted by scope.
@@ -218,7 +222,7 @@ export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) 
   db
     .selectFrom('procedures as p')
     .innerJoin('households as h', 'h.id', 'p.household_id')
-    .select((eb) => [
+    .select([
       'p.id',
       'p.type',
       'p.payload',
@@ -227,13 +231,7 @@ export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) 
       'h.head_name',
       'h.group_name',
       'h.main_cause',
-      eb
-        .selectFrom('members as m')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('m.household_id', '=', 'h.id')
-        .where('m.deleted_at', 'is', null)
-        .where('m.person_status', 'not in', ['死亡', '迁出'])
-        .as('member_count'),
+      memberCount(true).as('member_count'),
     ])
     .where(scope.sql('h.village_code', 'h.county_code'))
     .where('p.village_code', '=', villageCode)
@@ -241,5 +239,48 @@ export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) 
     .where('p.stage', '=', '村内公示')
     .where('p.deleted_at', 'is', null)
     .orderBy('p.publicity_started_at')
+    .orderBy('h.household_no')
+    .execute();
+
+/** County or township with its county's name, for an announcement. */
+export const findArea = (db: Db, code: string) =>
+  db
+    .selectFrom('areas as a')
+    .leftJoin('areas as c', 'c.code', 'a.county_code')
+    .select(['a.code', 'a.name', 'a.level', 'c.name as county_name'])
+    .where('a.code', '=', code)
+    .executeTakeFirst();
+
+/**
+ * Procedures of the area approved by the county (completed) in [from, until), for the 公告: the
+ * household as it was announced (head, members on the card — those who died or moved out counted
+ * too, as the household was), village and township names. Restricted by scope.
+ */
+export const listAnnouncementEntries = (db: Db, scope: Scope, areaCode: string, from: Date, until: Date) =>
+  db
+    .selectFrom('procedures as p')
+    .innerJoin('households as h', 'h.id', 'p.household_id')
+    .innerJoin('areas as v', 'v.code', 'p.village_code')
+    .leftJoin('areas as t', 't.code', 'v.parent_code')
+    .select([
+      'p.id',
+      'p.type',
+      'p.payload',
+      'p.closed_at',
+      'h.head_name',
+      'h.main_cause',
+      'v.name as village_name',
+      't.name as township_name',
+      memberCount(false).as('member_count'),
+    ])
+    .where(scope.sql('h.village_code', 'h.county_code'))
+    .where('p.county_code', '=', areaCode.slice(0, 6))
+    .where('p.village_code', 'like', `${areaCode}%`)
+    .where('p.status', '=', 'completed')
+    .where('p.deleted_at', 'is', null)
+    .where('p.closed_at', '>=', from)
+    .where('p.closed_at', '<', until)
+    .orderBy('p.village_code')
+    .orderBy('p.closed_at')
     .orderBy('h.household_no')
     .execute();

@@ -4,8 +4,8 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createRouter } from '../../http/router.ts';
 import { ErrorResponse } from '../auth/schema.ts';
-import { type Download, exportHouseholds, printHouseholdCard, printPublicityNotice, printVillageCards } from './printing.ts';
-import { HouseholdExportQuery, HouseholdIdParam, PdfFile, VillageCodeParam, XlsxFile } from './schema.ts';
+import { type Download, exportHouseholds, printAnnouncement, printHouseholdCard, printPublicityNotice, printVillageCards } from './printing.ts';
+import { AnnouncementQuery, AreaCodeParam, HouseholdExportQuery, HouseholdIdParam, PdfFile, VillageCodeParam, XlsxFile } from './schema.ts';
 import { webStream } from './pdf.ts';
 
 const err = (description: string) => ({ content: { 'application/json': { schema: ErrorResponse } }, description });
@@ -95,6 +95,25 @@ export const printingRoutes = createRouter()
     }),
     async (c) => {
       const file = await printPublicityNotice(c.var.db, c.var.scope, c.req.valid('param').code, { actor: c.var.actor, origin: c.var.origin });
+      return send(c, file, PDF, 'inline');
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/areas/{code}/announcement.pdf',
+      tags: ['printing'],
+      summary: 'The 公告 of a county or township: households whose procedures the county approved in a period (names, no personal numbers; audited)',
+      request: { params: AreaCodeParam, query: AnnouncementQuery },
+      responses: {
+        200: { content: { [PDF]: { schema: PdfFile } }, description: 'The announcement' },
+        400: err('Not a county or township code, or a bad period'),
+        403: err('Outside your area'),
+        404: err('No such area, or nothing approved in the period'),
+      },
+    }),
+    async (c) => {
+      const file = await printAnnouncement(c.var.db, c.var.scope, c.req.valid('param').code, c.req.valid('query'), { actor: c.var.actor, origin: c.var.origin });
       return send(c, file, PDF, 'inline');
     },
   );

@@ -20,5 +20,22 @@ export const VillageCodeParam = z.object({
     .openapi({ param: { name: 'code', in: 'path' }, description: '12-digit village (村/社区) code' }),
 });
 
+export const AreaCodeParam = z.object({
+  code: z
+    .string()
+    .regex(/^\d{6}(\d{3})?$/)
+    .openapi({ param: { name: 'code', in: 'path' }, description: 'County (6-digit) or township (9-digit) code' }),
+});
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'not a date');
+
+export const AnnouncementQuery = z.object({
+  from: isoDate.optional().openapi({ description: 'First day (China time, YYYY-MM-DD); default: 29 days before `to`' }),
+  to: isoDate.optional().openapi({ description: 'Last day (China time, YYYY-MM-DD); default: today' }),
+});
+
 export const PdfFile = z.string().openapi({ format: 'binary' });
 export const XlsxFile = z.string().openapi({ format: 'binary' });

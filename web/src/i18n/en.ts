@@ -465,6 +465,7 @@ const en: MessageSchema = {
     noticePeriod: 'Notice from {from} to {to}',
     noticeDays: 'Notice of at least 7 days',
     printNotice: 'Print the notice',
+    printAnnouncement: 'Print the announcement (last 30 days)',
     openObjections: '{n} objections during the notice are unanswered; answer them before approving.',
     notePlaceholder: 'Comment (required to reject or withdraw)',
     appraisalPlaceholder: 'Result of the village appraisal (required)',

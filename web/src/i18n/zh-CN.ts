@@ -464,6 +464,7 @@ const zhCN = {
     noticePeriod: '公示期 {from} 至 {to}',
     noticeDays: '公示不少于 7 天',
     printNotice: '打印公示表',
+    printAnnouncement: '打印公告（近 30 天）',
     openObjections: '公示期内有 {n} 条异议未答复，答复后才能通过。',
     notePlaceholder: '意见（退回、撤回时必填）',
     appraisalPlaceholder: '村级评议结果（必填）',

@@ -68,6 +68,8 @@ export function exportUrl(f: HouseholdFilter): string {
 
 /** The 明白卡 PDF of one household (opened in a new tab). */
 export const mingbaiCardUrl = (id: string) => `/api/print/households/${encodeURIComponent(id)}/mingbai-card.pdf`;
+/** The 公告 (PDF) of a county or township: procedures the county approved in the last 30 days. */
+export const announcementUrl = (areaCode: string) => `/api/print/areas/${encodeURIComponent(areaCode)}/announcement.pdf`;
 /** The village's 村内公示 notice (PDF) of the procedures now in their 7-day notice. */
 export const publicityNoticeUrl = (villageCode: string) => `/api/print/villages/${encodeURIComponent(villageCode)}/publicity-notice.pdf`;
 
