@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../api/modules/procedures/state-machine.ts';
 import { nameInitials } from '../../api/shared/pinyin.ts';
 import { getTestDb } from '../../api/test/db.ts';
 import { createHousehold, makeIdNumber } from '../../api/test/factories.ts';
@@ -323,5 +324,35 @@ describe('household card on a tablet (village cadre → township officer)', () =
     await saveScreenshot(page, 'household-card-en-800x1280');
     await page.getByTestId('lang-zh-CN').click();
     await page.setViewportSize(LANDSCAPE);
+  });
+
+  it('after the county approves, the card says since when the household is monitored and when 风险消除 may be marked', async () => {
+    const { context: countyContext } = await newTabletContext(browser, server.url, LANDSCAPE);
+    const county = await countyContext.newPage();
+    try {
+      await login(county, 'qinglong_county');
+      await county.goto('/households/procedures');
+      const row = county.getByTestId('queue-table').locator('.el-table__row', { hasText: household.householdNo }).first();
+      await row.waitFor();
+      await row.getByTestId('queue-open').click();
+      const detail = county.getByTestId('procedure-detail');
+      await detail.waitFor();
+      expect(await detail.getAttribute('data-stage')).toBe('县级审定');
+      await detail.getByTestId('procedure-note').fill('县级审定通过');
+      await detail.getByTestId('procedure-approve').click();
+      await expect.poll(() => detail.getAttribute('data-status')).toBe('completed');
+    } finally {
+      await countyContext.close();
+    }
+    const { db } = await getTestDb();
+    const p = await sql<{ closed_at: Date }>`select closed_at from procedures where id = ${procedureId}`.execute(db);
+    const since = new Date(p.rows[0]?.closed_at as Date);
+    const day = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const from = addMonths(since, 6);
+    await page.goto(`/households/${household.id}`);
+    const monitoring = page.getByTestId('card-monitoring-period');
+    await monitoring.waitFor();
+    expect(await page.getByTestId('card-status').innerText()).toBe('监测户');
+    expect(await monitoring.innerText()).toContain(`${day(since)} 经县级审定纳入；${day(from)} 起可标注风险消除`);
   });
 });

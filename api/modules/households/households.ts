@@ -9,6 +9,8 @@ import { foldIdNumber, parseIdNumber } from '../../shared/id-number.ts';
 import { looksLikeInitials } from '../../shared/pinyin.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
+import { monitoredSince } from '../procedures/queries.ts';
+import { riskEliminationFrom } from '../procedures/state-machine.ts';
 import { isPersonalPhoto, maskBankAccount, maskChanges, maskPhone, seesPersonalData } from './privacy.ts';
 import * as q from './queries.ts';
 import { cadreView, iso, measureView, memberView, photoView, point, registryState, visitView, workTeamView, yearView } from './views.ts';
@@ -110,7 +112,8 @@ export async function loadHousehold(db: Db, scope: Scope, id: string, mode: 'rea
 export async function getCard(db: Db, scope: Scope, id: string) {
   const h = await loadHousehold(db, scope, id);
   const personal = seesPersonalData(scope.role);
-  const [members, years, lines, cadres, measures, visits, photos, teams] = await Promise.all([
+  const monitored = h.status === '监测户' && h.registry_state === '在册';
+  const [members, years, lines, cadres, measures, visits, photos, teams, since] = await Promise.all([
     q.listMembers(db, id),
     q.listYears(db, id),
     q.countyLines(db, h.county_code),
@@ -119,6 +122,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     q.listVisits(db, id),
     q.listPhotos(db, id),
     q.listWorkTeams(db, scope, h.village_code),
+    monitored ? monitoredSince(db, id) : null,
   ]);
   const shownPhotos = personal ? photos : photos.filter((p) => !isPersonalPhoto(p.kind));
   const latest = years[0];
@@ -162,6 +166,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     photos: shownPhotos.map(photoView),
     workTeams: teams.map(workTeamView),
     settings: latest && latestLines ? { year: latest.year, ...latestLines } : null,
+    monitoring: since ? { since: since.toISOString(), riskEliminationFrom: riskEliminationFrom(since).toISOString() } : null,
     privacy: {
       canReveal: personal,
       hidden: personal ? [] : ['members.health', 'members.disabilityCategory', 'members.disabilityGrade', 'members.disease', 'photos.people'],

@@ -8,8 +8,8 @@ import { Scope } from '../auth/scope.ts';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
-import { addMonths, startProcedure, takeStep } from './procedures.ts';
-import { HOUSEHOLD_STATES, type HouseholdState, PROCEDURE_TYPES, type ProcedureType, TRANSITIONS } from './state-machine.ts';
+import { startProcedure, takeStep } from './procedures.ts';
+import { addMonths, HOUSEHOLD_STATES, type HouseholdState, PROCEDURE_TYPES, type ProcedureType, TRANSITIONS } from './state-machine.ts';
 
 const BAOJIA = '522324101209'; // baojia_cadre's village, in shazi_township's 沙子镇
 const YEAR = 2025; // seeded lines for 522324: poverty 4,500 元, monitoring 7,900 元
@@ -351,6 +351,8 @@ describe('procedures: guards on 标注脱贫 and 风险消除', () => {
 
   it('风险消除 waits half a year after the household entered monitoring, at start and again at 县级审定', async () => {
     const id = await household('脱贫户');
+    const monitoringOf = async () => ((await (await cadre.get(`/api/households/${id}`)).json()) as { monitoring: unknown }).monitoring;
+    expect(await monitoringOf()).toBeNull();
     const designation = await start(cadre, id, '监测对象认定');
     expect(designation.status, JSON.stringify(designation.body)).toBe(201);
     expect((await runChain(designation.body.id)).body.status).toBe('completed');
@@ -360,6 +362,9 @@ describe('procedures: guards on 标注脱贫 and 风险消除', () => {
       new Date((await db.selectFrom('procedures').select('closed_at').where('id', '=', designation.body.id).executeTakeFirstOrThrow()).closed_at as Date);
     const cst = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     const since = await closedAt();
+
+    // The card says since when, and from when 风险消除 may be marked.
+    expect(await monitoringOf()).toEqual({ since: since.toISOString(), riskEliminationFrom: addMonths(since, 6).toISOString() });
 
     const early = await start(cadre, id, '风险消除');
     expect(early.status).toBe(409);

@@ -19,12 +19,14 @@ import {
   type Guard,
   type HouseholdState,
   isProcedureType,
+  MIN_MONITORING_MONTHS,
   nextStage,
   OBJECTION_ROLES,
   type ProcedureStatus,
   type ProcedureType,
   PUBLICITY_DAYS,
   PUBLICITY_MS,
+  riskEliminationFrom,
   ROLE_ZH,
   type Stage,
   STAGE_ROLE,
@@ -135,29 +137,11 @@ export async function checkGuard(db: Db, h: { id: string; county_code: string },
   return { year: (latest as q.YearRow).year };
 }
 
-/**
- * 风险消除 is marked only after half a year under monitoring (domain doc: income stably above the
- * line, "normally for at least half a year"), counted from the approval of the procedure that made
- * the household a 监测户. A household monitored before it came into Dripline (registry import) has
- * no such date here and is judged on the guards alone.
- */
-export const MIN_MONITORING_MONTHS = 6;
-
-/** The same day `months` later (the month's last day when it is shorter), at the same time. */
-export function addMonths(d: Date, months: number): Date {
-  const out = new Date(d);
-  const day = out.getUTCDate();
-  out.setUTCDate(1);
-  out.setUTCMonth(out.getUTCMonth() + months);
-  const last = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
-  out.setUTCDate(Math.min(day, last));
-  return out;
-}
-
+/** 风险消除: half a year under monitoring first (state-machine.ts, riskEliminationFrom). */
 async function checkMonitoringPeriod(db: Db, householdId: string, now: Date) {
   const since = await q.monitoredSince(db, householdId);
   if (!since) return;
-  const earliest = addMonths(since, MIN_MONITORING_MONTHS);
+  const earliest = riskEliminationFrom(since);
   if (now < earliest) {
     throw Conflict(
       'procedure.monitoringTooShort',

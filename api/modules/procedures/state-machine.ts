@@ -165,3 +165,26 @@ export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 
 /** Kinds of evidence a procedure may reference. */
 export const EVIDENCE_KINDS = ['visit', 'photo', 'measure', 'finding', 'document', 'other'] as const;
+
+// ── 风险消除: half a year under monitoring ─────────────────────────────────────────────────────
+/**
+ * 风险消除 is marked only after half a year under monitoring (domain doc: income stably above the
+ * line, "normally for at least half a year"), counted from the approval of the procedure that made
+ * the household a 监测户 (监测对象认定, 再次纳入). A household monitored before it came into
+ * Dripline (registry import) has no such date and is judged on the guards alone.
+ */
+export const MIN_MONITORING_MONTHS = 6;
+
+/** The same day `months` later (the month's last day when it is shorter), at the same time. */
+export function addMonths(d: Date, months: number): Date {
+  const out = new Date(d);
+  const day = out.getUTCDate();
+  out.setUTCDate(1);
+  out.setUTCMonth(out.getUTCMonth() + months);
+  const last = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
+  out.setUTCDate(Math.min(day, last));
+  return out;
+}
+
+/** The first moment 风险消除 may be marked for a household monitored since `since`. */
+export const riskEliminationFrom = (since: Date): Date => addMonths(since, MIN_MONITORING_MONTHS);
