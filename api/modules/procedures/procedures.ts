@@ -401,29 +401,58 @@ export async function takeStep(trx: Trx, ctx: ProcedureContext, procedureId: str
     }
   }
 
-  const after = await q.updateProcedure(trx, p.id, change, now);
+  const after = await recordStep(trx, ctx, p, { stage, action: input.action, note, objectionId, change, now }, applied ? { householdVersion: applied.version } : {});
+  return { id: p.id, status: after.status };
+}
+
+/** Changes the procedure, adds the step and audits both (every action ends here). */
+async function recordStep(
+  trx: Trx,
+  ctx: { actor: Actor; origin?: Record<string, unknown> },
+  p: q.ProcedureRow,
+  s: { stage: Stage; action: StepAction; note: string | null; objectionId: string | null; change: q.ProcedureChange; now: Date },
+  extra: Record<string, unknown> = {},
+) {
+  const after = await q.updateProcedure(trx, p.id, s.change, s.now);
   const step = await q.insertStep(trx, {
     procedure_id: p.id,
     county_code: p.county_code,
-    stage,
-    action: input.action,
-    note,
-    objection_id: objectionId,
-    ...stepActor(actor, now),
+    stage: s.stage,
+    action: s.action,
+    note: s.note,
+    objection_id: s.objectionId,
+    ...stepActor(ctx.actor, s.now),
   });
   await recordAudit(trx, {
-    actor,
-    action: `procedure.${input.action}`,
+    actor: ctx.actor,
+    action: `procedure.${s.action}`,
     entity: 'procedure',
     entityId: p.id,
     subjectId: p.household_id,
     areaCode: p.village_code,
     before: { status: p.status, stage: p.stage, version: p.version },
     after: { status: after.status, stage: after.stage, version: after.version },
-    note: { stepId: step.id, stage, type: p.type, note, ...(objectionId ? { objectionId } : {}), ...(applied ? { householdVersion: applied.version } : {}) },
+    note: { stepId: step.id, stage: s.stage, type: p.type, note: s.note, ...(s.objectionId ? { objectionId: s.objectionId } : {}), ...extra },
     origin: ctx.origin,
   });
-  return { id: p.id, status: after.status };
+  return after;
+}
+
+/**
+ * Withdraws the household's open procedure when something outside the procedures changed its state
+ * so that the procedure can no longer complete (the registry import adopting a provisional card
+ * into the registry), with `note` saying why, as a step and audit entry of `ctx.actor`. Returns the
+ * procedure's id, or null when none is open or its starting state is still the household's.
+ */
+export async function withdrawSuperseded(trx: Trx, ctx: { actor: Actor; origin?: Record<string, unknown> }, householdId: string, note: string, now = new Date()): Promise<string | null> {
+  const h = await q.lockHousehold(trx, householdId);
+  const open = h ? await q.openProcedureOf(trx, householdId) : undefined;
+  if (!h || !open) return null;
+  await q.lockProcedure(trx, open.id);
+  const p = (await q.findProcedure(trx, open.id)) as q.ProcedureRow;
+  if (p.status !== 'open' || !p.stage || p.from_state === stateOf(h)) return null;
+  await recordStep(trx, ctx, p, { stage: p.stage as Stage, action: 'withdraw', note, objectionId: null, change: { status: 'withdrawn', stage: null, closed_at: now }, now }, { superseded: true });
+  return p.id;
 }
 
 // ── Applying the change (县级审定) ─────────────────────────────────────────────────────────────────

@@ -8,7 +8,8 @@
 //      then merge set-based — update in place by (户编号, 证件号码), insert what is new, remove
 //      members no longer listed — and write one audit entry per changed card (before/after).
 //      A card registered here with a provisional 户编号 (登记待识别农户) whose 户主 heads a household
-//      of the file takes that household's national number (reported as a warning).
+//      of the file takes that household's national number (reported as a warning); its open
+//      procedure (识别纳入), which can no longer complete, is withdrawn with a note.
 // Any error rejects the whole file: nothing is kept but the job record and its error report.
 // On PostgreSQL a first load tries the direct path first (first-load.ts): the same cards written
 // while the file is read; it hands over to the two phases above when the file needs the merge.
@@ -24,6 +25,7 @@ import { copyLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
 import { type Actor, type AuditInput, recordAudit, recordAuditMany } from '../audit/audit.ts';
+import { withdrawSuperseded } from '../procedures/procedures.ts';
 import type { Scope } from '../auth/scope.ts';
 import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { openTable, TableReadError } from '../imports/read-table.ts';
@@ -447,7 +449,8 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       }
       a.lap('dbChecks');
       if (result.errorCount > 0) throw new Rejected();
-      for (const c of await q.adoptedCards(trx)) {
+      const adopted = await q.adoptedCards(trx);
+      for (const c of adopted) {
         a.report({ rowNo: c.first_row, column: COLUMN_NAME.householdNo, key: 'registry.provisionalAdopted', params: { household: c.household_no, provisional: c.adopted_from }, severity: 'warning' });
       }
 
@@ -456,6 +459,10 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       const before = new Map((await q.snapshots(trx, 'changed')).map((s) => [s.id, s.card]));
       a.lap('snapshotBefore');
       result.counts = await q.applyMerge(trx, present);
+      // An adopted card's open procedure (识别纳入 of a 待识别 household) can no longer complete.
+      for (const c of adopted) {
+        await withdrawSuperseded(trx, { actor: o.actor, origin: o.origin }, c.id, `国家系统导入（${result.fileName}）：本户已在册，户编号 ${c.household_no}（原临时户编号 ${c.adopted_from}）`);
+      }
       a.lap('merge');
       const c = result.counts;
       if (c.membersCreated + c.membersUpdated + c.membersRemoved >= 1000) {

@@ -358,8 +358,8 @@ export async function snapshots(trx: Trx, which: 'changed' | 'new'): Promise<Car
 
 /** Cards of the file that take the national 户编号 in place of a provisional one (buildHouseholdStage). */
 export async function adoptedCards(trx: Trx) {
-  const r = await sql<{ first_row: number; household_no: string; adopted_from: string }>`
-    select first_row, household_no, adopted_from from reg_hh where adopted_from is not null order by first_row`.execute(trx);
+  const r = await sql<{ id: string; first_row: number; household_no: string; adopted_from: string }>`
+    select id, first_row, household_no, adopted_from from reg_hh where adopted_from is not null order by first_row`.execute(trx);
   return r.rows.map((x) => ({ ...x, first_row: Number(x.first_row) }));
 }
 

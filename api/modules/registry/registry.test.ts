@@ -287,6 +287,17 @@ describe('registry import: a card registered here before the national system num
     const no = rows[0]?.['户编号'] as string;
     const { id, householdNo: provisional } = await candidateFor(rows[0] as Row);
     expect(provisional).toMatch(/^522324D\d{7}$/);
+    // Its 识别纳入 is under way here when the national export arrives.
+    const cadre = await loginAs('baojia_cadre');
+    const started = await cadre.post('/api/procedures', {
+      householdId: id,
+      type: '识别纳入',
+      reason: '农户申请',
+      evidence: { text: '入户核实' },
+      payload: { identifiedYear: 2026, identificationStandard: '国家标准', mainCause: '因病' },
+    });
+    expect(started.status).toBe(201);
+    const procedureId = ((await started.json()) as { id: string }).id;
 
     const r = await run(t, writeCsv(rows));
     expect(errorsOf(r)).toEqual([]);
@@ -301,6 +312,11 @@ describe('registry import: a card registered here before the national system num
     const entry = await t.db.selectFrom('audit_log').select(['action', 'diff']).where('subject_id', '=', id).where('action', '=', 'household.import.update').executeTakeFirstOrThrow();
     expect(entry.diff).toMatchObject({ household_no: [provisional, no], registry_state: ['待识别', '在册'] });
     expect(await householdCount(t, [provisional])).toBe(0);
+    // The procedure can no longer complete (the household is 在册): withdrawn by the import, saying why.
+    const p = (await (await cadre.get(`/api/procedures/${procedureId}`)).json()) as { status: string; steps: { action: string; stage: string; note: string; actorName: string }[] };
+    expect(p.status).toBe('withdrawn');
+    expect(p.steps.at(-1)).toMatchObject({ action: 'withdraw', stage: '村级评议', actorName: 'registry-test' });
+    expect(p.steps.at(-1)?.note).toContain(`户编号 ${no}（原临时户编号 ${provisional}）`);
 
     const again = await run(t, writeCsv(rows));
     expect(errorsOf(again)).toEqual([]);
