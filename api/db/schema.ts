@@ -374,6 +374,8 @@ export interface CountyYearSettingsTable {
   poverty_line: number;
   monitoring_line: number;
   medical_self_pay_threshold: number | null;
+  /** Months under monitoring before 风险消除 may be marked (migration 0021). */
+  risk_elimination_months: Generated<number>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

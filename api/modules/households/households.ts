@@ -9,7 +9,7 @@ import { foldIdNumber, parseIdNumber } from '../../shared/id-number.ts';
 import { looksLikeInitials } from '../../shared/pinyin.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
-import { monitoredSince } from '../procedures/queries.ts';
+import { monitoredSince, riskEliminationMonths } from '../procedures/queries.ts';
 import { riskEliminationFrom } from '../procedures/state-machine.ts';
 import { isPersonalPhoto, maskBankAccount, maskChanges, maskPhone, seesPersonalData } from './privacy.ts';
 import * as q from './queries.ts';
@@ -124,6 +124,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     q.listWorkTeams(db, scope, h.village_code),
     monitored ? monitoredSince(db, id) : null,
   ]);
+  const months = since ? await riskEliminationMonths(db, h.county_code, Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4))) : 0;
   const shownPhotos = personal ? photos : photos.filter((p) => !isPersonalPhoto(p.kind));
   const latest = years[0];
   const latestLines = latest ? lines.get(latest.year) : undefined;
@@ -166,7 +167,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     photos: shownPhotos.map(photoView),
     workTeams: teams.map(workTeamView),
     settings: latest && latestLines ? { year: latest.year, ...latestLines } : null,
-    monitoring: since ? { since: since.toISOString(), riskEliminationFrom: riskEliminationFrom(since).toISOString() } : null,
+    monitoring: since ? { since: since.toISOString(), riskEliminationFrom: riskEliminationFrom(since, months).toISOString(), months } : null,
     privacy: {
       canReveal: personal,
       hidden: personal ? [] : ['members.health', 'members.disabilityCategory', 'members.disabilityGrade', 'members.disease', 'photos.people'],

@@ -357,9 +357,12 @@ export const HouseholdView = z
       .nullable()
       .openapi({ description: 'County lines (fen) for the latest year on the card' }),
     monitoring: z
-      .object({ since: z.string(), riskEliminationFrom: z.string() })
+      .object({ since: z.string(), riskEliminationFrom: z.string(), months: z.number() })
       .nullable()
-      .openapi({ description: '监测户: when the county approved its monitoring, and the first moment 风险消除 may be marked (half a year later); null otherwise or when not known (monitored before it was imported)' }),
+      .openapi({
+        description:
+          '监测户: when the county approved its monitoring, and the first moment 风险消除 may be marked (`months` later, the county setting of this year); null otherwise or when not known (monitored before it was imported)',
+      }),
     privacy: z.object({
       canReveal: z.boolean().openapi({ description: 'The role may reveal ID numbers, phones and bank accounts (audited)' }),
       hidden: z.array(z.string()).openapi({ description: 'Fields withheld from this role (e.g. members.health)' }),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { loginAs } from '../../test/http.ts';
 
-type Settings = { countyCode: string; year: number; povertyLineFen: number; monitoringLineFen: number; medicalSelfPayThresholdFen: number | null; version: number };
+type Settings = { countyCode: string; year: number; povertyLineFen: number; monitoringLineFen: number; medicalSelfPayThresholdFen: number | null; riskEliminationMonths: number; version: number };
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown>; fields?: { path: string; code: string }[] } };
 
 describe('county settings', () => {
@@ -48,12 +48,14 @@ describe('county settings', () => {
 
     const created = await county.request('PUT', path, { povertyLineFen: 500000, monitoringLineFen: 800000, medicalSelfPayThresholdFen: 1_500_000 });
     expect(created.status).toBe(200);
-    expect((await created.json()) as Settings).toMatchObject({ povertyLineFen: 500000, monitoringLineFen: 800000, medicalSelfPayThresholdFen: 1_500_000, version: 1 });
+    expect((await created.json()) as Settings).toMatchObject({ povertyLineFen: 500000, monitoringLineFen: 800000, medicalSelfPayThresholdFen: 1_500_000, riskEliminationMonths: 6, version: 1 });
     const again = await county.request('PUT', path, { povertyLineFen: 510000, monitoringLineFen: 800000 });
     expect(again.status).toBe(409);
     expect(((await again.json()) as ErrorBody).error.details?.currentVersion).toBe(1);
-    const changed = await county.request('PUT', path, { povertyLineFen: 510000, monitoringLineFen: 820000, version: 1 });
-    expect((await changed.json()) as Settings).toMatchObject({ povertyLineFen: 510000, monitoringLineFen: 820000, medicalSelfPayThresholdFen: 1_500_000, version: 2 });
+    const months = await county.request('PUT', path, { povertyLineFen: 510000, monitoringLineFen: 820000, riskEliminationMonths: 40, version: 1 });
+    expect(((await months.json()) as ErrorBody).error.fields?.map((f) => f.path)).toEqual(['riskEliminationMonths']);
+    const changed = await county.request('PUT', path, { povertyLineFen: 510000, monitoringLineFen: 820000, riskEliminationMonths: 12, version: 1 });
+    expect((await changed.json()) as Settings).toMatchObject({ povertyLineFen: 510000, monitoringLineFen: 820000, medicalSelfPayThresholdFen: 1_500_000, riskEliminationMonths: 12, version: 2 });
     const stale = await county.request('PUT', path, { povertyLineFen: 520000, monitoringLineFen: 820000, version: 1 });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as ErrorBody).error.details?.currentVersion).toBe(2);
@@ -71,7 +73,7 @@ describe('county settings', () => {
     expect(audit[4]).toMatchObject({
       actor_name: 'qinglong_county',
       chain: '522324',
-      diff: { poverty_line: [500000, 510000], monitoring_line: [800000, 820000], version: [1, 2] },
+      diff: { poverty_line: [500000, 510000], monitoring_line: [800000, 820000], risk_elimination_months: [6, 12], version: [1, 2] },
     });
   });
 });

@@ -8,6 +8,7 @@ import { Conflict, Forbidden, NotFound } from '../../errors.ts';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
 import * as q from './queries.ts';
+import { MIN_MONITORING_MONTHS } from './state-machine.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,7 @@ function view(r: q.CountySettingsRow) {
     povertyLineFen: Number(r.poverty_line),
     monitoringLineFen: Number(r.monitoring_line),
     medicalSelfPayThresholdFen: r.medical_self_pay_threshold == null ? null : Number(r.medical_self_pay_threshold),
+    riskEliminationMonths: Number(r.risk_elimination_months),
     version: r.version,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
@@ -46,6 +48,8 @@ export interface SettingsInput {
   povertyLineFen: number;
   monitoringLineFen: number;
   medicalSelfPayThresholdFen?: number | null;
+  /** Months under monitoring before 风险消除 (absent: kept, or 6 for a new year). */
+  riskEliminationMonths?: number;
   /** Absent: create (409 if they exist). Present: must match the current version. */
   version?: number;
 }
@@ -65,6 +69,7 @@ export async function putCountySettings(
     poverty_line: input.povertyLineFen,
     monitoring_line: input.monitoringLineFen,
     medical_self_pay_threshold: input.medicalSelfPayThresholdFen === undefined ? (before?.medical_self_pay_threshold ?? null) : input.medicalSelfPayThresholdFen,
+    risk_elimination_months: input.riskEliminationMonths ?? before?.risk_elimination_months ?? MIN_MONITORING_MONTHS,
   };
   let after: q.CountySettingsRow | undefined;
   if (!before) {
@@ -79,7 +84,13 @@ export async function putCountySettings(
     throw Conflict('countySettings.versionConflict', { current: current?.version ?? 0 }, { currentVersion: current?.version ?? null });
   }
   const pick = (r: q.CountySettingsRow | undefined) =>
-    r && { poverty_line: r.poverty_line, monitoring_line: r.monitoring_line, medical_self_pay_threshold: r.medical_self_pay_threshold, version: r.version };
+    r && {
+      poverty_line: r.poverty_line,
+      monitoring_line: r.monitoring_line,
+      medical_self_pay_threshold: r.medical_self_pay_threshold,
+      risk_elimination_months: r.risk_elimination_months,
+      version: r.version,
+    };
   await recordAudit(trx, {
     actor: ctx.actor,
     action: before ? 'county_settings.update' : 'county_settings.create',

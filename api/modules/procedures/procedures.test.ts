@@ -364,16 +364,32 @@ describe('procedures: guards on 标注脱贫 and 风险消除', () => {
     const since = await closedAt();
 
     // The card says since when, and from when 风险消除 may be marked.
-    expect(await monitoringOf()).toEqual({ since: since.toISOString(), riskEliminationFrom: addMonths(since, 6).toISOString() });
+    expect(await monitoringOf()).toEqual({ since: since.toISOString(), riskEliminationFrom: addMonths(since, 6).toISOString(), months: 6 });
 
     const early = await start(cadre, id, '风险消除');
     expect(early.status).toBe(409);
     expect(early.body.error.message).toBe(`不能风险消除：该户 ${cst(since)} 纳入监测，未满 6 个月（${cst(addMonths(since, 6))} 起方可标注风险消除）`);
     expect(early.body.error.details).toMatchObject({ monitoredSince: since.toISOString(), earliest: addMonths(since, 6).toISOString() });
 
-    // Monitored since six months and a minute ago: it may start.
+    // Monitored since six months and a minute ago: it may start — unless the county asks more this year.
     const setSince = (d: Date) => db.updateTable('procedures').set({ closed_at: d }).where('id', '=', designation.body.id).execute();
     await setSince(new Date(addMonths(new Date(), -6).getTime() - 60_000));
+    const thisYear = Number(cst(new Date()).slice(0, 4));
+    const setMonths = (m: number) =>
+      db
+        .insertInto('county_year_settings')
+        .values({ county_code: '522324', year: thisYear, poverty_line: 450000, monitoring_line: 790000, risk_elimination_months: m })
+        .onConflict((oc) => oc.columns(['county_code', 'year']).doUpdateSet({ risk_elimination_months: m }))
+        .execute();
+    await setMonths(12);
+    try {
+      const longer = await start(cadre, id, '风险消除');
+      expect(longer.status).toBe(409);
+      expect(longer.body.error.message).toContain('未满 12 个月');
+      expect(((await monitoringOf()) as { months: number }).months).toBe(12);
+    } finally {
+      await setMonths(6);
+    }
     const ok = await start(cadre, id, '风险消除');
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     // Checked again at 县级审定: the household is refused if (as here, by the data) it has been monitored only a day.

@@ -19,7 +19,6 @@ import {
   type Guard,
   type HouseholdState,
   isProcedureType,
-  MIN_MONITORING_MONTHS,
   nextStage,
   OBJECTION_ROLES,
   type ProcedureStatus,
@@ -137,16 +136,18 @@ export async function checkGuard(db: Db, h: { id: string; county_code: string },
   return { year: (latest as q.YearRow).year };
 }
 
-/** 风险消除: half a year under monitoring first (state-machine.ts, riskEliminationFrom). */
-async function checkMonitoringPeriod(db: Db, householdId: string, now: Date) {
-  const since = await q.monitoredSince(db, householdId);
+/** 风险消除: the county's months under monitoring first (state-machine.ts, riskEliminationFrom). */
+async function checkMonitoringPeriod(db: Db, h: { id: string; county_code: string }, now: Date) {
+  const since = await q.monitoredSince(db, h.id);
   if (!since) return;
-  const earliest = riskEliminationFrom(since);
+  // The county's rule of the year in which it is decided.
+  const months = await q.riskEliminationMonths(db, h.county_code, Number(chinaDate(now).slice(0, 4)));
+  const earliest = riskEliminationFrom(since, months);
   if (now < earliest) {
     throw Conflict(
       'procedure.monitoringTooShort',
-      { since: chinaDate(since), earliest: chinaDate(earliest), months: MIN_MONITORING_MONTHS },
-      { monitoredSince: since.toISOString(), earliest: earliest.toISOString() },
+      { since: chinaDate(since), earliest: chinaDate(earliest), months },
+      { monitoredSince: since.toISOString(), earliest: earliest.toISOString(), months },
     );
   }
 }
@@ -204,7 +205,7 @@ function checkTransition(type: ProcedureType, state: HouseholdState) {
 /** The checks that depend on the payload and the card: category, guards, members (start and 县级审定). */
 async function checkConditions(trx: Db, h: q.HouseholdRow, type: ProcedureType, state: HouseholdState, payload: Record<string, unknown>, now: Date) {
   checkCategory(type, state, payload);
-  if (type === '风险消除') await checkMonitoringPeriod(trx, h.id, now);
+  if (type === '风险消除') await checkMonitoringPeriod(trx, h, now);
   const guard = TRANSITIONS[type].guard;
   const year = guard ? (await checkGuard(trx, h, type, guard)).year : undefined;
   if (type === '自然减少') await checkNaturalDecrease(trx, h.id, payload as PayloadOf<'自然减少'>);

@@ -4,6 +4,7 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
+import { MIN_MONITORING_MONTHS } from './state-machine.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -81,6 +82,17 @@ export const latestYear = (db: Db, householdId: string) =>
     .executeTakeFirst();
 
 export type YearRow = NonNullable<Awaited<ReturnType<typeof latestYear>>>;
+
+/** The county's months under monitoring before 风险消除 for the year (6 where it set none). */
+export const riskEliminationMonths = async (db: Db, countyCode: string, year: number): Promise<number> => {
+  const r = await db
+    .selectFrom('county_year_settings')
+    .select('risk_elimination_months')
+    .where('county_code', '=', countyCode)
+    .where('year', '=', year)
+    .executeTakeFirst();
+  return r ? Number(r.risk_elimination_months) : MIN_MONITORING_MONTHS;
+};
 
 /** When the household last entered monitoring through a completed procedure (监测对象认定, 再次纳入). */
 export const monitoredSince = async (db: Db, householdId: string): Promise<Date | null> => {
@@ -314,6 +326,7 @@ export interface SettingsValues {
   poverty_line: number;
   monitoring_line: number;
   medical_self_pay_threshold: number | null;
+  risk_elimination_months?: number;
 }
 
 export const insertCountySettings = (trx: Db, countyCode: string, year: number, v: SettingsValues) =>

@@ -189,6 +189,13 @@ export const CountySettingsBody = z
     povertyLineFen: fen.openapi({ description: '贫困线: per-capita net income per year, integer fen (460000 = 4,600.00 元)' }),
     monitoringLineFen: fen.openapi({ description: '监测线 (监测范围收入标准), integer fen' }),
     medicalSelfPayThresholdFen: fen.nullable().optional().openapi({ description: 'Medical self-pay per year above which a household is a monitoring candidate, fen' }),
+    riskEliminationMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(36)
+      .optional()
+      .openapi({ description: 'Months under monitoring before 风险消除 may be marked (default 6; absent on a change: kept)' }),
     version: z.number().int().min(1).optional().openapi({ description: 'Required to change existing settings (optimistic concurrency)' }),
   })
   .strict()
@@ -202,6 +209,7 @@ export const CountySettingsView = z
     povertyLineFen: z.number(),
     monitoringLineFen: z.number(),
     medicalSelfPayThresholdFen: z.number().nullable(),
+    riskEliminationMonths: z.number(),
     version: z.number(),
     updatedAt: z.string(),
   })

@@ -168,10 +168,11 @@ export const EVIDENCE_KINDS = ['visit', 'photo', 'measure', 'finding', 'document
 
 // ── 风险消除: half a year under monitoring ─────────────────────────────────────────────────────
 /**
- * 风险消除 is marked only after half a year under monitoring (domain doc: income stably above the
+ * 风险消除 is marked only after a period under monitoring (domain doc: income stably above the
  * line, "normally for at least half a year"), counted from the approval of the procedure that made
- * the household a 监测户 (监测对象认定, 再次纳入). A household monitored before it came into
- * Dripline (registry import) has no such date and is judged on the guards alone.
+ * the household a 监测户 (监测对象认定, 再次纳入). The county sets the months per year
+ * (county_year_settings.risk_elimination_months); 6 where it has not. A household monitored before
+ * it came into Dripline (registry import) has no such date and is judged on the guards alone.
  */
 export const MIN_MONITORING_MONTHS = 6;
 
@@ -187,4 +188,4 @@ export function addMonths(d: Date, months: number): Date {
 }
 
 /** The first moment 风险消除 may be marked for a household monitored since `since`. */
-export const riskEliminationFrom = (since: Date): Date => addMonths(since, MIN_MONITORING_MONTHS);
+export const riskEliminationFrom = (since: Date, months = MIN_MONITORING_MONTHS): Date => addMonths(since, months);

@@ -170,7 +170,7 @@ const en: MessageSchema = {
     reload: 'Reload',
     identity: 'Household details',
     classification: 'Identification and classification',
-    monitoringPeriod: '{since} (county approval); risk elimination may be marked from {from} (after half a year)',
+    monitoringPeriod: '{since} (county approval); risk elimination may be marked from {from} (after {months} months)',
     statusHint: 'Status, monitoring category, identification year and exit year change only through procedures (use “Start procedure”).',
     workTeam: 'Village work team',
     teamName: 'Team',

@@ -169,7 +169,7 @@ const zhCN = {
     reload: '重新加载',
     identity: '户基本信息',
     classification: '识别与分类',
-    monitoringPeriod: '{since} 经县级审定纳入；{from} 起可标注风险消除（满半年）',
+    monitoringPeriod: '{since} 经县级审定纳入；{from} 起可标注风险消除（满 {months} 个月）',
     statusHint: '户状态、监测对象类别、识别年度和脱贫年度只能通过业务流程变更（点击“发起程序”）。',
     workTeam: '驻村工作队',
     teamName: '工作队名称',
