@@ -68,6 +68,12 @@ export const router = createRouter({
           meta: { title: 'nav.crosscheck' },
         },
         {
+          path: 'settings/county',
+          name: 'county-settings',
+          component: () => import('./views/settings/CountySettingsView.vue'),
+          meta: { title: 'countySettings.title' },
+        },
+        {
           path: 'account/password',
           name: 'password',
           component: () => import('./views/auth/ChangePasswordView.vue'),

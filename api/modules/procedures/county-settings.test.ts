@@ -24,6 +24,14 @@ describe('county settings', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as ErrorBody).error.message).toBe('县 522324 尚未设置 2039 年度的贫困线和监测线');
     expect((await cadre.get('/api/county-settings/5223/years/2023')).status).toBe(400);
+
+    // Every year at once, latest first (the settings page).
+    const list = (await (await cadre.get('/api/county-settings/522324/years')).json()) as { items: Settings[] };
+    const years = list.items.map((x) => x.year);
+    expect(years).toEqual([...years].sort((a, b) => b - a));
+    expect(years).toEqual(expect.arrayContaining([2021, 2022, 2023, 2024, 2025, 2026]));
+    expect(list.items.find((x) => x.year === 2023)).toMatchObject({ monitoringLineFen: 730000, riskEliminationMonths: 6 });
+    expect((await cadre.get('/api/county-settings/522301/years')).status).toBe(403);
   });
 
   it('are created and changed only by the county office of that county, with versions, and audited', async () => {

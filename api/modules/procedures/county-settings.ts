@@ -44,6 +44,12 @@ export async function getCountySettings(db: Db, scope: Scope, countyCode: string
   return view(r);
 }
 
+/** Every year the county has set, latest first. */
+export async function listCountySettings(db: Db, scope: Scope, countyCode: string) {
+  assertReads(scope, countyCode);
+  return { items: (await q.listCountySettings(db, countyCode)).map(view) };
+}
+
 export interface SettingsInput {
   povertyLineFen: number;
   monitoringLineFen: number;

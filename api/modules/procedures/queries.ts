@@ -322,6 +322,9 @@ export const findCountySettings = (db: Db, countyCode: string, year: number) =>
 
 export type CountySettingsRow = NonNullable<Awaited<ReturnType<typeof findCountySettings>>>;
 
+export const listCountySettings = (db: Db, countyCode: string) =>
+  db.selectFrom('county_year_settings').selectAll().where('county_code', '=', countyCode).orderBy('year', 'desc').execute();
+
 export interface SettingsValues {
   poverty_line: number;
   monitoring_line: number;

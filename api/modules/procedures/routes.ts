@@ -5,10 +5,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.ts';
 import { createRouter } from '../../http/router.ts';
 import { ErrorResponse } from '../auth/schema.ts';
-import { getCountySettings, putCountySettings } from './county-settings.ts';
+import { getCountySettings, listCountySettings, putCountySettings } from './county-settings.ts';
 import { getProcedure, listProcedures, type ProcedureContext, startProcedure, takeStep } from './procedures.ts';
 import {
+  CountyParam,
   CountySettingsBody,
+  CountySettingsList,
   CountySettingsView,
   CountyYearParam,
   ProcedureIdParam,
@@ -100,6 +102,17 @@ export const proceduresRoutes = createRouter()
   );
 
 export const countySettingsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/{countyCode}/years',
+      tags: ['county-settings'],
+      summary: 'Every year a county has set: lines (integer fen), medical threshold, months before 风险消除',
+      request: { params: CountyParam },
+      responses: { 200: json(CountySettingsList, 'The years, latest first'), 403: err('Another county') },
+    }),
+    async (c) => c.json(await listCountySettings(c.var.db, c.var.scope, c.req.valid('param').countyCode), 200),
+  )
   .openapi(
     createRoute({
       method: 'get',

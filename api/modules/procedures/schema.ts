@@ -171,6 +171,13 @@ export const ProcedureList = z.object({ items: z.array(ProcedureSummary), total:
 // ── County settings ─────────────────────────────────────────────────────────────────────────────
 const fen = z.number().int().min(1).max(100_000_000);
 
+export const CountyParam = z.object({
+  countyCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .openapi({ param: { name: 'countyCode', in: 'path' }, example: '522324' }),
+});
+
 export const CountyYearParam = z.object({
   countyCode: z
     .string()
@@ -214,3 +221,5 @@ export const CountySettingsView = z
     updatedAt: z.string(),
   })
   .openapi('CountySettings');
+
+export const CountySettingsList = z.object({ items: z.array(CountySettingsView).openapi({ description: 'Every year set, latest first' }) }).openapi('CountySettingsList');
