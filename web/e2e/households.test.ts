@@ -50,8 +50,19 @@ describe('household list (county official)', () => {
       if ((await row.locator('.el-tree-node__expand-icon.expanded').count()) === 0) await row.locator('.el-tree-node__expand-icon').click();
     }
     await node('保家村').click();
+    // Picking applies the filter. Under load the tree may still be re-rendering its lazily loaded
+    // children when the click lands: pick again while the list has not moved to the village.
+    const area = () => new URL(page.url()).searchParams.get('area');
+    await expect
+      .poll(
+        async () => {
+          if (area() !== '522324101209' && (await node('保家村').isVisible())) await node('保家村').click({ timeout: 2000 }).catch(() => {});
+          return area();
+        },
+        { timeout: 30_000, intervals: [1000, 2000, 3000] },
+      )
+      .toBe('522324101209');
     await page.getByTestId('household-search-submit').click();
-    await page.waitForURL((u) => u.searchParams.get('area') === '522324101209');
     // The previous page's rows stay until the new page arrives: poll.
     const villages = async () => [
       ...new Set((await table().locator('.el-table__row td:nth-child(3)').allInnerTexts()).map((v) => v.trim())),
