@@ -59,7 +59,7 @@ describe('household list (county official)', () => {
           if (area() !== '522324101209' && (await node('保家村').isVisible())) await node('保家村').click({ timeout: 2000 }).catch(() => {});
           return area();
         },
-        { timeout: 30_000, intervals: [1000, 2000, 3000] },
+        { timeout: 30_000, interval: 1500 },
       )
       .toBe('522324101209');
     await page.getByTestId('household-search-submit').click();
