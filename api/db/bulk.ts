@@ -93,9 +93,6 @@ export class CopyText {
     this.used += this.buf.write(line, this.used);
     this.lines++;
   }
-  get byteLength(): number {
-    return this.used;
-  }
   /**
    * The bytes so far (a piece for copyFrom). The next lines go to a recycled buffer, or a new one of
    * the size this one reached.

@@ -3,8 +3,7 @@
 // This module owns the audit tables; it must never print entry contents (personal data) to logs.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { copyLine } from '../../db/bulk.ts';
-import type { BulkSession } from '../../db/bulk.ts';
+import { type BulkSession, copyLine } from '../../db/bulk.ts';
 import type { Database } from '../../db/schema.ts';
 
 export interface Actor {

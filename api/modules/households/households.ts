@@ -9,8 +9,7 @@ import { foldIdNumber, parseIdNumber } from '../../shared/id-number.ts';
 import { looksLikeInitials } from '../../shared/pinyin.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
-import { monitoredSince, riskEliminationMonths } from '../procedures/queries.ts';
-import { riskEliminationFrom } from '../procedures/state-machine.ts';
+import { monitoringPeriod } from '../procedures/procedures.ts';
 import { isPersonalPhoto, maskBankAccount, maskChanges, maskPhone, seesPersonalData } from './privacy.ts';
 import * as q from './queries.ts';
 import { cadreView, iso, measureView, memberView, photoView, point, registryState, visitView, workTeamView, yearView } from './views.ts';
@@ -113,7 +112,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
   const h = await loadHousehold(db, scope, id);
   const personal = seesPersonalData(scope.role);
   const monitored = h.status === '监测户' && h.registry_state === '在册';
-  const [members, years, lines, cadres, measures, visits, photos, teams, since] = await Promise.all([
+  const [members, years, lines, cadres, measures, visits, photos, teams, period] = await Promise.all([
     q.listMembers(db, id),
     q.listYears(db, id),
     q.countyLines(db, h.county_code),
@@ -122,9 +121,8 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     q.listVisits(db, id),
     q.listPhotos(db, id),
     q.listWorkTeams(db, scope, h.village_code),
-    monitored ? monitoredSince(db, id) : null,
+    monitored ? monitoringPeriod(db, h) : null,
   ]);
-  const months = since ? await riskEliminationMonths(db, h.county_code, Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4))) : 0;
   const shownPhotos = personal ? photos : photos.filter((p) => !isPersonalPhoto(p.kind));
   const latest = years[0];
   const latestLines = latest ? lines.get(latest.year) : undefined;
@@ -167,7 +165,7 @@ export async function getCard(db: Db, scope: Scope, id: string) {
     photos: shownPhotos.map(photoView),
     workTeams: teams.map(workTeamView),
     settings: latest && latestLines ? { year: latest.year, ...latestLines } : null,
-    monitoring: since ? { since: since.toISOString(), riskEliminationFrom: riskEliminationFrom(since, months).toISOString(), months } : null,
+    monitoring: period ? { since: period.since.toISOString(), riskEliminationFrom: period.earliest.toISOString(), months: period.months } : null,
     privacy: {
       canReveal: personal,
       hidden: personal ? [] : ['members.health', 'members.disabilityCategory', 'members.disabilityGrade', 'members.disease', 'photos.people'],

@@ -59,12 +59,21 @@ export async function printHouseholdCard(db: Kysely<Database>, scope: Scope, id:
   return { filename: `mingbai-card-${card.householdNo}.pdf`, stream: doc };
 }
 
-/** Every household of a village, one page each, streamed as the pages are drawn. */
-export async function printVillageCards(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
+/**
+ * The village a per-village printout is for, with its full name (县乡村): 404 for no such area, 403
+ * (audited) outside the scope, 400 for an area that is not a village.
+ */
+async function villageInScope(db: Kysely<Database>, scope: Scope, villageCode: string) {
   const village = await q.findVillage(db, villageCode);
   if (!village) throw NotFound('area.notFound', { code: villageCode });
   scope.assertCovers(villageCode, 'area', villageCode);
   if (village.level !== 'village') throw new AppError('INVALID', 'print.notVillage', { code: villageCode });
+  return { ...village, fullName: `${village.county_name ?? ''}${village.township_name ?? ''}${village.name}` };
+}
+
+/** Every household of a village, one page each, streamed as the pages are drawn. */
+export async function printVillageCards(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
+  const village = await villageInScope(db, scope, villageCode);
   const ids = (await q.listVillageHouseholdIds(db, scope, villageCode)).map((r) => r.id);
   await auditExport(db, ctx, {
     action: 'export.mingbai_cards',
@@ -76,7 +85,7 @@ export async function printVillageCards(db: Kysely<Database>, scope: Scope, vill
   const now = new Date();
   const mask = maskerFor(disclosureFor(scope.role));
   const footer = { printedBy: ctx.actor.name, printedAt: local(now), masked: true };
-  const doc = createA4Document(`明白卡 ${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`);
+  const doc = createA4Document(`明白卡 ${village.fullName}`);
   const draw = async () => {
     if (ids.length === 0) {
       // A village without households still gets a valid document that says so.
@@ -97,10 +106,7 @@ export async function printVillageCards(db: Kysely<Database>, scope: Scope, vill
  * notice board (names shown, no personal numbers; notices.ts). 404 when none is running.
  */
 export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
-  const village = await q.findVillage(db, villageCode);
-  if (!village) throw NotFound('area.notFound', { code: villageCode });
-  scope.assertCovers(villageCode, 'area', villageCode);
-  if (village.level !== 'village') throw new AppError('INVALID', 'print.notVillage', { code: villageCode });
+  const village = await villageInScope(db, scope, villageCode);
   const rows = await q.listPublicityEntries(db, scope, villageCode);
   if (rows.length === 0) throw NotFound('print.noPublicity', { village: village.name });
   await auditExport(db, ctx, {
@@ -111,9 +117,8 @@ export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, v
     note: { format: 'pdf', filter: { village: villageCode, stage: '村内公示' }, rows: rows.length, procedures: rows.map((r) => r.id) },
   });
   const now = new Date();
-  const doc = createA4Document(`村内公示 ${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`);
-  const area = `${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`;
-  renderNotice(doc, { name: village.name, area }, noticeEntries(rows, localDate), { printedBy: ctx.actor.name, printedAt: local(now), date: chineseDate(now) });
+  const doc = createA4Document(`村内公示 ${village.fullName}`);
+  renderNotice(doc, { name: village.name, area: village.fullName }, noticeEntries(rows, localDate), { printedBy: ctx.actor.name, printedAt: local(now), date: chineseDate(now) });
   doc.end();
   return { filename: `publicity-notice-${villageCode}-${localDate(now)}.pdf`, stream: doc };
 }

@@ -227,7 +227,6 @@ export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) 
       'p.type',
       'p.payload',
       'p.publicity_started_at',
-      'h.household_no',
       'h.head_name',
       'h.group_name',
       'h.main_cause',

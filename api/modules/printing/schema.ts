@@ -1,7 +1,7 @@
 // Request schemas of printing and export. The export filter is the household list's own query
 // (api/modules/households/schema.ts) without paging, so both accept exactly the same filters.
 import { z } from '@hono/zod-openapi';
-import { HouseholdListQuery } from '../households/schema.ts';
+import { DateString, HouseholdListQuery } from '../households/schema.ts';
 
 export { HouseholdIdParam } from '../households/schema.ts';
 
@@ -27,14 +27,9 @@ export const AreaCodeParam = z.object({
     .openapi({ param: { name: 'code', in: 'path' }, description: 'County (6-digit) or township (9-digit) code' }),
 });
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'not a date');
-
 export const AnnouncementQuery = z.object({
-  from: isoDate.optional().openapi({ description: 'First day (China time, YYYY-MM-DD); default: 29 days before `to`' }),
-  to: isoDate.optional().openapi({ description: 'Last day (China time, YYYY-MM-DD); default: today' }),
+  from: DateString.optional().openapi({ description: 'First day (China time, YYYY-MM-DD); default: 29 days before `to`' }),
+  to: DateString.optional().openapi({ description: 'Last day (China time, YYYY-MM-DD); default: today' }),
 });
 
 export const PdfFile = z.string().openapi({ format: 'binary' });

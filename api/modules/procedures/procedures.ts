@@ -136,14 +136,23 @@ export async function checkGuard(db: Db, h: { id: string; county_code: string },
   return { year: (latest as q.YearRow).year };
 }
 
-/** 风险消除: the county's months under monitoring first (state-machine.ts, riskEliminationFrom). */
-async function checkMonitoringPeriod(db: Db, h: { id: string; county_code: string }, now: Date) {
+/**
+ * A 监测户's monitoring period: since when (its latest 监测对象认定/再次纳入 approval), the county's
+ * months for the year of `now` (the year in which 风险消除 is decided), and the first moment 风险消除
+ * may be marked. Null when the date is not known (monitored before it was imported).
+ */
+export async function monitoringPeriod(db: Db, h: { id: string; county_code: string }, now = new Date()) {
   const since = await q.monitoredSince(db, h.id);
-  if (!since) return;
-  // The county's rule of the year in which it is decided.
+  if (!since) return null;
   const months = await q.riskEliminationMonths(db, h.county_code, Number(chinaDate(now).slice(0, 4)));
-  const earliest = riskEliminationFrom(since, months);
-  if (now < earliest) {
+  return { since, months, earliest: riskEliminationFrom(since, months) };
+}
+
+/** 风险消除: the county's months under monitoring first. */
+async function checkMonitoringPeriod(db: Db, h: { id: string; county_code: string }, now: Date) {
+  const period = await monitoringPeriod(db, h, now);
+  if (period && now < period.earliest) {
+    const { since, months, earliest } = period;
     throw Conflict(
       'procedure.monitoringTooShort',
       { since: chinaDate(since), earliest: chinaDate(earliest), months },

@@ -166,7 +166,7 @@ export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 /** Kinds of evidence a procedure may reference. */
 export const EVIDENCE_KINDS = ['visit', 'photo', 'measure', 'finding', 'document', 'other'] as const;
 
-// ── 风险消除: half a year under monitoring ─────────────────────────────────────────────────────
+// ── 风险消除: months under monitoring ──────────────────────────────────────────────────────────
 /**
  * 风险消除 is marked only after a period under monitoring (domain doc: income stably above the
  * line, "normally for at least half a year"), counted from the approval of the procedure that made
