@@ -1,5 +1,8 @@
 // Vite for the web app: sources in web/, output in web/dist (served by the API server),
-// `/api` proxied to a locally running `npm run dev` server on :8080.
+// `npm run dev:web` serves it with hot reload on :5173, `/api` proxied to a locally running
+// `npm run dev` server on PORT (default 8080, as the server's). `@shared` is the code the web
+// shares with the server and the seeds (api/shared: code lists, roles and permissions, the
+// procedure state machine, ID-number checks, masking); `@` is web/src.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
@@ -11,7 +14,7 @@ export default defineConfig({
   root: path.resolve(root, 'web'),
   plugins: [vue()],
   resolve: {
-    alias: { '@': path.resolve(root, 'web/src') },
+    alias: { '@shared': path.resolve(root, 'api/shared'), '@': path.resolve(root, 'web/src') },
   },
   build: {
     outDir: path.resolve(root, 'web/dist'),
@@ -33,7 +36,7 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: 'http://localhost:8080', changeOrigin: false },
+      '/api': { target: `http://localhost:${process.env.PORT || 8080}`, changeOrigin: false },
     },
   },
 });

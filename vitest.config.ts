@@ -2,26 +2,34 @@
 // PostgreSQL+PostGIS when DATABASE_URL is set — plus browser e2e in Debian's Chromium).
 // Integration workers share one database each (cloned from a migrated, seeded template), so
 // files run with isolate: false and tests create their own uniquely named data.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+/** The web's alias for the code it shares with the server (as in vite.config.ts), for web/src under test. */
+const alias = { '@shared': path.resolve(root, 'api/shared') };
 
 export default defineConfig({
   test: {
     teardownTimeout: 30_000,
     projects: [
       {
+        resolve: { alias },
         test: {
           name: 'unit',
-          include: ['gis/**/*.test.ts', 'api/shared/**/*.test.ts', 'seeds/**/*.test.ts', 'web/src/**/*.test.ts'],
+          include: ['gis/**/*.test.ts', 'api/shared/**/*.test.ts', 'api/queries/**/*.test.ts', 'seeds/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },
       {
+        resolve: { alias },
         test: {
           name: 'integration',
           include: ['api/**/*.test.ts', 'migrations/**/*.test.ts', 'web/e2e/**/*.test.ts'],
-          exclude: ['api/shared/**'],
+          exclude: ['api/shared/**', 'api/queries/**'],
           globalSetup: ['api/test/global-setup.ts'],
           pool: 'forks',
           isolate: false,

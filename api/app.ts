@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { BulkRunner } from './db/bulk.ts';
-import type { Database } from './db/schema.ts';
+import type { Db } from './db/schema.ts';
+import { apiFallback, bodyLimits, refuseNul, routeTable } from './http/limits.ts';
 import { requestContext, handleError, requestLogger, requireAuth, sessionMiddleware } from './http/middleware.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createRouter } from './http/router.ts';
 import { areasRoutes } from './modules/areas/routes.ts';
+import { accountsRoutes } from './modules/auth/accounts-routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
 import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
@@ -22,7 +24,7 @@ import { registryRoutes } from './modules/registry/routes.ts';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
 export interface AppOptions {
-  db: Kysely<Database>;
+  db: Db;
   /** Bulk loader of the same database (DbHandle.bulk); imports need it. */
   bulk: BulkRunner;
   config: Config;
@@ -33,13 +35,14 @@ export interface AppOptions {
 function buildApi() {
   const api = createRouter();
   // Everything but health and login needs a session; scope comes with it (api/modules/auth/scope.ts).
-  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck']) {
+  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck', '/accounts']) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
   }
   return api
     .route('/health', healthRoutes)
     .route('/auth', authRoutes)
+    .route('/accounts', accountsRoutes)
     .route('/areas', areasRoutes)
     .route('/households', householdsRoutes)
     .route('/work-teams', workTeamsRoutes)
@@ -67,12 +70,21 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
     servers: [{ url: '/api', description: 'this server' }],
   });
   const app = createRouter();
+  app.use('*', securityHeaders(config));
   app.use('*', requestContext(db, bulk, config));
   app.use('*', requestLogger(config));
+  // Limits come before anything reads a body (api/http/limits.ts); uploads stream under their own.
+  app.use('/api/*', bodyLimits(config.limits));
+  app.use('/api/*', refuseNul);
   app.use('/api/*', sessionMiddleware);
   app.onError(handleError);
   app.route('/api', api);
-  app.all('/api/*', (c) => handleError(Object.assign(new Error('not found'), { status: 404 }) as never, c));
+  // No route took it: 404, or 405 / 204 (OPTIONS) with Allow when the path exists.
+  let table: ReturnType<typeof routeTable> | undefined;
+  app.all(
+    '/api/*',
+    apiFallback(() => (table ??= routeTable(app.routes.filter((r) => r.path.startsWith('/api/'))))),
+  );
   if (serveWeb) {
     const root = path.relative(process.cwd(), WEB_DIST) || '.';
     app.use('/assets/*', serveStatic({ root }));

@@ -1,37 +1,54 @@
 // The `dripline` command for operators. Subcommands call module functions, never HTTP, and use
 // the same database as the server (DATABASE_URL, or the embedded one in DRIPLINE_DATA_DIR).
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { watchStdout } from './cli-output.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase, type DbHandle } from './db/connect.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { AppError } from './errors.ts';
 import { t } from './http/messages.ts';
-import { SYSTEM_ACTOR, verifyAuditChain } from './modules/audit/audit.ts';
-import { createAccount } from './modules/auth/auth.ts';
-import { isRole, ROLES } from './modules/auth/roles.ts';
+import { grantServerRole, urlUser } from './db/roles.ts';
+import { AUDIT_USAGE, AuditUsageError, auditCommand } from './modules/audit/cli.ts';
+import { requireSigningKey, startAuditSigning } from './modules/audit/start.ts';
+import { AREAS_USAGE, areasCommand } from './modules/areas/cli.ts';
+import { USERS_USAGE, UsersUsageError, usersCommand } from './modules/auth/cli.ts';
+import { ROLES } from './modules/auth/roles.ts';
 import { REGISTRY_USAGE, RegistryUsageError, registryCommand } from './modules/registry/cli.ts';
 import { CROSSCHECK_USAGE, crosscheckCommand } from './modules/crosscheck/cli.ts';
 
 const USAGE = `dripline — Dripline (滴灌) operator commands
 
-  dripline serve [--port N]              start the server (migrates; seeds an empty database)
-  dripline migrate                       apply pending migrations
+  dripline serve [--port N] [--api-only] start the server (migrates; the embedded database, when empty, gets the demo data);
+                                         --api-only leaves the web app to Vite's dev server (npm run dev, npm run dev:web)
+  dripline migrate                       apply pending migrations (as DRIPLINE_MIGRATE_URL's role when set, which
+                                         then grants DATABASE_URL's role the server's privileges)
+  dripline db grant --role NAME          give a PostgreSQL role the server's privileges: data read and write, the
+                                         audit read and append only (run as the owner, after every migrate)
   dripline seed [--households N] [--seed S] [--no-households]
-                                         load demo data (areas of 黔西南州, demo accounts, 晴隆县 households)
-  dripline audit verify                  check the audit hash chains; names the first broken entry
-  dripline users create --username U --name NAME --role ROLE --area CODE [--password-stdin]
-                                         create an account (a password is generated and printed when not given)
+                                         load DEMO data (areas of 黔西南州, demo accounts with the published
+                                         password, 晴隆县 households) — for trying the system, never production
+${AUDIT_USAGE}
+${AREAS_USAGE}
+${USERS_USAGE}
 ${REGISTRY_USAGE}
 ${CROSSCHECK_USAGE}
 
-Environment: DATABASE_URL (PostgreSQL+PostGIS) or DRIPLINE_DATA_DIR (embedded, default ./data), PORT.
+Environment: DATABASE_URL (PostgreSQL+PostGIS) or DRIPLINE_DATA_DIR (embedded, default ./data), PORT,
+DRIPLINE_AUDIT_KEY_FILE (the audit key; embedded default: audit-key.pem in the data directory),
+DRIPLINE_MIGRATE_URL (the database owner, for migrate and db grant).
 Roles: ${ROLES.join(', ')}`;
 
-async function withDb<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
-  const h = await openDatabase(loadConfig());
+/**
+ * Opens the database for one command. Commands that may write (`sign`, the default) load the
+ * audit key first and refuse without one, as the server does.
+ */
+async function withDb<T>(fn: (h: DbHandle) => Promise<T>, opts: { sign?: boolean; url?: string } = {}): Promise<T> {
+  const config = loadConfig();
+  const key = opts.sign === false ? null : requireSigningKey(config);
+  const h = await openDatabase(opts.url ? { ...config, databaseUrl: opts.url } : config);
   try {
+    if (key) await startAuditSigning(h.db, key, (l) => console.error(l));
     return await fn(h);
   } finally {
     await h.close();
@@ -41,7 +58,9 @@ async function withDb<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -52,18 +71,53 @@ async function run(argv: string[]): Promise<number> {
   }
   switch (cmd) {
     case 'serve': {
-      const { values } = parseArgs({ args: argv.slice(1), options: { port: { type: 'string' }, households: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: argv.slice(1),
+        options: { port: { type: 'string' }, households: { type: 'string' }, 'api-only': { type: 'boolean' } },
+      });
       const config = loadConfig(values.port ? { ...process.env, PORT: values.port } : process.env);
       const { startServer } = await import('./server.ts');
-      await startServer(config, { households: values.households ? Number(values.households) : undefined });
+      await startServer(config, { households: values.households ? Number(values.households) : undefined, serveWeb: !values['api-only'] });
       return await new Promise<number>(() => {}); // runs until a signal
     }
-    case 'migrate':
-      return withDb(async (h) => {
-        const { applied } = await migrateToLatest(h.db);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');
-        return 0;
-      });
+    case 'migrate': {
+      // The owner migrates (DRIPLINE_MIGRATE_URL) and hands the server's role its privileges.
+      const { databaseUrl, migrateUrl } = loadConfig();
+      const serverRole = databaseUrl && migrateUrl ? urlUser(databaseUrl) : undefined;
+      return withDb(
+        async (h) => {
+          const { applied } = await migrateToLatest(h.db);
+          console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');
+          if (serverRole && serverRole !== urlUser(migrateUrl as string)) {
+            const { tables } = await grantServerRole(h.db, serverRole);
+            console.log(`Granted role ${serverRole} the server's privileges on ${tables} tables (the audit: read and append only).`);
+          }
+          return 0;
+        },
+        { sign: false, url: migrateUrl },
+      );
+    }
+    case 'db': {
+      if (sub !== 'grant') break;
+      const { values } = parseArgs({ args: rest, options: { role: { type: 'string' } } });
+      if (!values.role) {
+        console.error('db grant needs --role NAME (the PostgreSQL role the server connects as)');
+        return 2;
+      }
+      const { databaseUrl, migrateUrl } = loadConfig();
+      if (!databaseUrl && !migrateUrl) {
+        console.error('db grant is for PostgreSQL (DATABASE_URL or DRIPLINE_MIGRATE_URL): the embedded database has a single user.');
+        return 2;
+      }
+      return withDb(
+        async (h) => {
+          const { tables } = await grantServerRole(h.db, values.role as string);
+          console.log(`Granted role ${values.role} the server's privileges on ${tables} tables (the audit: read and append only).`);
+          return 0;
+        },
+        { sign: false, url: migrateUrl },
+      );
+    }
     case 'seed': {
       const { values } = parseArgs({
         args: argv.slice(1),
@@ -86,27 +140,16 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       });
     }
-    case 'audit': {
-      if (sub !== 'verify') break;
-      return withDb(async (h) => {
-        const r = await verifyAuditChain(h.db);
-        if (r.ok) {
-          console.log(`Audit log OK: ${r.entries} entries in ${r.chains} chain(s), every hash verified.`);
-          return 0;
-        }
-        console.error(`Audit log BROKEN in ${r.problems.length} chain(s) (${r.entries} entries read):`);
-        for (const p of r.problems) {
-          const what = {
-            hash: 'its content does not match its hash (altered)',
-            prev_hash: 'it does not link to the entry before it',
-            sequence: 'an entry is missing before it',
-            head: 'entries are missing at the end of the chain',
-          }[p.reason];
-          console.error(`  chain ${p.chain}: first broken entry seq ${p.seq}${p.id != null ? ` (id ${p.id})` : ''}: ${what}`);
-        }
-        return 1;
-      });
-    }
+    case 'audit':
+      try {
+        const code = await auditCommand(loadConfig(), sub, rest, withDb);
+        if (code !== undefined) return code;
+      } catch (e) {
+        if (!(e instanceof AuditUsageError)) throw e;
+        console.error(`${e.message}\n\n${USAGE}`);
+        return 2;
+      }
+      break;
     case 'registry':
       try {
         return await withDb((h) => registryCommand(h, sub, rest));
@@ -115,50 +158,19 @@ async function run(argv: string[]): Promise<number> {
         console.error(`${e.message}\n\n${USAGE}`);
         return 2;
       }
-    case 'users': {
-      if (sub !== 'create') break;
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          username: { type: 'string' },
-          name: { type: 'string' },
-          role: { type: 'string' },
-          area: { type: 'string' },
-          phone: { type: 'string' },
-          'password-stdin': { type: 'boolean' },
-        },
-      });
-      const missing = (['username', 'name', 'role', 'area'] as const).filter((k) => !values[k]);
-      if (missing.length) {
-        console.error(`Missing: ${missing.map((m) => `--${m}`).join(', ')}`);
+    case 'users':
+      try {
+        const code = await usersCommand(sub, rest, withDb, readStdin);
+        if (code !== undefined) return code;
+        break;
+      } catch (e) {
+        if (!(e instanceof UsersUsageError)) throw e;
+        console.error(`${e.message}\n\n${USAGE}`);
         return 2;
       }
-      if (!isRole(values.role as string)) {
-        console.error(`Unknown role "${values.role}". Roles: ${ROLES.join(', ')}`);
-        return 2;
-      }
-      const generated = !values['password-stdin'];
-      const password = generated ? `${randomBytes(9).toString('base64url')}7a` : await readStdin();
-      return withDb(async (h) => {
-        const a = await createAccount(
-          h.db,
-          {
-            username: values.username as string,
-            displayName: values.name as string,
-            role: values.role as never,
-            areaCode: values.area as string,
-            password,
-            phone: values.phone ?? null,
-            mustChangePassword: generated,
-          },
-          { ...SYSTEM_ACTOR, name: `cli:${process.env.USER ?? 'operator'}` },
-          { via: 'cli' },
-        );
-        console.log(`Created account ${a.username} (${a.role}, area ${a.area_code}).`);
-        if (generated) console.log(`Initial password (shown once; must be changed at first login): ${password}`);
-        return 0;
-      });
-    }
+    case 'areas':
+      if (sub !== 'load') break;
+      return withDb(async (h) => (await areasCommand(h, sub, rest)) ?? 2);
     case undefined:
     case 'help':
     case '--help':
@@ -171,6 +183,8 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `dripline … | head -1`: the reader leaving is not an error (api/cli-output.ts).
+  watchStdout();
   try {
     return await run(argv);
   } catch (e) {

@@ -18,6 +18,42 @@ export interface Config {
    * that does not carry prepared statements.
    */
   preparedStatements?: boolean;
+  /**
+   * The Ed25519 private key (PEM) that signs the audit chains' heads (DRIPLINE_AUDIT_KEY_FILE),
+   * kept outside the database. Unset: the embedded database uses (and on first start makes)
+   * audit-key.pem in dataDir; a server on PostgreSQL refuses to start (docs/decisions/0017).
+   */
+  auditKeyFile?: string;
+  /**
+   * The database owner's connection (DRIPLINE_MIGRATE_URL), for `migrate` and `db grant` only;
+   * DATABASE_URL is then the server's role, which cannot alter the audit tables. The server
+   * itself never uses it.
+   */
+  migrateUrl?: string;
+  /**
+   * Request body limits in bytes (api/http/limits.ts), checked before a body is read: JSON and
+   * every other body, photo uploads, registry and department-dataset uploads.
+   */
+  limits: BodyLimits;
+}
+
+export interface BodyLimits {
+  jsonBytes: number;
+  photoBytes: number;
+  importBytes: number;
+}
+
+const MB = 1024 * 1024;
+export const DEFAULT_LIMITS: BodyLimits = { jsonBytes: 1 * MB, photoBytes: 10 * MB, importBytes: 200 * MB };
+
+/** A size: bytes, or a number with K, M or G (binary: 1M = 1,048,576 bytes), e.g. "200M". */
+export function parseSize(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg])?i?b?\s*$/i.exec(raw);
+  const unit = { k: 1024, m: MB, g: 1024 * MB }[(m?.[2] ?? '').toLowerCase()] ?? 1;
+  const bytes = m ? Math.floor(Number(m[1]) * unit) : Number.NaN;
+  if (!(bytes >= 1024)) throw new Error(`${name} must be a size of at least 1K, such as 1048576, 512K, 10M or 1G; got "${raw}"`);
+  return bytes;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -42,5 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours,
     logLevel,
     preparedStatements: !['0', 'off', 'false'].includes((env.DRIPLINE_PG_PREPARED ?? '').toLowerCase()),
+    limits: {
+      jsonBytes: parseSize('DRIPLINE_MAX_JSON_BYTES', env.DRIPLINE_MAX_JSON_BYTES, DEFAULT_LIMITS.jsonBytes),
+      photoBytes: parseSize('DRIPLINE_MAX_PHOTO_BYTES', env.DRIPLINE_MAX_PHOTO_BYTES, DEFAULT_LIMITS.photoBytes),
+      importBytes: parseSize('DRIPLINE_MAX_IMPORT_BYTES', env.DRIPLINE_MAX_IMPORT_BYTES, DEFAULT_LIMITS.importBytes),
+    },
+    auditKeyFile: env.DRIPLINE_AUDIT_KEY_FILE ? path.resolve(env.DRIPLINE_AUDIT_KEY_FILE) : undefined,
+    migrateUrl: env.DRIPLINE_MIGRATE_URL || undefined,
   };
 }

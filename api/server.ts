@@ -1,32 +1,79 @@
-// Starts the HTTP server: opens the database, migrates, seeds an empty database with demo
-// data, serves the API and the built web app. Nothing else.
+// Starts the HTTP server: opens the database, migrates, serves the API and the built web app.
+// The demo data (accounts with the README's published password) goes only into the embedded
+// database when it is empty — a newcomer's `npm start`. A PostgreSQL database (DATABASE_URL) is
+// never seeded: empty, it starts with no accounts and the setup steps are printed instead.
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { markInterruptedImports } from './modules/registry/interrupted.ts';
+import { canAlterAudit } from './db/roles.ts';
+import { requireSigningKey, startAuditSigning } from './modules/audit/start.ts';
+import type { Db } from './db/schema.ts';
+import { verifyPassword } from './modules/auth/passwords.ts';
+import { countAccountsAndAreas, enabledAccountsNamed } from './modules/auth/queries.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../seeds/demo-accounts.ts';
 import { isEmpty, seedDemo } from '../seeds/index.ts';
 
 export interface StartOptions {
+  /** Embedded database only: load the demo data when it is empty (default true). */
   seedIfEmpty?: boolean;
   households?: number;
+  /** Serve the built web app from web/dist (default true); `npm run dev` leaves it to Vite's dev server. */
+  serveWeb?: boolean;
+}
+
+/** What the start-up message tells the operator: how many accounts and areas, and which demo logins work. */
+async function setupState(db: Db) {
+  const counts = await countAccountsAndAreas(db);
+  const demo = await enabledAccountsNamed(
+    db,
+    DEMO_ACCOUNTS.map((a) => a.username),
+  );
+  const published = new Set<string>();
+  for (const a of demo) if (await verifyPassword(a.password_hash, DEMO_PASSWORD)) published.add(a.username);
+  return { ...counts, published };
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}) {
+  // Every write signs its audit chain's head: without the key the server does not start (docs/decisions/0017).
+  const auditKey = requireSigningKey(config);
   const handle = await openDatabase(config);
+  const embedded = !config.databaseUrl;
+  let state: Awaited<ReturnType<typeof setupState>>;
   try {
-    const { applied } = await migrateToLatest(handle.db);
+    const { applied } = await migrateToLatest(handle.db).catch((e: Error) => {
+      // The server's role (production: not the owner) cannot migrate; the owner does, beforehand.
+      if (/permission denied|must be owner/.test(e.message)) {
+        throw new Error(
+          `${e.message}\nThe database needs migrations that only its owner can apply: run \`npx dripline migrate\` with DRIPLINE_MIGRATE_URL (the owner's connection), then start the server again.`,
+        );
+      }
+      throw e;
+    });
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    if (opts.seedIfEmpty !== false && (await isEmpty(handle.db))) {
-      console.log('Empty database: loading the demo data (黔西南州 areas, demo accounts, 晴隆县 households)…');
+    // Registry imports left "running" by a process that died (api/modules/registry/interrupted.ts).
+    const interrupted = await markInterruptedImports(handle.db, handle.bulk);
+    if (interrupted.length) console.log(`Marked ${interrupted.length} interrupted registry import(s) as failed.`);
+    await startAuditSigning(handle.db, auditKey, (l) => console.log(l));
+    if (handle.backend === 'postgres' && (await canAlterAudit(handle.db))) {
+      console.warn(
+        "[audit] WARNING: the server's database role can alter the audit tables (it owns them or is a superuser). " +
+          'The signed heads still reveal a rewritten audit, but in production run the server as a role of its own (README: Production roles).',
+      );
+    }
+    if (embedded && opts.seedIfEmpty !== false && (await isEmpty(handle.db))) {
+      console.log('Empty embedded database: loading the demo data (黔西南州 areas, demo accounts, 晴隆县 households)…');
       await seedDemo(handle, { households: opts.households, log: (l) => console.log(`  ${l}`) });
     }
+    state = await setupState(handle.db);
   } catch (e) {
     await handle.close();
     throw e;
   }
-  const app = createApp({ db: handle.db, bulk: handle.bulk, config, serveWeb: true });
+  const serveWeb = opts.serveWeb !== false;
+  const app = createApp({ db: handle.db, bulk: handle.bulk, config, serveWeb });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -34,10 +81,28 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}/`;
   console.log(`\nDripline (滴灌) is running on ${handle.describe}`);
-  console.log(`  Open ${url}`);
+  if (serveWeb) console.log(`  Open ${url}`);
+  else console.log(`  API only on ${url} (--api-only): for the web app run \`npm run dev:web\` and open the address Vite prints`);
   console.log(`  API health: ${url}api/health   OpenAPI: ${url}api/openapi.json`);
-  console.log(`  Demo logins (password ${DEMO_PASSWORD}):`);
-  for (const a of DEMO_ACCOUNTS) console.log(`    ${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.areaLabel}`);
+  if (state.accounts === 0) {
+    console.log('\n  No accounts yet. Set the system up from a shell with the same DATABASE_URL:');
+    if (state.areas === 0) {
+      console.log('    npx dripline areas load --prefecture 5223      # official area codes and outlines (or --province 52)');
+    }
+    console.log('    npx dripline users create --username NAME --name 姓名 --role admin --area 5223');
+    console.log('                                                   # prints a one-time password, changed at first login');
+    console.log('  then log in here; the admin creates the other accounts on the 账号管理 page.');
+  } else if (state.published.size > 0) {
+    console.log(`  Demo logins (password ${DEMO_PASSWORD}):`);
+    for (const a of DEMO_ACCOUNTS) {
+      if (state.published.has(a.username)) console.log(`    ${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.areaLabel}`);
+    }
+    if (!embedded) {
+      console.log(
+        `  WARNING: these accounts use the password published in the README. Disable them (npx dripline users disable --username …) before real use.`,
+      );
+    }
+  }
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -48,5 +113,12 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  return { url, port, close: async () => { server.close(); await handle.close(); } };
+  return {
+    url,
+    port,
+    close: async () => {
+      server.close();
+      await handle.close();
+    },
+  };
 }

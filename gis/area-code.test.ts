@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AREA_LEVELS,
-  ancestorsOf,
-  areaLevelOf,
-  codeLengthOf,
-  countyCodeOf,
-  isAreaCode,
-  isWithin,
-  parentCodeOf,
-  shortAreaCode,
-} from './area-code.ts';
+import { AREA_LEVELS, ancestorsOf, areaLevelOf, codeLengthOf, countyCodeOf, isAreaCode, isWithin, parentCodeOf, shortAreaCode } from './area-code.ts';
 
 // Real codes of 黔西南州: 贵州省 52, 黔西南州 5223, 晴隆县 522324, 沙子镇 522324101, 保家村 522324101209.
 describe('area codes', () => {

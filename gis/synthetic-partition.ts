@@ -116,10 +116,7 @@ export function synthesizePartition(outline: Polygon | MultiPolygon, units: read
     if (isStreet(u.code) && seat) {
       site = nearestFarEnough(candidates, seat, sites, 0.3 * spacing) ?? bestCandidate(candidates, sites, edges, rng);
     } else {
-      site =
-        isStreet(u.code) && countySeat
-          ? nearestFarEnough(candidates, countySeat, sites, 1e-9)
-          : bestCandidate(candidates, sites, edges, rng);
+      site = isStreet(u.code) && countySeat ? nearestFarEnough(candidates, countySeat, sites, 1e-9) : bestCandidate(candidates, sites, edges, rng);
       if (isStreet(u.code)) seat = site;
     }
     if (!site) throw new Error('synthesizePartition: more townships than candidate sites');
@@ -186,11 +183,7 @@ export function synthesizePartition(outline: Polygon | MultiPolygon, units: read
     villageSites.sort((p, q) => dist2(p, site) - dist2(q, site));
     const children = [...u.children].sort();
     const villageSpacing = Math.sqrt(((b.x1 - b.x0 + 2 * margin) * (b.y1 - b.y0 + 2 * margin)) / u.children.length);
-    const villageWeights = weightsFor(
-      villageSites,
-      (i) => (isCommunity(children[i] as string) ? 0 : rng.range(0.3, 1)),
-      0.4 * villageSpacing,
-    );
+    const villageWeights = weightsFor(villageSites, (i) => (isCommunity(children[i] as string) ? 0 : rng.range(0.3, 1)), 0.4 * villageSpacing);
     // Sites first, so that no village can lose its own point to de-duplication.
     villageSites.forEach((s, i) => {
       emit(u.code, children[i] as string, s);

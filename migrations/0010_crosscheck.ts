@@ -50,7 +50,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table ds_property (${common}, location text, floor_area numeric(10, 2), property_type text, registered_on date)`.execute(db);
   await sql`create table ds_public_payroll (${common}, employer text, category text, hired_on date)`.execute(db);
   await sql`create table ds_students (${common}, school text, stage text, grade text, enrol_status text)`.execute(db);
-  for (const t of ['civil_assistance', 'disability', 'medical_claims', 'subsidy_payments', 'household_events', 'vehicles', 'businesses', 'property', 'public_payroll', 'students']) {
+  for (const t of [
+    'civil_assistance',
+    'disability',
+    'medical_claims',
+    'subsidy_payments',
+    'household_events',
+    'vehicles',
+    'businesses',
+    'property',
+    'public_payroll',
+    'students',
+  ]) {
     await sql`create index ${sql.id(`ds_${t}_match_idx`)} on ${sql.table(`ds_${t}`)} (dataset_version_id, id_number)`.execute(db);
   }
 

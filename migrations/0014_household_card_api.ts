@@ -46,9 +46,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // 100k county) is an index-only scan; they replace the plain initials indexes of 0011.
   await sql`create index households_no_pattern_idx on households (county_code, household_no text_pattern_ops)`.execute(db);
   await sql`create index households_head_name_idx on households (county_code, head_name text_pattern_ops) include (id) where deleted_at is null`.execute(db);
-  await sql`create index households_head_initials_idx on households (county_code, head_initials text_pattern_ops) include (id) where deleted_at is null`.execute(db);
+  await sql`create index households_head_initials_idx on households (county_code, head_initials text_pattern_ops) include (id) where deleted_at is null`.execute(
+    db,
+  );
   await sql`create index members_name_idx on members (county_code, name text_pattern_ops) include (household_id) where deleted_at is null`.execute(db);
-  await sql`create index members_name_initials_idx on members (county_code, name_initials text_pattern_ops) include (household_id) where deleted_at is null`.execute(db);
+  await sql`create index members_name_initials_idx on members (county_code, name_initials text_pattern_ops) include (household_id) where deleted_at is null`.execute(
+    db,
+  );
   await sql`drop index if exists members_initials_idx`.execute(db);
   await sql`drop index if exists households_initials_idx`.execute(db);
   // List order within a county/village and the guarantee filter.

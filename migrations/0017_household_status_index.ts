@@ -12,6 +12,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const t of ['households', 'work_teams', 'procedures']) {
     await sql`alter table ${sql.table(t)} add constraint ${sql.id(`${t}_county_of_village_check`)} check (county_code = left(village_code, 6))`.execute(db);
   }
-  await sql`alter table findings add constraint findings_county_of_village_check check (village_code is null or county_code = left(village_code, 6))`.execute(db);
+  await sql`alter table findings add constraint findings_county_of_village_check check (village_code is null or county_code = left(village_code, 6))`.execute(
+    db,
+  );
   await sql`create index households_status_idx on households (county_code, status, household_no) where deleted_at is null`.execute(db);
 }

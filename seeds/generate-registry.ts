@@ -139,9 +139,7 @@ export async function main(argv: string[]): Promise<void> {
     await finished(file);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.error(
-    `${result.households} households, ${result.members} members from ${villages.length} villages of ${countyCode} → ${values.out} (${seconds} s)`,
-  );
+  console.error(`${result.households} households, ${result.members} members from ${villages.length} villages of ${countyCode} → ${values.out} (${seconds} s)`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

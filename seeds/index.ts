@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { systemCtx } from '../api/context.ts';
 import type { BulkRunner } from '../api/db/bulk.ts';
 import type { Database } from '../api/db/schema.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../api/modules/audit/audit.ts';
@@ -50,13 +51,23 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
   for (const a of DEMO_ACCOUNTS) {
     const exists = await db.selectFrom('accounts').select('id').where('username', '=', a.username).executeTakeFirst();
     if (exists) continue;
-    await createAccount(db, { username: a.username, displayName: a.displayName, role: a.role, areaCode: a.areaCode, password: DEMO_PASSWORD }, SYSTEM_ACTOR);
+    await createAccount(systemCtx(db, { origin: { via: 'seed' } }), {
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      areaCode: a.areaCode,
+      password: DEMO_PASSWORD,
+    });
     accounts++;
   }
   log(`accounts: ${accounts} created`);
   let households = 0;
   let members = 0;
-  const already = await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('county_code', '=', DEMO_COUNTY).executeTakeFirstOrThrow();
+  const already = await db
+    .selectFrom('households')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('county_code', '=', DEMO_COUNTY)
+    .executeTakeFirstOrThrow();
   if (!opts.withoutHouseholds && Number(already.n) === 0) {
     const villages = await db
       .selectFrom('areas')
@@ -80,10 +91,15 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
         await writeRegistryCsv(generate, out);
         out.end();
         await once(out, 'close');
-        const r = await importRegistry(db, bulk, { filePath: file, fileName: `seed-${generate.seed}.csv`, actor: SYSTEM_ACTOR, origin: { via: 'seed' } });
+        const r = await importRegistry(systemCtx(db, { actor: SYSTEM_ACTOR, origin: { via: 'seed' } }), bulk, {
+          filePath: file,
+          fileName: `seed-${generate.seed}.csv`,
+        });
         if (!r.ok) {
           const first = r.errors.find((e) => e.severity === 'error');
-          throw new Error(`the generated registry was rejected: ${r.errorCount} error(s), first ${first ? `row ${first.rowNo} ${first.column} ${first.key}` : ''}`);
+          throw new Error(
+            `the generated registry was rejected: ${r.errorCount} error(s), first ${first ? `row ${first.rowNo} ${first.column} ${first.key}` : ''}`,
+          );
         }
         households = r.counts.householdsCreated;
         members = r.counts.membersCreated;

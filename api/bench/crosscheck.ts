@@ -7,13 +7,13 @@
 //  - peak RSS of this process during both (≤ 500 MB; on PGlite the database lives in-process, so
 //    its memory is counted too).
 // Sizes: BENCH_CC_HOUSEHOLDS (default 25000 ≈ 100k members), BENCH_CC_ROWS (default 1000000).
+import { systemCtx } from '../context.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { execFileSync } from 'node:child_process';
 import { csvField } from '../../seeds/registry-generator.ts';
-import { SYSTEM_ACTOR } from '../modules/audit/audit.ts';
 import { importDataset } from '../modules/datasets/import.ts';
 import type { SourceCode } from '../modules/datasets/sources.ts';
 import { runCrosscheck } from '../modules/crosscheck/run.ts';
@@ -27,16 +27,91 @@ const AS_OF = '2026-11-01';
 
 /** Share of the rows per source, and the row builder (id: a registry member's ID or a stranger's). */
 const SOURCES: { source: SourceCode; share: number; header: string[]; row: (id: string, i: number) => (string | number)[] }[] = [
-  { source: 'medical_claims', share: 0.3, header: ['姓名', '身份证号', '就诊机构', '入院日期', '出院日期', '总费用', '医保报销', '个人自付'], row: (id, i) => ['某某', id, '晴隆县人民医院', '2026-03-01', `2026-0${(i % 9) + 1}-15`, 5000 + (i % 20000), 3000, 500 + ((i * 7919) % 6000)] },
-  { source: 'subsidy_payments', share: 0.3, header: ['姓名', '身份证号', '银行账号', '补贴项目', '金额', '发放日期'], row: (id, i) => ['某某', id, `62170000${String(i % 400_000).padStart(8, '0')}`, '耕地地力保护补贴', 300 + (i % 500), `2026-0${(i % 9) + 1}-01`] },
-  { source: 'students', share: 0.1, header: ['姓名', '身份证号', '学校名称', '学段', '年级', '学籍状态'], row: (id, i) => ['某某', id, '晴隆县第一中学', ['小学', '初中', '高中'][i % 3] as string, '二年级', i % 5 ? '在读' : '毕业'] },
-  { source: 'civil_assistance', share: 0.06, header: ['姓名', '身份证号', '区划代码', '救助类型', '保障人数', '月保障金额', '起始年月', '状态', '停保日期'], row: (id, i) => ['某某', id, '522324101209', ['农村低保', '特困供养', '城市低保'][i % 3] as string, 2, 500, '2022-01', i % 7 ? '在保' : '停保', i % 7 ? '' : '2025-06-30'] },
-  { source: 'household_events', share: 0.06, header: ['姓名', '身份证号', '事件类型', '事件日期', '迁往地区'], row: (id, i) => ['某某', id, ['死亡', '迁出', '迁入', '出生'][i % 4] as string, `2025-0${(i % 9) + 1}-10`, i % 4 === 1 ? '浙江省' : ''] },
-  { source: 'vehicles', share: 0.06, header: ['所有人', '身份证号', '号牌号码', '车辆类型', '初次登记日期', '状态'], row: (id, i) => ['某某', id, `贵E${String(i).padStart(5, '0')}`, ['小型轿车', '轻型货车', '摩托车', '三轮汽车'][i % 4] as string, '2020-01-01', i % 6 ? '正常' : '注销'] },
-  { source: 'property', share: 0.05, header: ['权利人', '身份证号', '坐落', '建筑面积', '房屋性质', '登记日期'], row: (id, i) => ['某某', id, '晴隆县莲城街道', 80 + (i % 60), ['商品房', '自建房', '安置房', '经济适用房'][i % 4] as string, '2019-05-01'] },
-  { source: 'businesses', share: 0.03, header: ['企业名称', '法定代表人', '身份证号', '企业类型', '注册资本（万元）', '成立日期', '登记状态'], row: (id, i) => [`某某${i}有限公司`, '某某', id, ['有限责任公司', '个体工商户', '农民专业合作社', '个人独资企业'][i % 4] as string, 10, '2018-01-01', i % 5 ? '存续' : '注销'] },
-  { source: 'disability', share: 0.03, header: ['姓名', '身份证号', '残疾类别', '残疾等级', '发证日期'], row: (id, i) => ['某某', id, ['肢体', '视力', '听力'][i % 3] as string, ['一级', '二级', '三级', '四级'][i % 4] as string, '2021-01-01'] },
-  { source: 'public_payroll', share: 0.01, header: ['姓名', '身份证号', '工作单位', '人员类别', '入职日期'], row: (id, i) => ['某某', id, '晴隆县某局', ['公务员', '参公', '事业编制'][i % 3] as string, '2015-09-01'] },
+  {
+    source: 'medical_claims',
+    share: 0.3,
+    header: ['姓名', '身份证号', '就诊机构', '入院日期', '出院日期', '总费用', '医保报销', '个人自付'],
+    row: (id, i) => ['某某', id, '晴隆县人民医院', '2026-03-01', `2026-0${(i % 9) + 1}-15`, 5000 + (i % 20000), 3000, 500 + ((i * 7919) % 6000)],
+  },
+  {
+    source: 'subsidy_payments',
+    share: 0.3,
+    header: ['姓名', '身份证号', '银行账号', '补贴项目', '金额', '发放日期'],
+    row: (id, i) => ['某某', id, `62170000${String(i % 400_000).padStart(8, '0')}`, '耕地地力保护补贴', 300 + (i % 500), `2026-0${(i % 9) + 1}-01`],
+  },
+  {
+    source: 'students',
+    share: 0.1,
+    header: ['姓名', '身份证号', '学校名称', '学段', '年级', '学籍状态'],
+    row: (id, i) => ['某某', id, '晴隆县第一中学', ['小学', '初中', '高中'][i % 3] as string, '二年级', i % 5 ? '在读' : '毕业'],
+  },
+  {
+    source: 'civil_assistance',
+    share: 0.06,
+    header: ['姓名', '身份证号', '区划代码', '救助类型', '保障人数', '月保障金额', '起始年月', '状态', '停保日期'],
+    row: (id, i) => [
+      '某某',
+      id,
+      '522324101209',
+      ['农村低保', '特困供养', '城市低保'][i % 3] as string,
+      2,
+      500,
+      '2022-01',
+      i % 7 ? '在保' : '停保',
+      i % 7 ? '' : '2025-06-30',
+    ],
+  },
+  {
+    source: 'household_events',
+    share: 0.06,
+    header: ['姓名', '身份证号', '事件类型', '事件日期', '迁往地区'],
+    row: (id, i) => ['某某', id, ['死亡', '迁出', '迁入', '出生'][i % 4] as string, `2025-0${(i % 9) + 1}-10`, i % 4 === 1 ? '浙江省' : ''],
+  },
+  {
+    source: 'vehicles',
+    share: 0.06,
+    header: ['所有人', '身份证号', '号牌号码', '车辆类型', '初次登记日期', '状态'],
+    row: (id, i) => [
+      '某某',
+      id,
+      `贵E${String(i).padStart(5, '0')}`,
+      ['小型轿车', '轻型货车', '摩托车', '三轮汽车'][i % 4] as string,
+      '2020-01-01',
+      i % 6 ? '正常' : '注销',
+    ],
+  },
+  {
+    source: 'property',
+    share: 0.05,
+    header: ['权利人', '身份证号', '坐落', '建筑面积', '房屋性质', '登记日期'],
+    row: (id, i) => ['某某', id, '晴隆县莲城街道', 80 + (i % 60), ['商品房', '自建房', '安置房', '经济适用房'][i % 4] as string, '2019-05-01'],
+  },
+  {
+    source: 'businesses',
+    share: 0.03,
+    header: ['企业名称', '法定代表人', '身份证号', '企业类型', '注册资本（万元）', '成立日期', '登记状态'],
+    row: (id, i) => [
+      `某某${i}有限公司`,
+      '某某',
+      id,
+      ['有限责任公司', '个体工商户', '农民专业合作社', '个人独资企业'][i % 4] as string,
+      10,
+      '2018-01-01',
+      i % 5 ? '存续' : '注销',
+    ],
+  },
+  {
+    source: 'disability',
+    share: 0.03,
+    header: ['姓名', '身份证号', '残疾类别', '残疾等级', '发证日期'],
+    row: (id, i) => ['某某', id, ['肢体', '视力', '听力'][i % 3] as string, ['一级', '二级', '三级', '四级'][i % 4] as string, '2021-01-01'],
+  },
+  {
+    source: 'public_payroll',
+    share: 0.01,
+    header: ['姓名', '身份证号', '工作单位', '人员类别', '入职日期'],
+    row: (id, i) => ['某某', id, '晴隆县某局', ['公务员', '参公', '事业编制'][i % 3] as string, '2015-09-01'],
+  },
 ];
 
 /** A valid ID of someone outside the registry (born 1940–1999, serial from i). */
@@ -85,7 +160,15 @@ async function crosscheckBench() {
       out.write(`${spec.header.join(',')}\n`);
       for (let k = 0; k < n; k++, i++) {
         const id = i % 8 === 0 ? (ids[(i * 2654435761) % ids.length] as string) : stranger(i);
-        if (!out.write(`${spec.row(id, i).map((v) => csvField(String(v))).join(',')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+        if (
+          !out.write(
+            `${spec
+              .row(id, i)
+              .map((v) => csvField(String(v)))
+              .join(',')}\n`,
+          )
+        )
+          await new Promise<void>((r) => out.once('drain', () => r()));
       }
       await new Promise<void>((r) => out.end(r));
       files.push({ source: spec.source, file, rows: n });
@@ -130,7 +213,7 @@ async function crosscheckBench() {
     const steps: string[] = [];
     t0 = performance.now();
     for (const f of files) {
-      const r = await importDataset(handle.db, handle.bulk, { countyCode: COUNTY, source: f.source, filePath: f.file, actor: SYSTEM_ACTOR });
+      const r = await importDataset(systemCtx(handle.db), handle.bulk, { countyCode: COUNTY, source: f.source, filePath: f.file });
       if (!r.ok) throw new Error(`${f.source}: import rejected: ${JSON.stringify(r.fileError ?? r.errors.slice(0, 3))}`);
       steps.push(`${f.source} ${f.rows} rows ${JSON.stringify(r.timings)}`);
     }
@@ -145,23 +228,38 @@ async function crosscheckBench() {
 
     // Bare hash join of members to every source's current rows on the ID column.
     const union = sql.join(
-      files.map((f) => sql`select id_number from ${sql.table(`ds_${f.source}`)} where dataset_version_id = (select id from dataset_versions where county_code = ${COUNTY} and source = ${f.source} and status = 'succeeded' order by finished_at desc limit 1)`),
+      files.map(
+        (f) =>
+          sql`select id_number from ${sql.table(`ds_${f.source}`)} where dataset_version_id = (select id from dataset_versions where county_code = ${COUNTY} and source = ${f.source} and status = 'succeeded' order by finished_at desc limit 1)`,
+      ),
       sql` union all `,
     );
     t0 = performance.now();
-    const joined = await sql<{ n: number }>`select count(*)::int as n from members m join (${union}) d on d.id_number = m.id_number where m.county_code = ${COUNTY}`.execute(handle.db);
+    const joined = await sql<{
+      n: number;
+    }>`select count(*)::int as n from members m join (${union}) d on d.id_number = m.id_number where m.county_code = ${COUNTY}`.execute(handle.db);
     const joinMs = performance.now() - t0;
 
     const memRun = rssSampler();
     t0 = performance.now();
-    const run = await runCrosscheck(handle.db, { countyCode: COUNTY, asOf: AS_OF, actor: SYSTEM_ACTOR });
+    const run = await runCrosscheck(systemCtx(handle.db), { countyCode: COUNTY, asOf: AS_OF });
     const runMs = performance.now() - t0;
     const runPeak = memRun.stop();
     console.log(`bare hash join members ⋈ department rows: ${Number(joined.rows[0]?.n)} pairs in ${s(joinMs)}`);
-    console.log(`full cross-check run (14 rules): ${s(runMs)} (target ≤ 10 s); ${run.totalPresent} findings; ratio run/join = ${(runMs / joinMs).toFixed(2)} (goal ≤ 3)`);
+    console.log(
+      `full cross-check run (14 rules): ${s(runMs)} (target ≤ 10 s); ${run.totalPresent} findings; ratio run/join = ${(runMs / joinMs).toFixed(2)} (goal ≤ 3)`,
+    );
     console.log(`peak RSS during the run: ${mb(runPeak)} (target ≤ 500 MB)`);
-    console.log(`findings per rule: ${Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    console.log(`time per step: ${Object.entries(run.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    console.log(
+      `findings per rule: ${Object.entries(run.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `time per step: ${Object.entries(run.timings)
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     await scratch.drop();

@@ -58,7 +58,10 @@ async function withServer(fn: (url: string, cookie: string) => Promise<void>) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'qinglong_county', password: DEMO_PASSWORD }),
     });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     try {
       await fn(url, cookie);
     } finally {
@@ -81,19 +84,24 @@ async function firstRequest() {
     t0 = performance.now();
     await (await fetch(`${url}/api/areas`, { headers: { cookie } })).json();
     const warm = ms(t0);
-    console.log(`first /api/health: ${health.toFixed(1)} ms; first /api/areas: ${areas.toFixed(1)} ms; second /api/areas: ${warm.toFixed(1)} ms (ratio first/second ${(areas / warm).toFixed(1)})`);
+    console.log(
+      `first /api/health: ${health.toFixed(1)} ms; first /api/areas: ${areas.toFixed(1)} ms; second /api/areas: ${warm.toFixed(1)} ms (ratio first/second ${(areas / warm).toFixed(1)})`,
+    );
   });
 }
 
 /** 50 connections for 10 s from a separate process (decision 0011). */
-const cannon = (url: string, headers: Record<string, string>) => runLoad({ url: new URL(url).origin, paths: [new URL(url).pathname], headers, connections: 50, seconds: 10 });
+const cannon = (url: string, headers: Record<string, string>) =>
+  runLoad({ url: new URL(url).origin, paths: [new URL(url).pathname], headers, connections: 50, seconds: 10 });
 
 async function areasThroughput() {
   await withServer(async (url, cookie) => {
     const health = await cannon(`${url}/api/health`, {});
     const areas = await cannon(`${url}/api/areas`, { cookie });
     const show = (n: string, r: Awaited<ReturnType<typeof cannon>>) =>
-      console.log(`${n}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors} (50 connections, 10 s)`);
+      console.log(
+        `${n}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors} (50 connections, 10 s)`,
+      );
     show('/api/health', health);
     show('/api/areas ', areas);
     console.log(`ratio /api/areas ÷ /api/health throughput = ${(areas.rps / health.rps).toFixed(2)}`);

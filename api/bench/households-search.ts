@@ -58,7 +58,10 @@ async function householdsSearch() {
       householdNo: rows.map((r) => `/api/households?q=${r.household_no}&pageSize=20`),
       village: rows.map((r) => `/api/households?area=${r.village_code}&pageSize=20`),
     };
-    const mixed = Object.values(paths).flatMap((p, k) => p.map((x, j) => ({ x, o: j * 7 + k }))).sort((a, b) => a.o - b.o).map((v) => v.x);
+    const mixed = Object.values(paths)
+      .flatMap((p, k) => p.map((x, j) => ({ x, o: j * 7 + k })))
+      .sort((a, b) => a.o - b.o)
+      .map((v) => v.x);
 
     const config = { ...loadConfig(), logLevel: 'silent' as const };
     const app = createApp({ db: handle.db, bulk: handle.bulk, config });
@@ -72,7 +75,10 @@ async function householdsSearch() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'qinglong_county', password: DEMO_PASSWORD }),
       });
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       t0 = performance.now();
       const check = await fetch(`${url}${paths.idNumber[0]}`, { headers: { cookie } });
       const found = (await check.json()) as { total: number };
@@ -96,7 +102,9 @@ async function householdsSearch() {
       const atTarget = await cannon(url, mixed, { cookie }, 300);
       show('households: mixed at 300 req/s offered', atTarget);
       const ok = atTarget.rps >= 297 && atTarget.p95 <= 50 && atTarget.errors === 0;
-      console.log(`target ≥ 300 req/s and p95 ≤ 50 ms on 50 connections (mixed): ${ok ? 'met' : 'NOT met'} (${atTarget.rps.toFixed(0)} req/s, p95 ${atTarget.p95.toFixed(1)} ms; capacity ${mix.rps.toFixed(0)} req/s)`);
+      console.log(
+        `target ≥ 300 req/s and p95 ≤ 50 ms on 50 connections (mixed): ${ok ? 'met' : 'NOT met'} (${atTarget.rps.toFixed(0)} req/s, p95 ${atTarget.p95.toFixed(1)} ms; capacity ${mix.rps.toFixed(0)} req/s)`,
+      );
     } finally {
       // Let requests still in flight finish before the scratch database goes away.
       await new Promise((resolve) => server.close(() => resolve(undefined)));

@@ -1,12 +1,33 @@
 // `npm run bench`: benchmarks that print figures and ratios measured in the same run.
 // Runs on the embedded database unless DATABASE_URL is set. Loopback traffic only.
 // Select some with: npm run bench -- startup areas
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateKeyFile, readPrivateKey, useAuditKey } from '../modules/audit/signing.ts';
 import { crosscheckBenchmarks } from './crosscheck.ts';
 import { foundationBenchmarks } from './foundation.ts';
+import { fundsBenchmarks } from './funds.ts';
 import { householdsBenchmarks } from './households-search.ts';
 import { registryBenchmarks } from './registry-import.ts';
 
-const all: Record<string, () => Promise<void>> = { ...foundationBenchmarks, ...householdsBenchmarks, ...crosscheckBenchmarks, ...registryBenchmarks };
+// Benchmarks write audited data as the server does, so they sign with an audit key: the one named
+// by DRIPLINE_AUDIT_KEY_FILE, or one of their own for the run (the CLI processes they start inherit it).
+if (!process.env.DRIPLINE_AUDIT_KEY_FILE) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dripline-bench-key-'));
+  process.env.DRIPLINE_AUDIT_KEY_FILE = path.join(dir, 'audit-key.pem');
+  generateKeyFile(process.env.DRIPLINE_AUDIT_KEY_FILE);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+}
+useAuditKey(readPrivateKey(process.env.DRIPLINE_AUDIT_KEY_FILE));
+
+const all: Record<string, () => Promise<void>> = {
+  ...foundationBenchmarks,
+  ...householdsBenchmarks,
+  ...crosscheckBenchmarks,
+  ...registryBenchmarks,
+  ...fundsBenchmarks,
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);
 for (const name of names) {

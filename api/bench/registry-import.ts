@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { sql } from 'kysely';
+import { systemCtx } from '../context.ts';
 import { SYSTEM_ACTOR } from '../modules/audit/audit.ts';
 import { importRegistry } from '../modules/registry/import.ts';
 import { seedDemo } from '../../seeds/index.ts';
@@ -36,7 +37,12 @@ async function registryImport() {
     // ~3.6 members per household: aim a little over the target, then report the real count.
     const out = fs.createWriteStream(file);
     const gen = await writeRegistryCsv(
-      { households: Math.ceil(TARGET_ROWS / 3.55), seed: 7, countyCode: COUNTY, villages: villages.map((v) => ({ ...v, lon: Number(v.lon), lat: Number(v.lat) })) },
+      {
+        households: Math.ceil(TARGET_ROWS / 3.55),
+        seed: 7,
+        countyCode: COUNTY,
+        villages: villages.map((v) => ({ ...v, lon: Number(v.lon), lat: Number(v.lat) })),
+      },
       out,
     );
     out.end();
@@ -70,7 +76,7 @@ async function registryImport() {
     console.log(`raw COPY into an unindexed table: ${copied} rows in ${copyS.toFixed(2)} s = ${Math.round(copied / copyS)} rows/s`);
 
     t0 = performance.now();
-    const r = await importRegistry(handle.db, handle.bulk, { filePath: file, actor: { ...SYSTEM_ACTOR, name: 'bench' } });
+    const r = await importRegistry(systemCtx(handle.db, { actor: { ...SYSTEM_ACTOR, name: 'bench' } }), handle.bulk, { filePath: file });
     const importS = (performance.now() - t0) / 1000;
     if (!r.ok) throw new Error(`the generated file was rejected: ${r.errorCount} errors, first ${JSON.stringify(r.errors[0])}`);
     const rate = r.rowsRead / importS;
@@ -79,7 +85,7 @@ async function registryImport() {
     console.log(`  ratio import ÷ raw COPY time = ${(importS / copyS).toFixed(1)}×`);
 
     t0 = performance.now();
-    const again = await importRegistry(handle.db, handle.bulk, { filePath: file, actor: { ...SYSTEM_ACTOR, name: 'bench' } });
+    const again = await importRegistry(systemCtx(handle.db, { actor: { ...SYSTEM_ACTOR, name: 'bench' } }), handle.bulk, { filePath: file });
     const againS = (performance.now() - t0) / 1000;
     console.log(
       `re-import (nothing changed): ${again.counts.householdsUnchanged} households unchanged in ${againS.toFixed(2)} s = ${Math.round(again.rowsRead / againS)} rows/s`,

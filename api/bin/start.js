@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the web app when it is missing or older than its sources, then starts
-// the server (which migrates, and seeds an empty database with the demo data).
+// the server (which migrates; an empty embedded database gets the demo data, an empty
+// PostgreSQL database none — the server prints the setup steps instead).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -19,7 +19,11 @@ function findChromium() {
 let chromium = findChromium();
 if (!chromium && fs.existsSync('/etc/debian_version')) {
   const asRoot = process.getuid?.() === 0;
-  const apt = (args) => execFileSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    execFileSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   console.log("Installing Debian's chromium for the browser tests…");
   try {
     apt(['update', '-qq']);
@@ -30,11 +34,13 @@ if (!chromium && fs.existsSync('/etc/debian_version')) {
   chromium = findChromium();
 }
 if (!chromium) {
-  console.error('The browser tests need Chromium: install your distribution\'s package (Debian: apt-get install chromium) or set CHROMIUM_PATH.');
+  console.error("The browser tests need Chromium: install your distribution's package (Debian: apt-get install chromium) or set CHROMIUM_PATH.");
   process.exit(1);
 }
 
-const backend = process.env.DATABASE_URL ? `PostgreSQL (${new URL(process.env.DATABASE_URL).host}${new URL(process.env.DATABASE_URL).pathname})` : 'embedded PGlite';
+const backend = process.env.DATABASE_URL
+  ? `PostgreSQL (${new URL(process.env.DATABASE_URL).host}${new URL(process.env.DATABASE_URL).pathname})`
+  : 'embedded PGlite';
 console.log(`Running the test suite on ${backend}, browser ${chromium}`);
 const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], {
   cwd: root,

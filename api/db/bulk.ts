@@ -4,14 +4,14 @@
 // connection and in the same transaction, so a failure anywhere keeps nothing.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import type pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
-import type { Database } from './schema.ts';
+import type { Database, Db, Trx } from './schema.ts';
 
 export interface BulkSession {
   /** The transaction: use only this for queries inside the bulk session. */
-  db: Transaction<Database>;
+  db: Trx;
   /**
    * COPY lines into `table (columns)`: pieces that each end at a line end (one line, many joined,
    * or UTF-8 bytes gathered by a CopyText). Lines are COPY's text format as copyLine makes them
@@ -33,6 +33,12 @@ export type BulkRunner = (<T>(fn: (s: BulkSession) => Promise<T>) => Promise<T>)
    * connection). PGlite has one connection: a session holds the whole database until it ends.
    */
   readonly concurrent?: boolean;
+  /**
+   * PostgreSQL: runs `fn` holding a session advisory lock on `key`, on a connection of its own
+   * outside the pool (so a small pool is never starved by it); the server releases the lock when
+   * that connection goes away, e.g. when the process is killed. Absent on PGlite.
+   */
+  readonly hold?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 };
 
 const ident = (name: string) => {
@@ -175,14 +181,26 @@ export function pgBulkRunner(pool: pg.Pool): BulkRunner {
       client.release(broken ? true : undefined);
     }
   };
-  return Object.assign(run, { concurrent: true });
+  const hold = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const client = new pg.Client(pool.options as pg.ClientConfig);
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      return await fn();
+    } finally {
+      // Ending the session releases its advisory locks.
+      await client.end().catch(() => {});
+    }
+  };
+  return Object.assign(run, { concurrent: true, hold });
 }
 
 interface PgliteLike {
   query(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown>;
 }
 
-export function pgliteBulkRunner(db: Kysely<Database>, pglite: PgliteLike, chunkBytes = 8 * 1024 * 1024): BulkRunner {
+export function pgliteBulkRunner(db: Db, pglite: PgliteLike, chunkBytes = 8 * 1024 * 1024): BulkRunner {
   return (fn) =>
     // Holding Kysely's one connection keeps every other query out while we use PGlite directly.
     db.connection().execute((conn) =>

@@ -46,7 +46,14 @@ export function prepareRepeatedStatements(pool: pg.Pool, { capacity = 256, maxTe
         if (BEGIN.test(text)) inTransaction = true;
         else if (END.test(text)) inTransaction = false;
       }
-      if (!inTransaction && typeof text === 'string' && Array.isArray(values) && values.length > 0 && text.length <= maxTextLength && DATA_STATEMENT.test(text)) {
+      if (
+        !inTransaction &&
+        typeof text === 'string' &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        text.length <= maxTextLength &&
+        DATA_STATEMENT.test(text)
+      ) {
         const name = `dl_${createHash('sha1').update(text).digest('base64url')}`;
         if (prepared.has(name)) return query({ name, text, values }, ...rest);
         if (seen.has(name) && prepared.size < capacity) {

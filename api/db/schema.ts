@@ -1,11 +1,14 @@
 // The single truth for table types (Kysely). Geometry columns are never selected raw:
-// queries turn them into GeoJSON with ST_AsGeoJSON at the edge.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+// queries turn them into GeoJSON with ST_AsGeoJSON at the edge. api/db/schema.test.ts checks it
+// against the migrated database on both backends: every table and column, types, nullability.
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Role } from '../shared/roles.ts';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamptz without a default: an insert must give it. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Geometry = ColumnType<unknown, string | undefined | null, string | null>;
-/** numeric comes back as a string on both backends (exact decimal). */
-type Numeric = ColumnType<string, string | number | null | undefined, string | number | null>;
+/** A nullable numeric: comes back as a string on both backends (exact decimal). */
+type Numeric = ColumnType<string | null, string | number | null | undefined, string | number | null>;
 type Json<T> = ColumnType<T, string, string>;
 
 export type AreaLevel = 'province' | 'prefecture' | 'county' | 'township' | 'village' | 'group';
@@ -22,13 +25,8 @@ export interface AreasTable {
   created_at: Generated<Date>;
 }
 
-export type Role =
-  | 'village_cadre'
-  | 'township_officer'
-  | 'county_official'
-  | 'inspector'
-  | 'village_supervisor'
-  | 'admin';
+/** accounts.role: the codes are shared with the web (api/shared/roles.ts). */
+export type { Role };
 
 export interface AccountsTable {
   id: Generated<string>;
@@ -41,8 +39,6 @@ export interface AccountsTable {
   password_hash: string;
   password_changed_at: Generated<Date>;
   must_change_password: Generated<boolean>;
-  failed_logins: Generated<number>;
-  locked_until: Date | null;
   disabled: Generated<boolean>;
   last_login_at: Date | null;
   created_at: Generated<Date>;
@@ -61,11 +57,24 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface LoginFailuresTable {
-  id: Generated<number>;
-  ip: string;
-  username: string;
-  at: Generated<Date>;
+/** What a login back-off row throttles (migration 0024). */
+export type BackoffKind = 'account' | 'address' | 'device' | 'password';
+
+export interface LoginBackoffTable {
+  kind: BackoffKind;
+  /** The account name as typed, the client address, the device token's hash, or the account id. */
+  subject: string;
+  failures: number;
+  last_failure_at: Date;
+  blocked_until: Date | null;
+}
+
+/** Browsers where an account has logged in (hash of the dl_device cookie): exempt from others' guesses. */
+export interface LoginDevicesTable {
+  token_hash: string;
+  account_id: string;
+  created_at: Generated<Date>;
+  last_used_at: Generated<Date>;
 }
 
 export interface AuditLogTable {
@@ -85,6 +94,19 @@ export interface AuditLogTable {
   origin: Json<Record<string, unknown>>;
   prev_hash: string;
   hash: string;
+}
+
+/** A signed head (migrations/0022): one per chain per transaction that appended to it. */
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  chain: string;
+  from_seq: number;
+  from_hash: string;
+  seq: number;
+  hash: string;
+  at: Timestamp;
+  key_id: string;
+  signature: string;
 }
 
 export interface AuditHeadsTable {
@@ -117,8 +139,9 @@ export interface HouseholdsTable {
   other_causes: Generated<string[]>;
   risk_types: Generated<string[]>;
   reported_income_per_capita: Numeric;
-  is_military_family: Generated<boolean>;
-  is_relocated: Generated<boolean>;
+  /** 是否军烈属 / 是否易地扶贫搬迁户: null is 未填 (migration 0023). */
+  is_military_family: boolean | null;
+  is_relocated: boolean | null;
   relocation_site: string | null;
   relocation_year: number | null;
   current_year: number | null;
@@ -165,8 +188,13 @@ export interface MembersTable {
   disease: string | null;
   work_place: string | null;
   has_serious_illness_insurance: boolean | null;
+  /** Legacy 是否享受低保/特困 as one answer (split by migration 0023); read and written by nothing. */
   enjoys_assistance: boolean | null;
-  is_active_military: Generated<boolean>;
+  /** 享受低保 / 享受特困供养: two answers (migration 0023); null is 未填. */
+  enjoys_dibao: boolean | null;
+  enjoys_tekun: boolean | null;
+  /** 是否现役军人: null is 未填 (migration 0023). */
+  is_active_military: boolean | null;
   /** Pinyin initials of name (api/shared/pinyin.ts), set on every write. */
   name_initials: string | null;
   version: Generated<number>;
@@ -181,9 +209,11 @@ export interface Database {
   areas: AreasTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
-  login_failures: LoginFailuresTable;
+  login_backoff: LoginBackoffTable;
+  login_devices: LoginDevicesTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
   households: HouseholdsTable;
   members: MembersTable;
   household_years: HouseholdYearsTable;
@@ -197,6 +227,26 @@ export interface Database {
   procedures: ProceduresTable;
   procedure_steps: ProcedureStepsTable;
   registry_imports: RegistryImportsTable;
+  dataset_versions: DatasetVersionsTable;
+  ds_civil_assistance: DsCivilAssistanceTable;
+  ds_disability: DsDisabilityTable;
+  ds_medical_claims: DsMedicalClaimsTable;
+  ds_subsidy_payments: DsSubsidyPaymentsTable;
+  ds_household_events: DsHouseholdEventsTable;
+  ds_vehicles: DsVehiclesTable;
+  ds_businesses: DsBusinessesTable;
+  ds_property: DsPropertyTable;
+  ds_public_payroll: DsPublicPayrollTable;
+  ds_students: DsStudentsTable;
+  crosscheck_runs: CrosscheckRunsTable;
+  findings: FindingsTable;
+  projects: ProjectsTable;
+  project_villages: ProjectVillagesTable;
+  project_budget_lines: ProjectBudgetLinesTable;
+  project_steps: ProjectStepsTable;
+  project_beneficiaries: ProjectBeneficiariesTable;
+  project_assets: ProjectAssetsTable;
+  ledger_entries: LedgerEntriesTable;
 }
 
 export type Area = Selectable<AreasTable>;
@@ -376,6 +426,8 @@ export interface CountyYearSettingsTable {
   medical_self_pay_threshold: number | null;
   /** Months under monitoring before 风险消除 may be marked (migration 0021). */
   risk_elimination_months: Generated<number>;
+  /** Months of discharges summed for the medical self-pay alert (migration 0023; default 12). */
+  medical_window_months: Generated<number>;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -399,6 +451,10 @@ export interface ProceduresTable {
   started_by_role: string;
   publicity_started_at: Timestamp | null;
   closed_at: Timestamp | null;
+  /** Where the procedure came from (migration 0023): 农户申请, 干部走访, 部门预警; null before it was recorded. */
+  origin: string | null;
+  /** For 部门预警: the cross-check finding that raised it. */
+  finding_id: string | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -420,3 +476,286 @@ export interface ProcedureStepsTable {
   at: Timestamp;
   created_at: Generated<Date>;
 }
+
+// ── Cross-check (migrations 0010, 0015): department datasets, runs, findings ───────────────────
+/** One import of one department's file (a dataset version); the newest succeeded one per source is current. */
+export interface DatasetVersionsTable {
+  id: Generated<string>;
+  county_code: string;
+  source: string;
+  status: Generated<'running' | 'succeeded' | 'failed'>;
+  file_name: string;
+  sha256: string;
+  byte_size: number;
+  encoding: string | null;
+  format: string | null;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_unusable: Generated<number>;
+  unusable_reasons: ColumnType<Record<string, number>, string | undefined, string>;
+  ignored_columns: Generated<string[]>;
+  error: string | null;
+  imported_by: string | null;
+  imported_by_name: string | null;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+/** Columns every department row has (ds_*): its version, county, file row, and the person as given. */
+interface DatasetRowColumns {
+  dataset_version_id: string;
+  county_code: string;
+  row_no: number;
+  name: string | null;
+  id_number: string | null;
+  /** Why the ID number cannot be matched (kept, never matched). */
+  id_problem: string | null;
+}
+
+export interface DsCivilAssistanceTable extends DatasetRowColumns {
+  area_code: string | null;
+  assistance_type: string | null;
+  covered_people: number | null;
+  monthly_amount: number | null;
+  start_month: string | null;
+  status: string | null;
+  stop_date: string | null;
+}
+
+export interface DsDisabilityTable extends DatasetRowColumns {
+  category: string | null;
+  grade: string | null;
+  issued_on: string | null;
+}
+
+export interface DsMedicalClaimsTable extends DatasetRowColumns {
+  institution: string | null;
+  admitted_on: string | null;
+  discharged_on: string | null;
+  total_cost: number | null;
+  reimbursed: number | null;
+  self_paid: number | null;
+}
+
+export interface DsSubsidyPaymentsTable extends DatasetRowColumns {
+  bank_account: string | null;
+  item: string | null;
+  amount: number | null;
+  paid_on: string | null;
+}
+
+export interface DsHouseholdEventsTable extends DatasetRowColumns {
+  event_type: string | null;
+  event_date: string | null;
+  destination: string | null;
+}
+
+export interface DsVehiclesTable extends DatasetRowColumns {
+  plate: string | null;
+  vehicle_type: string | null;
+  registered_on: string | null;
+  status: string | null;
+}
+
+export interface DsBusinessesTable extends DatasetRowColumns {
+  enterprise: string | null;
+  enterprise_type: string | null;
+  capital_wan: Numeric;
+  founded_on: string | null;
+  reg_status: string | null;
+}
+
+export interface DsPropertyTable extends DatasetRowColumns {
+  location: string | null;
+  floor_area: Numeric;
+  property_type: string | null;
+  registered_on: string | null;
+}
+
+export interface DsPublicPayrollTable extends DatasetRowColumns {
+  employer: string | null;
+  category: string | null;
+  hired_on: string | null;
+}
+
+export interface DsStudentsTable extends DatasetRowColumns {
+  school: string | null;
+  stage: string | null;
+  grade: string | null;
+  enrol_status: string | null;
+}
+
+export interface CrosscheckRunsTable {
+  id: Generated<string>;
+  county_code: string;
+  as_of: string;
+  settings: Json<Record<string, unknown>>;
+  dataset_versions: Json<Record<string, string>>;
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  status: Generated<'running' | 'succeeded' | 'failed'>;
+  started_by: string | null;
+  started_by_name: string | null;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+/** A finding keeps its identity (county, rule, 户编号, 证件号码) across runs. */
+export interface FindingsTable {
+  id: Generated<string>;
+  county_code: string;
+  rule: string;
+  household_no: Generated<string>;
+  id_number: Generated<string>;
+  household_id: string | null;
+  member_id: string | null;
+  village_code: string | null;
+  severity: 'exclude' | 'update' | 'risk' | 'review';
+  evidence: Json<Record<string, unknown>>;
+  evidence_text: string;
+  evidence_hash: string;
+  status: Generated<'open' | 'confirmed' | 'dismissed' | 'needs_visit' | 'resolved'>;
+  status_reason: string | null;
+  present: Generated<boolean>;
+  first_run_id: string | null;
+  last_run_id: string | null;
+  first_seen_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  version: Generated<number>;
+  /** What confirming the finding changed on the card (migration 0015). */
+  consequence: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  procedure_id: string | null;
+  reviewed_by_name: string | null;
+}
+
+// ── Projects and funds (migration 0025; issue 15, docs/domain/projects-funds.md) ────────────────
+/** A project of the library. Money is never stored here: balances come from ledger_entries. */
+export interface ProjectsTable {
+  id: Generated<string>;
+  county_code: string;
+  /** The lead village (申报村): the project's own area. All covered villages are in project_villages. */
+  village_code: string;
+  plan_year: number;
+  name: string;
+  /** A type of the national list (projects/code-lists.ts PROJECT_TYPES). */
+  type: string;
+  geom: Geometry;
+  implementing_unit: string | null;
+  person_in_charge: string | null;
+  contractor: string | null;
+  planned_start: string | null;
+  planned_end: string | null;
+  /** 绩效目标 (output and benefit targets). */
+  performance_targets: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The step the project waits for (PROJECT_STATES), or an end state. */
+  state: Generated<string>;
+  approved_at: Date | null;
+  notice_started_at: Date | null;
+  accepted_at: Date | null;
+  closed_at: Date | null;
+  created_by: string | null;
+  created_by_name: string;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProjectVillagesTable {
+  project_id: string;
+  county_code: string;
+  village_code: string;
+}
+
+/** One planned amount per fund source (integer fen). */
+export interface ProjectBudgetLinesTable {
+  id: Generated<string>;
+  project_id: string;
+  county_code: string;
+  source: string;
+  amount_fen: number;
+  note: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** The approval chain's step log: append-only (the database refuses UPDATE/DELETE/TRUNCATE). */
+export interface ProjectStepsTable {
+  id: Generated<string>;
+  project_id: string;
+  county_code: string;
+  seq: number;
+  action: 'submit' | 'approve' | 'return' | 'reject' | 'withdraw' | 'object' | 'answer' | 'progress';
+  from_state: string;
+  to_state: string;
+  note: string | null;
+  objection_id: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** 带贫益贫: a registry household the project benefits, by one mechanism (务工, 分红, 产业奖补, 资产收益). */
+export interface ProjectBeneficiariesTable {
+  project_id: string;
+  county_code: string;
+  household_id: string;
+  mechanism: string;
+  note: string | null;
+  created_at: Generated<Date>;
+}
+
+/** 扶贫项目资产 (经营性, 公益性, 到户类 — the last with its household). */
+export interface ProjectAssetsTable {
+  id: Generated<string>;
+  project_id: string;
+  county_code: string;
+  name: string;
+  kind: string;
+  value_fen: number;
+  owner: string;
+  manager: string | null;
+  household_id: string | null;
+  handed_over_on: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** The fund ledger: append-only entries in integer fen (docs/decisions/0021). */
+export interface LedgerEntriesTable {
+  id: Generated<string>;
+  /** The order entries were recorded in (identity). */
+  seq: Generated<number>;
+  county_code: string;
+  project_id: string;
+  kind: '下达' | '拨付' | '报账' | '到户';
+  source: string;
+  /** Always positive; a reversal's effect is negative (delta_fen). */
+  amount_fen: number;
+  /** Generated always: amount_fen, negated for a reversal. */
+  delta_fen: ColumnType<number, never, never>;
+  /** 记账日期 (business date). */
+  booked_on: string;
+  reversal_of: string | null;
+  reason: string | null;
+  voucher_no: string | null;
+  document_no: string | null;
+  payee: string | null;
+  household_id: string | null;
+  note: string | null;
+  created_by: string | null;
+  created_by_name: string;
+  created_by_role: string;
+  created_at: Generated<Date>;
+}
+
+/** The one database handle type: the pool, or a transaction opened from it. */
+export type Db = Kysely<Database>;
+/** A transaction: what domain writes use inside `db.transaction().execute(...)`. */
+export type Trx = Transaction<Database>;
+/** Either: read helpers and queries that run inside or outside a transaction. */
+export type DbOrTrx = Db | Trx;

@@ -1,17 +1,24 @@
 // The message catalogue for API errors (zh-CN first, English by Accept-Language).
+import { authMessages } from '../modules/auth/messages.ts';
 import { householdMessages } from '../modules/households/messages.ts';
 import { printMessages } from '../modules/printing/messages.ts';
 import { procedureMessages } from '../modules/procedures/messages.ts';
 import { registryMessages } from '../modules/registry/messages.ts';
 import { crosscheckMessages } from '../modules/crosscheck/messages.ts';
+import { ID_NUMBER_MESSAGES } from '../shared/id-number.ts';
+import { fundMessages } from '../modules/funds/messages.ts';
+import { limitMessages } from './limits-messages.ts';
 export type Lang = 'zh-CN' | 'en';
 
 const catalogue = {
+  ...authMessages,
   ...crosscheckMessages,
+  ...fundMessages,
   ...householdMessages,
   ...printMessages,
   ...procedureMessages,
   ...registryMessages,
+  ...limitMessages,
   'error.invalid': { 'zh-CN': '提交的数据有 {count} 处错误', en: 'The request has {count} invalid field(s)' },
   'error.malformedJson': { 'zh-CN': '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   'error.forbidden': { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this' },
@@ -49,11 +56,7 @@ const catalogue = {
   'field.oneOf': { 'zh-CN': '应为以下之一：{values}', en: 'Must be one of: {values}' },
   'field.unknown': { 'zh-CN': '不认识的字段', en: 'Unknown field' },
   'field.invalid': { 'zh-CN': '无效的值', en: 'Invalid value' },
-  'idNumber.length': { 'zh-CN': '身份证号码应为 18 位（或 15 位旧号）', en: 'An ID number has 18 characters (or 15 for old IDs)' },
-  'idNumber.chars': { 'zh-CN': '身份证号码只能包含数字和末位 X', en: 'An ID number has digits only, with X allowed last' },
-  'idNumber.date': { 'zh-CN': '身份证号码中的出生日期无效', en: 'The birth date inside the ID number is invalid' },
-  'idNumber.checksum': { 'zh-CN': '身份证号码校验位错误', en: 'The ID number checksum is wrong' },
-  'idNumber.region': { 'zh-CN': '身份证号码的地区码无效', en: 'The region part of the ID number is invalid' },
+  ...ID_NUMBER_MESSAGES,
   'phone.invalid': { 'zh-CN': '手机号码应为 11 位，以 1 开头', en: 'A mobile number has 11 digits starting with 1' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { BulkRunner } from '../db/bulk.ts';
-import type { Database } from '../db/schema.ts';
+import type { Db } from '../db/schema.ts';
 import { AppError, Unauthenticated } from '../errors.ts';
 import { recordAudit } from '../modules/audit/audit.ts';
 import { resolveSession, safeEqual } from '../modules/auth/auth.ts';
@@ -16,21 +15,32 @@ import { type Lang, pickLang, t } from './messages.ts';
 
 export const SESSION_COOKIE = 'dl_session';
 export const CSRF_COOKIE = 'dl_csrf';
+/** A browser the account has logged in on before (login back-off); HTTP-only, path /api/auth. */
+export const DEVICE_COOKIE = 'dl_device';
 export const CSRF_HEADER = 'x-csrf-token';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * What a session may reach while its account still has a one-time password (mustChangePassword):
+ * change it, read who it is, log out — and what needs no session anyway. Everything else is 403
+ * PASSWORD_CHANGE_REQUIRED, here in one place for every route.
+ */
+const BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/password', '/api/auth/me', '/api/auth/logout', '/api/auth/login', '/api/health', '/api/openapi.json']);
+
 function clientIp(c: Context<AppEnv>): string {
-  // Behind a reverse proxy the operator sets DRIPLINE_TRUST_PROXY=1 so X-Forwarded-For is used.
+  // Behind a reverse proxy the operator sets DRIPLINE_TRUST_PROXY=1 so X-Forwarded-For is used —
+  // its last entry, the one our proxy added: the entries before it are whatever the client sent,
+  // and login back-off per address must not be escaped by sending a new one each time.
   if (process.env.DRIPLINE_TRUST_PROXY === '1') {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const fwd = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (fwd) return fwd;
   }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'local';
 }
 
-export function requestContext(db: Kysely<Database>, bulk: BulkRunner, config: Config): MiddlewareHandler<AppEnv> {
+export function requestContext(db: Db, bulk: BulkRunner, config: Config): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
     c.set('db', db);
@@ -50,7 +60,10 @@ export function requestContext(db: Kysely<Database>, bulk: BulkRunner, config: C
   };
 }
 
-/** Loads the session from its cookie (if any) and enforces CSRF on cookie-authenticated writes. */
+/**
+ * Loads the session from its cookie (if any), enforces CSRF on cookie-authenticated writes and
+ * holds an account with a one-time password to the password change.
+ */
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   const session = token ? await resolveSession(c.var.db, token, c.var.config.sessionHours) : undefined;
@@ -62,6 +75,9 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (UNSAFE.has(c.req.method)) {
       const sent = c.req.header(CSRF_HEADER) ?? '';
       if (!safeEqual(sent, session.csrfToken)) throw new AppError('FORBIDDEN', 'error.csrf');
+    }
+    if (account.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(c.req.path.replace(/\/+$/, ''))) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'auth.mustChangePassword');
     }
   }
   await next();
@@ -89,12 +105,41 @@ export function errorBody(lang: Lang, e: AppError) {
     error: {
       code: e.code,
       message: t(lang, e.key, e.params),
-      ...(e.fields.length
-        ? { fields: e.fields.map((f) => ({ path: f.path, code: f.key, message: t(lang, f.key, f.params ?? {}) })) }
-        : {}),
+      ...(e.fields.length ? { fields: e.fields.map((f) => ({ path: f.path, code: f.key, message: t(lang, f.key, f.params ?? {}) })) } : {}),
       ...(Object.keys(details).length ? { details } : {}),
     },
   };
+}
+
+/** PostgreSQL's class 22 (data exception: out of range, invalid datetime or text representation). */
+function isDataException(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
+/** Hono's own refusals (validators, the media-type gate) in our shape: a 4xx stays a 4xx. */
+function fromHttpException(err: HTTPException): AppError {
+  switch (err.status) {
+    case 400:
+      if (/json/i.test(err.message)) return new AppError('INVALID', 'error.malformedJson');
+      if (/formdata|multipart/i.test(err.message)) return new AppError('INVALID', 'error.malformedMultipart', { detail: '' });
+      return new AppError('INVALID', 'error.invalid', { count: 1 });
+    case 401:
+      return new AppError('UNAUTHENTICATED', 'auth.required');
+    case 403:
+      return new AppError('FORBIDDEN', 'error.forbidden');
+    case 404:
+      return new AppError('NOT_FOUND', 'error.notFound');
+    case 405:
+      return new AppError('METHOD_NOT_ALLOWED', 'error.methodNotAllowed', { method: '', allow: '' });
+    case 413:
+      return new AppError('TOO_LARGE', 'error.bodyTooLarge', { limit: '' });
+    case 415:
+      // The JSON routes' gate (@hono/zod-openapi); uploads refuse other types themselves.
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'error.unsupportedMediaType', { expected: 'application/json' });
+    default:
+      return new AppError('INVALID', 'error.invalid', { count: 1 });
+  }
 }
 
 /** Maps every error to the one JSON shape; records refused out-of-scope access in the audit log. */
@@ -102,9 +147,15 @@ export async function handleError(err: Error, c: Context<AppEnv>) {
   const lang = c.var.lang ?? 'zh-CN';
   let e: AppError;
   if (err instanceof AppError) e = err;
-  else if (err instanceof HTTPException && err.status === 400 && /json/i.test(err.message)) e = new AppError('INVALID', 'error.malformedJson');
-  else if (err instanceof HTTPException && err.status === 404) e = new AppError('NOT_FOUND', 'error.notFound');
-  else {
+  else if (err instanceof HTTPException && err.status < 500) e = fromHttpException(err);
+  else if (isDataException(err)) {
+    // A value the database cannot take (a number out of range, an impossible date) that the
+    // route's schema let through: the caller's input, so a 400 — logged, so the schema gets fixed.
+    console.error(
+      `[warn] ${c.var.requestId ?? ''} ${c.req.method} ${c.req.path}: a value the database refused (sqlstate ${(err as { code?: string }).code}) answered 400`,
+    );
+    e = new AppError('INVALID', 'error.valueRefused');
+  } else {
     // Log the kind of failure only: driver messages can quote row values (personal data).
     const pgCode = (err as { code?: string }).code;
     console.error(`[error] ${c.var.requestId ?? ''} ${c.req.method} ${c.req.path}: ${err.name}${pgCode ? ` (sqlstate ${pgCode})` : ''}`);

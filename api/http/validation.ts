@@ -11,14 +11,10 @@ export function issueToField(issue: Issue): FieldError {
   const path = issue.path.map(String).join('.') || '(body)';
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
-        ? { path, key: 'field.required' }
-        : { path, key: 'field.type', params: { expected: issue.expected } };
+      return issue.input === undefined ? { path, key: 'field.required' } : { path, key: 'field.type', params: { expected: issue.expected } };
     case 'too_small':
       if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1
-          ? { path, key: 'field.required' }
-          : { path, key: 'field.tooShort', params: { min: Number(issue.minimum) } };
+        return Number(issue.minimum) <= 1 ? { path, key: 'field.required' } : { path, key: 'field.tooShort', params: { min: Number(issue.minimum) } };
       }
       return { path, key: 'field.tooSmall', params: { min: Number(issue.minimum) } };
     case 'too_big':

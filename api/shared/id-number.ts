@@ -6,6 +6,15 @@ const CHECK_CHARS = '10X98765432';
 
 export type IdProblem = 'length' | 'chars' | 'date' | 'checksum' | 'region';
 
+/** What is wrong, in words: the server's error messages and the web's field message (before sending). */
+export const ID_NUMBER_MESSAGES = {
+  'idNumber.length': { 'zh-CN': '身份证号码应为 18 位（或 15 位旧号）', en: 'An ID number has 18 characters (or 15 for old IDs)' },
+  'idNumber.chars': { 'zh-CN': '身份证号码只能包含数字和末位 X', en: 'An ID number has digits only, with X allowed last' },
+  'idNumber.date': { 'zh-CN': '身份证号码中的出生日期无效', en: 'The birth date inside the ID number is invalid' },
+  'idNumber.checksum': { 'zh-CN': '身份证号码校验位错误', en: 'The ID number checksum is wrong' },
+  'idNumber.region': { 'zh-CN': '身份证号码的地区码无效', en: 'The region part of the ID number is invalid' },
+} as const satisfies Record<`idNumber.${IdProblem}`, { 'zh-CN': string; en: string }>;
+
 export interface ParsedId {
   /** The normalised 18-character number (upper-case X). */
   id: string;

@@ -1,6 +1,9 @@
 // Masking of personal data (红/灰 in the domain's 绿/灰/红 scheme). Masked by default; only an
 // explicit, audited reveal shows the full value to a role that needs it.
 
+/** What a value the viewer may not read at all is shown as (health details withheld, …). */
+export const WITHHELD = '***';
+
 /** 5223**********0131: first 4 and last 4 kept. */
 export function maskIdNumber(id: string | null | undefined): string | null {
   if (!id) return id ?? null;

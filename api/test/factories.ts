@@ -1,7 +1,23 @@
-// Factories for valid test records with overrides (no giant fixtures).
-import { checkChar } from '../shared/id-number.ts';
+// Factories for valid test records with overrides (no giant fixtures). The records are made the
+// way the system makes them — through its domain functions, not by writing rows behind its back:
+// a household as the registry loads it, or registered as a candidate, and brought to a state by
+// its procedures; a procedure started and signed off stage by stage; an account created as the
+// 账号管理 page does. Each acts as someone of the right role in the household's area.
+import type { Ctx } from '../context.ts';
+import { systemCtx } from '../context.ts';
+import type { Role } from '../db/schema.ts';
+import { createAccount } from '../modules/auth/auth.ts';
+import { Scope } from '../modules/auth/scope.ts';
+import { registerCandidate } from '../modules/households/candidates.ts';
+import { addMember } from '../modules/households/members.ts';
 import { insertRegistryRows, type RegistryRow } from '../modules/households/registry.ts';
-import { getTestDb } from './db.ts';
+import { putYear } from '../modules/households/years.ts';
+import { type StartInput, startProcedure, takeStep } from '../modules/procedures/procedures.ts';
+import { type HouseholdState, type ProcedureType, type Stage, STAGES, TRANSITIONS } from '../modules/procedures/state-machine.ts';
+import { PERMISSIONS, signoff } from '../shared/permissions.ts';
+import { checkChar } from '../shared/id-number.ts';
+import { testCtx } from './context.ts';
+import { getTestDb, unique } from './db.ts';
 
 let seq = 0;
 const issued = new Set<string>();
@@ -30,10 +46,21 @@ export function makeIdNumber(birth = '19800101', sex: '男' | '女' = '男'): st
 let householdSeq = 0;
 export function makeHouseholdNo(): string {
   householdSeq++;
-  return `52232499${String((process.pid % 1000) * 1000 + householdSeq).padStart(6, '0').slice(-6)}${String(Date.now() % 10)}`;
+  return `52232499${String((process.pid % 1000) * 1000 + householdSeq)
+    .padStart(6, '0')
+    .slice(-6)}${String(Date.now() % 10)}`;
 }
 
-export function registryRows(opts: { village: string; householdNo?: string; head?: string; members?: number; memberNames?: string[] }): RegistryRow[] {
+export function registryRows(opts: {
+  village: string;
+  householdNo?: string;
+  head?: string;
+  members?: number;
+  memberNames?: string[];
+  /** 户状态 as the national system gives it (default 脱贫户), and 监测对象类别. */
+  status?: string;
+  monitoringCategory?: string;
+}): RegistryRow[] {
   const householdNo = opts.householdNo ?? makeHouseholdNo();
   const head = opts.head ?? '测试户主';
   const n = opts.members ?? 2;
@@ -47,7 +74,8 @@ export function registryRows(opts: { village: string; householdNo?: string; head
     性别: i === 0 ? '男' : '女',
     民族: '布依族',
     户类型: '一般户',
-    户状态: '脱贫户',
+    户状态: opts.status ?? '脱贫户',
+    ...(opts.monitoringCategory ? { 监测对象类别: opts.monitoringCategory } : {}),
     联系电话: i === 0 ? '15585268493' : '',
     经度: '105.2',
     纬度: '25.8',
@@ -55,11 +83,178 @@ export function registryRows(opts: { village: string; householdNo?: string; head
   }));
 }
 
-/** Inserts one household and returns its id and number. */
-export async function createHousehold(opts: { village: string; head?: string; members?: number; memberNames?: string[]; householdNo?: string }) {
+/** A 脱贫户 loaded as the registry loads it (newHousehold without a state); its id and number. */
+export function createHousehold(opts: { village: string; head?: string; members?: number; memberNames?: string[]; householdNo?: string }) {
+  return newHousehold(opts);
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** The county's lines are seeded for this year (2021–2026): guarded procedures check a record of it. */
+export const FACTORY_YEAR = 2025;
+
+/** Someone of `role` working in `village`'s village, township or county (a factory's actor: no account). */
+export function roleCtx(db: Ctx['db'], village: string, role: Role, now = new Date()): Ctx {
+  const area = role === 'village_cadre' || role === 'village_supervisor' ? village : role === 'township_officer' ? village.slice(0, 9) : village.slice(0, 6);
+  return testCtx(db, new Scope(area, role), { actor: { id: null, name: `test-factory:${role}`, role }, now });
+}
+
+export interface NewHouseholdOptions {
+  /** Default 保家村 (522324101209). */
+  village?: string;
+  /** Default 脱贫户. */
+  state?: HouseholdState;
+  /** 监测户 / 已消除风险: default 脱贫不稳定户. */
+  monitoringCategory?: string;
+  head?: string;
+  members?: number;
+  memberNames?: string[];
+  householdNo?: string;
+}
+
+/**
+ * A household in `state`, made as the system makes one: 未脱贫户, 脱贫户, 监测户 and 已消除风险 are
+ * loaded as the registry gives them (households/registry.ts — the national system decides them);
+ * 待识别 is registered as a candidate by the county office (registerCandidate, members added with
+ * addMember); 自然减少 and 清退 are loaded as 脱贫户 and left the registry by their procedure, signed
+ * off along the whole chain (a week ago, so that the notice is over).
+ */
+export async function newHousehold(opts: NewHouseholdOptions = {}): Promise<{ id: string; householdNo: string; rows: RegistryRow[] }> {
   const { db } = await getTestDb();
-  const rows = registryRows(opts);
+  const village = opts.village ?? '522324101209';
+  const state = opts.state ?? '脱贫户';
+  if (state === '待识别') {
+    const county = roleCtx(db, village, 'county_official');
+    const rows = registryRows({ ...opts, village });
+    const [head, ...others] = rows;
+    const h = await registerCandidate(county, {
+      villageCode: village,
+      ...(opts.householdNo ? { householdNo: opts.householdNo } : {}),
+      head: { name: head?.姓名 as string, idNumber: head?.证件号码 as string, sex: '男' },
+      source: '农户申请',
+    });
+    for (const m of others) {
+      await addMember(county, h.id, { name: m.姓名 as string, idNumber: m.证件号码 as string, sex: '女', relation: '之女', ethnicity: '布依族' });
+    }
+    return { id: h.id, householdNo: h.householdNo, rows: rows.map((r) => ({ ...r, 户编号: h.householdNo })) };
+  }
+  const left = state === '自然减少' || state === '清退';
+  const monitored = state === '监测户' || state === '已消除风险';
+  const rows = registryRows({
+    ...opts,
+    village,
+    status: left ? '脱贫户' : state,
+    monitoringCategory: monitored ? (opts.monitoringCategory ?? '脱贫不稳定户') : undefined,
+  });
   await insertRegistryRows(db, rows);
-  const h = await db.selectFrom('households').select(['id', 'household_no']).where('household_no', '=', rows[0]?.['户编号'] as string).executeTakeFirstOrThrow();
+  const h = await db
+    .selectFrom('households')
+    .select(['id', 'household_no'])
+    .where('household_no', '=', rows[0]?.['户编号'] as string)
+    .executeTakeFirstOrThrow();
+  if (left) await newProcedure({ householdId: h.id, village, type: state, atStage: 'completed' });
   return { id: h.id, householdNo: h.household_no, rows };
+}
+
+/** A payload each procedure type accepts for a household of the factories (自然减少: every live member deceased). */
+async function defaultPayload(db: Ctx['db'], type: ProcedureType, householdId: string): Promise<Record<string, unknown>> {
+  switch (type) {
+    case '识别纳入':
+      return { identifiedYear: FACTORY_YEAR };
+    case '监测对象认定':
+      return { monitoringCategory: '脱贫不稳定户', riskTypes: ['因病'] };
+    case '再次纳入':
+      return { monitoringCategory: '突发严重困难户', riskTypes: ['因病'] };
+    case '自然减少': {
+      const members = await db.selectFrom('members').select('id').where('household_id', '=', householdId).where('deleted_at', 'is', null).execute();
+      return { reasonCode: '全户死亡', members: members.map((m) => ({ memberId: m.id, personStatus: '死亡', statusDate: `${FACTORY_YEAR}-03-01` })) };
+    }
+    case '清退':
+      return { reasonCode: '家庭收入超标' };
+    default:
+      return {};
+  }
+}
+
+export interface NewProcedureOptions {
+  /** Default 返贫 (from a 脱贫户). */
+  type?: ProcedureType;
+  /** The stage it waits at, or 'completed' (the county approved it and the household changed). Default 村级评议 (just started). */
+  atStage?: Stage | 'completed';
+  /** An existing household; otherwise one is made in a state the type starts from. */
+  householdId?: string;
+  village?: string;
+  payload?: Record<string, unknown>;
+  /** Why it was started (default: `<type>：测试`). */
+  reason?: string;
+  /**
+   * When it starts (default: now while it waits at 村级评议 or 村内公示, whose 7-day notice then runs
+   * from now; 8 days ago when it goes further, so that the notice is over and every step is past).
+   */
+  at?: Date;
+}
+
+/**
+ * A procedure started by the village cadre and signed off through its stages by the roles that
+ * sign each (startProcedure, takeStep), up to `atStage`. Guarded types (标注脱贫, 风险消除) get the
+ * yearly record their guard needs (putYear: every guarantee met, income above both lines).
+ */
+export async function newProcedure(opts: NewProcedureOptions = {}): Promise<{ id: string; householdId: string; type: ProcedureType }> {
+  const { db } = await getTestDb();
+  const type = opts.type ?? '返贫';
+  const village = opts.village ?? '522324101209';
+  const atStage = opts.atStage ?? '村级评议';
+  const householdId = opts.householdId ?? (await newHousehold({ village, state: TRANSITIONS[type].from[0] as HouseholdState, members: 1 })).id;
+  const beyondNotice = atStage === '乡镇审核' || atStage === '县级审定' || atStage === 'completed';
+  const t0 = opts.at ?? (beyondNotice ? new Date(Date.now() - 8 * DAY) : new Date());
+  const afterNotice = new Date(t0.getTime() + 7 * DAY + 60_000);
+  if (TRANSITIONS[type].guard) {
+    await putYear(roleCtx(db, village, 'village_cadre', t0), householdId, FACTORY_YEAR, {
+      income: { wage: 2_000_000 },
+      guarantees: Object.fromEntries(['food', 'clothing', 'education', 'medical', 'housing', 'water'].map((g) => [g, { secure: true }])),
+    });
+  }
+  const input: StartInput = {
+    householdId,
+    type,
+    origin: '干部走访',
+    reason: opts.reason ?? `${type}：测试`,
+    evidence: { text: '入户核实' },
+    payload: opts.payload ?? (await defaultPayload(db, type, householdId)),
+  };
+  const { id } = await startProcedure(roleCtx(db, village, 'village_cadre', t0), input);
+  const until = atStage === 'completed' ? STAGES.length : STAGES.indexOf(atStage);
+  for (let i = 0; i < until; i++) {
+    const stage = STAGES[i] as Stage;
+    const now = i === 0 ? t0 : afterNotice;
+    await takeStep(roleCtx(db, village, PERMISSIONS[signoff(stage)][0], now), id, { action: 'approve', note: stage === '村级评议' ? '评议通过' : undefined });
+  }
+  return { id, householdId, type };
+}
+
+export interface NewAccountOptions {
+  role?: Role;
+  /** Default: 保家村 for village roles, 沙子镇 for a township officer, 晴隆县 otherwise. */
+  area?: string;
+  phone?: string | null;
+  mustChangePassword?: boolean;
+  displayName?: string;
+}
+
+/** An account created as 账号管理 creates one (createAccount), with a known password; its context for domain calls. */
+export async function newAccount(opts: NewAccountOptions = {}) {
+  const { db } = await getTestDb();
+  const role = opts.role ?? 'village_cadre';
+  const area = opts.area ?? (role === 'village_cadre' || role === 'village_supervisor' ? '522324101209' : role === 'township_officer' ? '522324101' : '522324');
+  const username = unique('acc');
+  const password = `Pw${unique('p')}123`;
+  const row = await createAccount(systemCtx(db), {
+    username,
+    displayName: opts.displayName ?? '测试账号',
+    role,
+    areaCode: area,
+    password,
+    phone: opts.phone ?? null,
+    mustChangePassword: opts.mustChangePassword,
+  });
+  return { id: row.id, username, password, role, areaCode: area, ctx: testCtx(db, { id: row.id, username, role, area_code: area }) };
 }

@@ -6,8 +6,21 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { grantServerRole } from '../db/roles.ts';
 import { seedDemo } from '../../seeds/index.ts';
-import { adminQuery, adminUrl, pgliteTemplateDir, ROOT, TEST_HOUSEHOLDS, TMP, templateKey, withDatabase } from './template.ts';
+import {
+  adminQuery,
+  adminUrl,
+  asOwner,
+  pgliteTemplateDir,
+  ROOT,
+  serverRole,
+  TEST_HOUSEHOLDS,
+  TMP,
+  templateKey,
+  useTestAuditKey,
+  withDatabase,
+} from './template.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +40,9 @@ function newest(dir: string): number {
 
 function buildWebIfStale() {
   const index = path.join(ROOT, 'web/dist/index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(ROOT, 'web/src'))) return;
+  // The web app is web/src and the code it shares with the server (api/shared, the @shared alias).
+  const sources = Math.max(newest(path.join(ROOT, 'web/src')), newest(path.join(ROOT, 'api/shared')));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
   try {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   } catch {
@@ -39,11 +54,16 @@ function buildWebIfStale() {
 
 async function seedTemplate(handle: Awaited<ReturnType<typeof openDatabase>>) {
   await migrateToLatest(handle.db);
+  useTestAuditKey();
   await seedDemo(handle, { households: TEST_HOUSEHOLDS, seed: 42 });
+  // The role split: the clones carry the server role's privileges.
+  const role = handle.backend === 'postgres' ? serverRole() : undefined;
+  if (role) await grantServerRole(handle.db, role);
 }
 
 export default async function setup(project: TestProject) {
   fs.mkdirSync(TMP, { recursive: true });
+  useTestAuditKey();
   if (fs.existsSync(path.join(ROOT, 'web/index.html'))) buildWebIfStale();
   const key = templateKey();
   const databaseUrl = process.env.DATABASE_URL;
@@ -56,7 +76,7 @@ export default async function setup(project: TestProject) {
       const building = `${name}_building`;
       await adminQuery(databaseUrl, `drop database if exists "${building}"`);
       await adminQuery(databaseUrl, `create database "${building}"`);
-      const handle = await openDatabase({ databaseUrl: withDatabase(databaseUrl, building), dataDir: '' }, { poolSize: 2 });
+      const handle = await openDatabase({ databaseUrl: asOwner(withDatabase(databaseUrl, building)), dataDir: '' }, { poolSize: 2 });
       try {
         await seedTemplate(handle);
       } finally {

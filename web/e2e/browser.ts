@@ -101,16 +101,21 @@ export interface MapState {
   renderedCount: number;
 }
 
-/** Waits until the map has drawn `areaCode` and returns its state. */
+/**
+ * Waits until the map has drawn `areaCode` and returns its state. Polled with page.evaluate (run by
+ * the browser's automation protocol): waitForFunction evaluates its predicate with eval inside the
+ * page, which the app's Content-Security-Policy refuses.
+ */
 export async function waitForMap(page: Page, areaCode: string, timeout = 20_000): Promise<MapState> {
-  await page.waitForFunction(
-    `window.__driplineMap && window.__driplineMap.loaded && window.__driplineMap.areaCode === ${JSON.stringify(areaCode)}`,
-    undefined,
-    { timeout },
-  );
-  return (await page.evaluate(
-    `(() => { const m = window.__driplineMap; return { loaded: m.loaded, areaCode: m.areaCode, featureCount: m.featureCount, renderedCount: m.renderedCount }; })()`,
-  )) as MapState;
+  const script = `(() => { const m = window.__driplineMap; return m ? { loaded: m.loaded, areaCode: m.areaCode, featureCount: m.featureCount, renderedCount: m.renderedCount } : null; })()`;
+  const deadline = Date.now() + timeout;
+  let last: MapState | null = null;
+  while (Date.now() < deadline) {
+    last = (await page.evaluate(script)) as MapState | null;
+    if (last?.loaded && last.areaCode === areaCode) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the map did not draw ${areaCode} within ${timeout} ms (last state: ${JSON.stringify(last)})`);
 }
 
 export interface PixelStats {

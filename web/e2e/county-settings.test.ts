@@ -25,7 +25,11 @@ describe('县级年度标准 (county official, village cadre)', () => {
   });
   afterAll(() => tablet?.close());
 
-  const row = (year: number) => page.getByTestId('settings-table').locator('.el-table__row', { hasText: String(year) }).first();
+  const row = (year: number) =>
+    page
+      .getByTestId('settings-table')
+      .locator('.el-table__row', { hasText: String(year) })
+      .first();
 
   it('adds a year in 元 (kept in 分) and changes its months before 风险消除', async () => {
     await login(page, 'qinglong_county');
@@ -48,7 +52,12 @@ describe('县级年度标准 (county official, village cadre)', () => {
     expect(await row(YEAR).innerText()).toContain('6 个月');
 
     const { db } = await getTestDb();
-    const saved = await db.selectFrom('county_year_settings').selectAll().where('county_code', '=', '522324').where('year', '=', YEAR).executeTakeFirstOrThrow();
+    const saved = await db
+      .selectFrom('county_year_settings')
+      .selectAll()
+      .where('county_code', '=', '522324')
+      .where('year', '=', YEAR)
+      .executeTakeFirstOrThrow();
     expect(saved).toMatchObject({ poverty_line: 480000, monitoring_line: 880050, medical_self_pay_threshold: 1200000, risk_elimination_months: 6, version: 1 });
 
     await page.getByTestId(`settings-edit-${YEAR}`).click();
@@ -59,7 +68,12 @@ describe('县级年度标准 (county official, village cadre)', () => {
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => row(YEAR).innerText()).toContain('9 个月');
     await saveScreenshot(page, 'county-settings-1280x800');
-    const changed = await db.selectFrom('county_year_settings').select(['risk_elimination_months', 'version']).where('county_code', '=', '522324').where('year', '=', YEAR).executeTakeFirstOrThrow();
+    const changed = await db
+      .selectFrom('county_year_settings')
+      .select(['risk_elimination_months', 'version'])
+      .where('county_code', '=', '522324')
+      .where('year', '=', YEAR)
+      .executeTakeFirstOrThrow();
     expect(changed).toEqual({ risk_elimination_months: 9, version: 2 });
   });
 

@@ -87,7 +87,9 @@ describe('household card on a tablet (village cadre → township officer)', () =
     const dialog = page.getByTestId('member-dialog');
     await dialog.waitFor();
     await page.waitForTimeout(300); // dialog open animation
-    expect(await smallTargets(page, '.el-dialog button, .el-dialog .el-input__wrapper, .el-dialog .el-select__wrapper, .el-dialog .el-checkbox.is-bordered')).toEqual([]);
+    expect(
+      await smallTargets(page, '.el-dialog button, .el-dialog .el-input__wrapper, .el-dialog .el-select__wrapper, .el-dialog .el-checkbox.is-bordered'),
+    ).toEqual([]);
     await dialog.getByTestId('member-name').fill(newMember.name);
     await dialog.getByTestId('member-id-number').fill(newMember.idNumber);
     await choose(page, dialog.getByTestId('member-relation'), '之孙女');
@@ -188,8 +190,12 @@ describe('household card on a tablet (village cadre → township officer)', () =
     await choose(page, dialog.getByTestId('procedure-type'), '监测对象认定');
     await choose(page, dialog.getByTestId('procedure-category'), '突发严重困难户');
     await dialog.getByTestId('procedure-risks').locator('.el-select__wrapper').click();
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*因意外事故\s*$/ }).click();
+    await page
+      .locator('.el-select-dropdown__item:visible')
+      .filter({ hasText: /^\s*因意外事故\s*$/ })
+      .click();
     await page.keyboard.press('Escape');
+    await choose(page, dialog.getByTestId('procedure-origin'), '干部走访');
     await dialog.getByTestId('procedure-reason').fill('户主意外受伤，收入骤降');
     await dialog.getByTestId('procedure-evidence').fill('走访核实：户主腿伤，医院诊断书，近三个月无务工收入');
     await saveScreenshot(page, 'procedure-start-1280x800');

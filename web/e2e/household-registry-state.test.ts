@@ -15,7 +15,11 @@ const HEAD = '禄在册';
 /** Picks an option of an Element Plus select (its dropdown is teleported to <body>). */
 async function choose(page: Page, select: Locator, option: string): Promise<void> {
   await select.locator('.el-select__wrapper').click();
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${option}\\s*$`) }).first().click();
+  await page
+    .locator('.el-select-dropdown__item:visible')
+    .filter({ hasText: new RegExp(`^\\s*${option}\\s*$`) })
+    .first()
+    .click();
 }
 
 describe('在册状态 in the web list and card (village cadre)', () => {
@@ -85,7 +89,11 @@ describe('在册状态 in the web list and card (village cadre)', () => {
     await expect.poll(async () => (await page.getByTestId('card-registry-state').innerText()).trim()).toBe('待识别');
     const householdId = await page.getByTestId('household-card').getAttribute('data-household-id');
     const { db } = await getTestDb();
-    const h = await db.selectFrom('households').select(['registry_state', 'head_name', 'household_no']).where('id', '=', householdId as string).executeTakeFirstOrThrow();
+    const h = await db
+      .selectFrom('households')
+      .select(['registry_state', 'head_name', 'household_no'])
+      .where('id', '=', householdId as string)
+      .executeTakeFirstOrThrow();
     expect(h).toMatchObject({ registry_state: '待识别', head_name: '禄待识' });
     expect(h.household_no).toMatch(/^522324D\d{7}$/);
     await saveScreenshot(page, 'households-candidate-card-1280x800');

@@ -56,7 +56,10 @@ describe('household list (county official)', () => {
     await expect
       .poll(
         async () => {
-          if (area() !== '522324101209' && (await node('保家村').isVisible())) await node('保家村').click({ timeout: 2000 }).catch(() => {});
+          if (area() !== '522324101209' && (await node('保家村').isVisible()))
+            await node('保家村')
+              .click({ timeout: 2000 })
+              .catch(() => {});
           return area();
         },
         { timeout: 30_000, interval: 1500 },
@@ -64,9 +67,7 @@ describe('household list (county official)', () => {
       .toBe('522324101209');
     await page.getByTestId('household-search-submit').click();
     // The previous page's rows stay until the new page arrives: poll.
-    const villages = async () => [
-      ...new Set((await table().locator('.el-table__row td:nth-child(3)').allInnerTexts()).map((v) => v.trim())),
-    ];
+    const villages = async () => [...new Set((await table().locator('.el-table__row td:nth-child(3)').allInnerTexts()).map((v) => v.trim()))];
     await expect.poll(villages).toEqual(['保家村']);
   });
 

@@ -87,7 +87,11 @@ describe('registry import page (county official)', () => {
     return (await job().getAttribute('data-status')) as string;
   }
   const count = async (key: string) =>
-    Number((await page.getByTestId('registry-counts').locator('.el-descriptions__cell', { hasText: key }).locator('xpath=following-sibling::*[1]').innerText()).trim());
+    Number(
+      (
+        await page.getByTestId('registry-counts').locator('.el-descriptions__cell', { hasText: key }).locator('xpath=following-sibling::*[1]').innerText()
+      ).trim(),
+    );
 
   it('uploads a valid file: progress while it runs, then the counts; the households are in the list', async () => {
     await login(page, 'qinglong_county');
@@ -123,7 +127,11 @@ describe('registry import page (county official)', () => {
 
     // They are in the database and in the list.
     const { db } = await getTestDb();
-    const stored = await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'in', firstNos).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('households')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('household_no', 'in', firstNos)
+      .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(HOUSEHOLDS);
     const probe = first.find((r) => r['户编号'] === firstNos[7]) as Row;
     await page.getByTestId('nav-households').click();
@@ -169,7 +177,12 @@ describe('registry import page (county official)', () => {
     expect(await count('新增人员')).toBe(10);
 
     const { db } = await getTestDb();
-    const types = await db.selectFrom('households').select(['household_no', 'household_type']).where('household_no', 'in', firstNos.slice(0, 3)).orderBy('household_no').execute();
+    const types = await db
+      .selectFrom('households')
+      .select(['household_no', 'household_type'])
+      .where('household_no', 'in', firstNos.slice(0, 3))
+      .orderBy('household_no')
+      .execute();
     expect(Object.fromEntries(types.map((t) => [t.household_no, t.household_type]))).toEqual({
       [firstNos[0] as string]: '低保户',
       [firstNos[1] as string]: '低保户',
@@ -183,7 +196,13 @@ describe('registry import page (county official)', () => {
 
   it('a bad file is refused whole: the rows with errors are listed and the Excel report downloads', async () => {
     const { db } = await getTestDb();
-    const elsewhere = await db.selectFrom('areas').select('code').where('level', '=', 'village').where('code', 'not like', '522324%').orderBy('code').executeTakeFirstOrThrow();
+    const elsewhere = await db
+      .selectFrom('areas')
+      .select('code')
+      .where('level', '=', 'village')
+      .where('code', 'not like', '522324%')
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
     const good = household(BAOJIA, 2);
     (good[1] as Row)['民族'] = '火星族'; // row 3
     const outside = household(elsewhere.code, 2); // rows 4 and 5: another county
@@ -208,7 +227,11 @@ describe('registry import page (county official)', () => {
     await saveScreenshot(page, 'registry-import-failed-1280x800');
 
     // Nothing of the file was kept.
-    const kept = await db.selectFrom('households').select('id').where('household_no', 'in', householdNos([...good, ...outside])).execute();
+    const kept = await db
+      .selectFrom('households')
+      .select('id')
+      .where('household_no', 'in', householdNos([...good, ...outside]))
+      .execute();
     expect(kept).toEqual([]);
 
     // The report link downloads the xlsx: 行号, 列, 原因, 级别 for every refused row.

@@ -12,6 +12,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 let csrfToken: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
+let onMustChangePassword: (() => void) | null = null;
 
 /** Remembers the token from login or /auth/me (the dl_csrf cookie is the fallback). */
 export function setCsrfToken(token: string | null): void {
@@ -21,6 +22,11 @@ export function setCsrfToken(token: string | null): void {
 /** Called when a request fails with 401 (the session ended or expired). */
 export function onSessionLost(handler: () => void): void {
   onUnauthenticated = handler;
+}
+
+/** Called when the server holds the session to its password change (403 PASSWORD_CHANGE_REQUIRED). */
+export function onPasswordChangeRequired(handler: () => void): void {
+  onMustChangePassword = handler;
 }
 
 function readCookie(name: string): string | null {
@@ -91,6 +97,7 @@ export async function call<R extends ClientResponse<unknown, number, 'json' | 't
   const body: unknown = await res.json().catch(() => undefined);
   if (res.ok) return body as Ok<R>;
   if (res.status === 401 && onUnauthenticated) onUnauthenticated();
+  if (res.status === 403 && isErrorBody(body) && body.error.code === 'PASSWORD_CHANGE_REQUIRED' && onMustChangePassword) onMustChangePassword();
   if (isErrorBody(body)) throw new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? []);
   throw new ApiError(res.status, 'UNEXPECTED', i18n.global.t('error.unexpected', { status: res.status }));
 }

@@ -74,6 +74,12 @@ export const router = createRouter({
           meta: { title: 'countySettings.title' },
         },
         {
+          path: 'settings/accounts',
+          name: 'accounts',
+          component: () => import('./views/settings/AccountsView.vue'),
+          meta: { title: 'accounts.title' },
+        },
+        {
           path: 'account/password',
           name: 'password',
           component: () => import('./views/auth/ChangePasswordView.vue'),
@@ -115,6 +121,16 @@ export function installGuards(pinia: Pinia): void {
     }
     return true;
   });
+
+  // A 403 PASSWORD_CHANGE_REQUIRED (api.ts) marks the account: hold it on the password page.
+  watch(
+    () => session.account?.mustChangePassword,
+    (must) => {
+      const here = router.currentRoute.value;
+      if (!must || here.meta.public || here.name === 'password') return;
+      void router.replace({ name: 'password', query: { redirect: here.fullPath } });
+    },
+  );
 
   // A 401 on an ordinary request (session expired or ended elsewhere) sends the user to login.
   watch(

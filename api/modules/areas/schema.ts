@@ -22,8 +22,7 @@ export const AreaCodeParam = z.object({
 
 export const AreaListQuery = z.object({
   parent: AreaCode.optional().openapi({
-    description:
-      'List this area and its direct children (default: the account’s own area). With `level` or `q`, search its whole subtree instead.',
+    description: 'List this area and its direct children (default: the account’s own area). With `level` or `q`, search its whole subtree instead.',
   }),
   level: AreaLevelSchema.optional(),
   q: z.string().trim().min(1).max(50).optional().openapi({ description: 'Name contains' }),

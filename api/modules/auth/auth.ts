@@ -1,18 +1,19 @@
-// Accounts, login and sessions: domain rules (throttling, lockout, password policy).
+// Accounts, login and sessions: domain rules (throttling by back-off, password policy).
 // No HTTP here; routes.ts turns results into cookies and responses.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../../db/schema.ts';
+import type { z } from '@hono/zod-openapi';
+import type { AnonymousCtx, Ctx } from '../../context.ts';
+import { inTransaction } from '../../context.ts';
+import type { Db, Role } from '../../db/schema.ts';
 import { AppError, Conflict, Invalid, NotFound } from '../../errors.ts';
-import { type Actor, recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit.ts';
 import * as q from './queries.ts';
-import { dummyHash, hashPassword, isStrongPassword, verifyPassword } from './passwords.ts';
+import type { LoginBody } from './schema.ts';
+import { assertNotBlocked, type BackoffKey, clearBackoff, pruneBackoff, recordBackoffFailure } from './backoff.ts';
+import { dummyHash, hashPassword, isPublishedPassword, isStrongPassword, verifyPassword } from './passwords.ts';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
-/** Failed attempts from one address within the window before it must wait. */
-export const IP_FAILURE_LIMIT = 20;
-export const IP_WINDOW_MINUTES = 15;
+/** Share of failed logins after which old back-off rows are deleted. */
+const PRUNE_SHARE = 0.05;
 
 export interface SessionInfo {
   sessionId: string;
@@ -38,32 +39,40 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface LoginInput {
-  username: string;
-  password: string;
+/** The login form (LoginBody) and where it came from. */
+export interface LoginInput extends z.infer<typeof LoginBody> {
   ip: string;
   userAgent: string;
   sessionHours: number;
+  /** The browser's dl_device cookie, if it has one. */
+  deviceToken?: string;
 }
 
-/** Returns the new session token (for the cookie) and its info; throws one generic error on failure. */
-export async function login(db: Kysely<Database>, input: LoginInput, origin: Record<string, unknown>) {
-  const since = new Date(Date.now() - IP_WINDOW_MINUTES * 60_000);
-  if ((await q.countRecentFailuresByIp(db, input.ip, since)) >= IP_FAILURE_LIMIT) {
-    throw new AppError('RATE_LIMITED', 'auth.throttled', { seconds: IP_WINDOW_MINUTES * 60 });
-  }
-  const account = await q.findAccountByUsername(db, input.username);
-  if (account?.locked_until && account.locked_until > new Date()) {
-    const seconds = Math.ceil((account.locked_until.getTime() - Date.now()) / 1000);
-    await q.recordFailure(db, undefined, input.ip, input.username, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-    throw new AppError('RATE_LIMITED', 'auth.throttled', { seconds });
-  }
-  const ok = account
-    ? !account.disabled && (await verifyPassword(account.password_hash, input.password))
-    : (await verifyPassword(await dummyHash(), input.password)) && false;
-  if (!account || !ok) {
-    await db.transaction().execute(async (trx) => {
-      await q.recordFailure(trx, account?.id, input.ip, input.username, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+/**
+ * Checks the password (throttled by back-off, see backoff.ts) and opens a session. Returns the
+ * session token and the device token for the cookies; throws one generic error for an unknown
+ * name, a wrong password or a disabled account alike. Nobody is logged in yet: an anonymous
+ * context (its clock is the one tests move instead of sleeping).
+ */
+export async function login(ctx: AnonymousCtx, input: LoginInput) {
+  const { db, origin, now } = ctx;
+  const deviceHash = input.deviceToken ? tokenHash(input.deviceToken) : null;
+  const account = await q.findLoginAccount(db, input.username, deviceHash);
+  // From a browser this account has logged in on, only that device's own failures count.
+  const trusted = account?.trusted_device === true && deviceHash !== null;
+  const keys: BackoffKey[] = trusted
+    ? [{ kind: 'device', subject: deviceHash }]
+    : [
+        { kind: 'account', subject: input.username },
+        { kind: 'address', subject: input.ip },
+      ];
+  await assertNotBlocked(db, keys, now);
+  // Unknown names are verified against a dummy hash and disabled accounts are verified too, so
+  // the time taken does not tell them apart from a wrong password.
+  const matches = await verifyPassword(account?.password_hash ?? (await dummyHash()), input.password);
+  if (!account || !matches || account.disabled) {
+    await inTransaction(ctx, async (trx) => {
+      await recordBackoffFailure(trx, keys, now);
       if (account) {
         await recordAudit(trx, {
           actor: { id: account.id, name: account.username, role: account.role },
@@ -75,21 +84,22 @@ export async function login(db: Kysely<Database>, input: LoginInput, origin: Rec
         });
       }
     });
+    if (Math.random() < PRUNE_SHARE) await pruneBackoff(db, now);
     throw new AppError('UNAUTHENTICATED', 'auth.badCredentials');
   }
   const token = newToken();
   const csrfToken = newToken();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('accounts')
-      .set({ failed_logins: 0, locked_until: null, last_login_at: new Date() })
-      .where('id', '=', account.id)
-      .execute();
+  // The browser's device token is kept (it may be trusted for other accounts on a shared tablet).
+  const deviceToken = input.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(input.deviceToken) ? input.deviceToken : newToken();
+  await inTransaction(ctx, async (trx) => {
+    await q.setLastLogin(trx, account.id, now);
+    await clearBackoff(trx, trusted ? keys : [{ kind: 'account', subject: input.username }]);
+    await q.trustDevice(trx, tokenHash(deviceToken), account.id, now);
     await q.insertSession(trx, {
       id: tokenHash(token),
       account_id: account.id,
       csrf_token: csrfToken,
-      expires_at: new Date(Date.now() + input.sessionHours * 3600_000),
+      expires_at: new Date(now.getTime() + input.sessionHours * 3600_000),
       ip: input.ip,
       user_agent: input.userAgent.slice(0, 300),
     });
@@ -102,7 +112,7 @@ export async function login(db: Kysely<Database>, input: LoginInput, origin: Rec
       origin,
     });
   });
-  return { token, csrfToken };
+  return { token, csrfToken, deviceToken };
 }
 
 /** Resolves a session cookie to the account; slides the expiry. */
@@ -112,7 +122,7 @@ function forgetOldTouches(now: number) {
   for (const [id, at] of touchedAt) if (now - at > 60_000) touchedAt.delete(id);
 }
 
-export async function resolveSession(db: Kysely<Database>, token: string, sessionHours: number): Promise<SessionInfo | undefined> {
+export async function resolveSession(db: Db, token: string, sessionHours: number): Promise<SessionInfo | undefined> {
   const id = tokenHash(token);
   const row = await q.findSessionWithAccount(db, id);
   if (!row || row.disabled) return undefined;
@@ -145,8 +155,9 @@ export async function resolveSession(db: Kysely<Database>, token: string, sessio
   };
 }
 
-export async function logout(db: Kysely<Database>, session: SessionInfo, actor: Actor, origin: Record<string, unknown>) {
-  await db.transaction().execute(async (trx) => {
+export async function logout(ctx: Ctx, session: SessionInfo) {
+  const { actor, origin } = ctx;
+  await inTransaction(ctx, async (trx) => {
     await q.deleteSession(trx, session.sessionId);
     await recordAudit(trx, {
       actor,
@@ -159,33 +170,34 @@ export async function logout(db: Kysely<Database>, session: SessionInfo, actor: 
   });
 }
 
-export async function changePassword(
-  db: Kysely<Database>,
-  session: SessionInfo,
-  input: { currentPassword: string; newPassword: string },
-  actor: Actor,
-  origin: Record<string, unknown>,
-) {
+export async function changePassword(ctx: Ctx, session: SessionInfo, input: { currentPassword: string; newPassword: string }) {
+  const { db, actor, origin, now } = ctx;
   const account = await q.findAccountById(db, session.account.id);
   if (!account) throw NotFound('account.notFound', { username: session.account.username });
+  // A session left open must not let someone guess the current password at full speed.
+  const key: BackoffKey = { kind: 'password', subject: account.id };
+  await assertNotBlocked(db, [key], now, 'auth.passwordThrottled');
   if (!(await verifyPassword(account.password_hash, input.currentPassword))) {
+    await inTransaction(ctx, async (trx) => {
+      await recordBackoffFailure(trx, [key], now);
+      await recordAudit(trx, {
+        actor,
+        action: 'auth.password_change_failed',
+        entity: 'account',
+        entityId: account.id,
+        areaCode: account.area_code,
+        origin,
+      });
+    });
     throw Invalid([{ path: 'currentPassword', key: 'auth.wrongPassword' }]);
   }
   if (input.currentPassword === input.newPassword) throw Invalid([{ path: 'newPassword', key: 'auth.samePassword' }]);
   if (!isStrongPassword(input.newPassword)) throw Invalid([{ path: 'newPassword', key: 'auth.weakPassword' }]);
+  if (isPublishedPassword(input.newPassword)) throw Invalid([{ path: 'newPassword', key: 'account.demoPassword' }]);
   const password_hash = await hashPassword(input.newPassword);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('accounts')
-      .set((eb) => ({
-        password_hash,
-        password_changed_at: new Date(),
-        must_change_password: false,
-        updated_at: new Date(),
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', account.id)
-      .execute();
+  await inTransaction(ctx, async (trx) => {
+    await q.updateAccount(trx, account.id, { password_hash, password_changed_at: now, must_change_password: false }, now);
+    await clearBackoff(trx, [key]);
     // Other devices must log in again with the new password.
     await q.deleteOtherSessions(trx, account.id, session.sessionId);
     await recordAudit(trx, {
@@ -194,8 +206,8 @@ export async function changePassword(
       entity: 'account',
       entityId: account.id,
       areaCode: account.area_code,
-      before: { password_hash: account.password_hash },
-      after: { password_hash },
+      before: { password_hash: account.password_hash, must_change_password: account.must_change_password },
+      after: { password_hash, must_change_password: false },
       origin,
     });
   });
@@ -211,13 +223,14 @@ export interface CreateAccountInput {
   mustChangePassword?: boolean;
 }
 
-export async function createAccount(db: Kysely<Database>, input: CreateAccountInput, actor: Actor, origin: Record<string, unknown> = {}) {
+/** Creates an account as `ctx.actor` (the seed, the CLI and account management call it). */
+export async function createAccount(ctx: Ctx, input: CreateAccountInput) {
+  const { db, actor, origin } = ctx;
   if (!isStrongPassword(input.password)) throw Invalid([{ path: 'password', key: 'auth.weakPassword' }]);
-  const area = await db.selectFrom('areas').select(['code']).where('code', '=', input.areaCode).executeTakeFirst();
-  if (!area) throw NotFound('area.notFound', { code: input.areaCode });
+  if (!(await q.areaExists(db, input.areaCode))) throw NotFound('area.notFound', { code: input.areaCode });
   if (await q.findAccountByUsername(db, input.username)) throw Conflict('account.exists', { username: input.username });
   const password_hash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (trx) => {
     const created = await q.insertAccount(trx, {
       username: input.username,
       display_name: input.displayName,

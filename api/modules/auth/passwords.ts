@@ -6,7 +6,12 @@ const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }
 
 export const hashPassword = (password: string) => hash(password, OPTIONS);
 
+let verifications = 0;
+/** How many argon2 verifications this process has run (tests: an unknown name costs one too). */
+export const verificationCount = () => verifications;
+
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  verifications++;
   try {
     return await verify(passwordHash, password);
   } catch {
@@ -18,7 +23,9 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 let dummy: Promise<string> | undefined;
 export const dummyHash = () => (dummy ??= hashPassword(`dummy-${Math.random()}`));
 
-/** At least 10 characters, with letters and digits. */
-export function isStrongPassword(p: string): boolean {
-  return p.length >= 10 && p.length <= 200 && /[A-Za-z]/.test(p) && /\d/.test(p);
-}
+/** At least 10 characters, with letters and digits (shared with the web's form). */
+export { isStrongPassword } from '../../shared/password-policy.ts';
+
+/** The demo password the README publishes: never accepted as a real account's new password. */
+export const PUBLISHED_PASSWORDS: ReadonlySet<string> = new Set(['Dripline2026']);
+export const isPublishedPassword = (p: string) => PUBLISHED_PASSWORDS.has(p);

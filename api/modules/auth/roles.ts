@@ -1,31 +1,27 @@
-// Roles and what each may do. Codes are stable (stored in accounts.role); labels are the
-// official Chinese names.
-import type { Role } from '../../db/schema.ts';
+// Roles on the server: the codes and labels are shared (api/shared/roles.ts), what each may do is
+// the permission table (api/shared/permissions.ts); here the area levels each role's account
+// belongs to and the levels' names for the server's messages.
+import type { AreaLevel } from '../../../gis/area-code.ts';
+import type { Role } from '../../shared/roles.ts';
 
-export const ROLES: readonly Role[] = [
-  'village_cadre',
-  'township_officer',
-  'county_official',
-  'inspector',
-  'village_supervisor',
-  'admin',
-] as const;
+export { isRole, ROLE_LABELS, ROLES } from '../../shared/roles.ts';
 
-export const ROLE_LABELS: Record<Role, { 'zh-CN': string; en: string }> = {
-  village_cadre: { 'zh-CN': '村干部/驻村队员', en: 'Village cadre' },
-  township_officer: { 'zh-CN': '乡镇干部', en: 'Township officer' },
-  county_official: { 'zh-CN': '县扶贫办', en: 'County poverty office' },
-  inspector: { 'zh-CN': '纪检监察', en: 'Discipline inspector' },
-  village_supervisor: { 'zh-CN': '村监委成员', en: 'Village supervisor' },
-  admin: { 'zh-CN': '系统管理员', en: 'System administrator' },
+/** The area levels an account of each role belongs to (a village cadre to a village, …). */
+export const ROLE_AREA_LEVELS: Record<Role, readonly AreaLevel[]> = {
+  village_cadre: ['village'],
+  village_supervisor: ['village'],
+  township_officer: ['township'],
+  county_official: ['county'],
+  // 纪检监察 sits at every level from the township up.
+  inspector: ['province', 'prefecture', 'county', 'township'],
+  admin: ['province', 'prefecture', 'county'],
 };
 
-/** Roles that see personal data (ID numbers, phones, bank accounts) unmasked when revealed. */
-export const ROLES_SEEING_PERSONAL_DATA: ReadonlySet<Role> = new Set([
-  'village_cadre',
-  'township_officer',
-  'county_official',
-  'inspector',
-]);
-
-export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+export const LEVEL_LABELS: Record<AreaLevel, { 'zh-CN': string; en: string }> = {
+  province: { 'zh-CN': '省级', en: 'province' },
+  prefecture: { 'zh-CN': '州（市）级', en: 'prefecture' },
+  county: { 'zh-CN': '县级', en: 'county' },
+  township: { 'zh-CN': '乡镇级', en: 'township' },
+  village: { 'zh-CN': '村级', en: 'village' },
+  group: { 'zh-CN': '村民小组', en: 'village group' },
+};

@@ -4,9 +4,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { AppError, Forbidden } from '../../errors.ts';
 import type { Role } from '../../db/schema.ts';
-
-/** Roles that may read their area but never change its data (纪检监察, 村监委). */
-const READ_ONLY_ROLES: ReadonlySet<Role> = new Set(['inspector', 'village_supervisor']);
+import { can } from '../../shared/permissions.ts';
 
 export class Scope {
   constructor(
@@ -28,8 +26,9 @@ export class Scope {
     return this.areaCode.startsWith(code) && code !== this.areaCode;
   }
 
+  /** The role changes data (permission data.write); 纪检监察 and 村监委 read only. */
   get canWrite(): boolean {
-    return !READ_ONLY_ROLES.has(this.role);
+    return can(this.role, 'data.write');
   }
 
   /**

@@ -1,22 +1,25 @@
 // The contract's accuracy test: the sample registry and every sample department file, run as of
 // 2026-11-01, export exactly the rows of samples/expected-findings.csv (as a set).
+import { systemCtx } from '../../context.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTestDb, type TestDb } from '../../test/db.ts';
-import { SYSTEM_ACTOR } from '../audit/audit.ts';
 import { importDataset } from '../datasets/import.ts';
 import { SOURCE_CODES } from '../datasets/sources.ts';
 import { loadRegistryFileForTests } from '../../test/registry-loader.ts';
 import { exportFindingsCsv } from './export.ts';
 import { runCrosscheck } from './run.ts';
 
-// A copy of ../shared/data-contracts/samples (the contract's samples), kept in the repo for CI.
+// The data contract's samples (seeds/samples/README.md), kept in the repo for CI.
 const SAMPLES = path.resolve(import.meta.dirname, '../../../seeds/samples');
 
 function parseCsvSet(text: string): Set<string> {
-  const lines = text.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  const lines = text
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split(/\r?\n/);
   const header = (lines[0] ?? '').split(',');
   const idx = ['rule', 'household_no', 'id_number'].map((c) => header.indexOf(c));
   return new Set(
@@ -42,15 +45,14 @@ describe('cross-check accuracy on the contract samples', () => {
 
   it('imports every department sample, runs as of 2026-11-01 and exports exactly the expected findings', async () => {
     for (const source of SOURCE_CODES) {
-      const r = await importDataset(t.db, t.handle.bulk, {
+      const r = await importDataset(systemCtx(t.db), t.handle.bulk, {
         countyCode: '522324',
         source,
         filePath: path.join(SAMPLES, 'departments', `${source}.csv`),
-        actor: SYSTEM_ACTOR,
       });
       expect({ source, ok: r.ok, errors: r.errors.slice(0, 3), fileError: r.fileError }).toEqual({ source, ok: true, errors: [], fileError: undefined });
     }
-    const run = await runCrosscheck(t.db, { countyCode: '522324', asOf: '2026-11-01', actor: SYSTEM_ACTOR });
+    const run = await runCrosscheck(systemCtx(t.db), { countyCode: '522324', asOf: '2026-11-01' });
     expect(run.skipped).toEqual([]);
     let csv = '';
     for await (const chunk of exportFindingsCsv(t.db, null, { countyCode: '522324' })) csv += chunk;
@@ -63,7 +65,7 @@ describe('cross-check accuracy on the contract samples', () => {
     expect({ missing, extra }).toEqual({ missing: [], extra: [] });
 
     // Re-running on the same data produces the same findings, not duplicates.
-    const again = await runCrosscheck(t.db, { countyCode: '522324', asOf: '2026-11-01', actor: SYSTEM_ACTOR });
+    const again = await runCrosscheck(systemCtx(t.db), { countyCode: '522324', asOf: '2026-11-01' });
     expect(again.newFindings).toBe(0);
     const n = await sql<{ n: number }>`select count(*)::int as n from findings where county_code = '522324'`.execute(t.db);
     expect(Number(n.rows[0]?.n)).toBe(expected.size);

@@ -10,7 +10,8 @@ import { TMP } from '../../test/template.ts';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../../seeds/samples');
 
-describe('dripline datasets / crosscheck / findings', () => {
+// CLI processes each opening the database: minutes on a loaded machine; the timeout is a hang guard.
+describe('dripline datasets / crosscheck / findings', { timeout: 480_000 }, () => {
   let target: Awaited<ReturnType<typeof cloneTemplate>>;
   const scratch = path.join(TMP, `cc-cli-${process.pid}`);
   beforeAll(async () => {
@@ -62,11 +63,19 @@ describe('dripline datasets / crosscheck / findings', () => {
     const exported = await dripline(['findings', 'export', '--format', 'csv', '--out', out, '--rule', 'VEHICLE'], target.env);
     expect(exported.code).toBe(0);
     expect(exported.stderr).toMatch(/Wrote \d+ findings to/);
-    const lines = fs.readFileSync(out, 'utf8').replace(/^\ufeff/, '').trim().split('\n');
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('rule,household_no,id_number,severity,evidence,status,village_code,first_seen,last_seen');
     const got = new Set(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(',')));
     const expected = new Set(
-      fs.readFileSync(path.join(SAMPLES, 'expected-findings.csv'), 'utf8').trim().split(/\r?\n/).filter((l) => l.startsWith('VEHICLE,')),
+      fs
+        .readFileSync(path.join(SAMPLES, 'expected-findings.csv'), 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith('VEHICLE,')),
     );
     expect(expected.size).toBeGreaterThan(10);
     expect([...got].sort()).toEqual([...expected].sort());
@@ -77,7 +86,11 @@ describe('dripline datasets / crosscheck / findings', () => {
     // The export is on record, and the import and run too.
     const h = await target.open();
     try {
-      const actions = await h.db.selectFrom('audit_log').select('action').where('action', 'in', ['dataset.import', 'crosscheck.run', 'findings.export']).execute();
+      const actions = await h.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', 'in', ['dataset.import', 'crosscheck.run', 'findings.export'])
+        .execute();
       expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['dataset.import', 'crosscheck.run', 'findings.export']));
       const versions = await sql<{ status: string }>`select status from dataset_versions order by status`.execute(h.db);
       expect(versions.rows.map((v) => v.status)).toEqual(['failed', 'succeeded']);

@@ -1,55 +1,47 @@
 // Findings export (contract §3): UTF-8 CSV with rule, household_no, id_number, severity, evidence
 // (plus review columns). Cells that a spreadsheet would run as a formula are neutralised.
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { type Ctx, inTransaction } from '../../context.ts';
+import type { DbOrTrx } from '../../db/schema.ts';
 import { csvCell } from '../../shared/spreadsheet.ts';
-import { maskIdNumber } from '../../shared/mask.ts';
+import { t } from '../../http/messages.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Masker } from '../auth/personal-data.ts';
+import { HEALTH_EVIDENCE_RULES } from './rules/index.ts';
 import type { Scope } from '../auth/scope.ts';
+import * as q from './queries.ts';
 
 export const EXPORT_COLUMNS = ['rule', 'household_no', 'id_number', 'severity', 'evidence', 'status', 'village_code', 'first_seen', 'last_seen'] as const;
 
 // Formula neutralisation is shared with the household XLSX export (api/shared/spreadsheet.ts).
 export { csvCell, neutraliseFormula } from '../../shared/spreadsheet.ts';
 
-export interface ExportFilter {
-  countyCode: string;
-  status?: string[];
-  rules?: string[];
-  /** Only findings present in the latest run (default true). */
-  presentOnly?: boolean;
-  /** Mask ID numbers (for roles that do not need them). */
-  maskIds?: boolean;
+export interface ExportFilter extends q.ExportRowFilter {
+  /**
+   * How ID numbers are shown (auth/personal-data.ts): the API passes the caller's masker (masked
+   * unless a role that needs them asked for them, audited); the operator CLI passes none and
+   * writes the contract's full ID numbers.
+   */
+  mask?: Masker;
 }
 
-export async function* exportFindingsCsv(db: Kysely<Database>, scope: Scope | null, f: ExportFilter): AsyncGenerator<string> {
+/** The evidence sentence as the export's reader may see it (health withheld, typed-in numbers masked). */
+function evidenceFor(rule: string, text: string, mask: Masker | undefined): string {
+  if (!mask) return text;
+  if (HEALTH_EVIDENCE_RULES.has(rule) && !mask.seesHealth) return t('zh-CN', 'finding.healthWithheld');
+  return mask.text(text) ?? '';
+}
+
+/** The export as CSV chunks: findings in `scope` (null: the operator's, unscoped). */
+export async function* exportFindingsCsv(db: DbOrTrx, scope: Scope | null, f: ExportFilter): AsyncGenerator<string> {
   yield `\ufeff${EXPORT_COLUMNS.join(',')}\n`;
-  const rows = await sql<{
-    rule: string;
-    household_no: string;
-    id_number: string;
-    severity: string;
-    evidence_text: string;
-    status: string;
-    village_code: string | null;
-    first_seen_at: Date;
-    last_seen_at: Date;
-  }>`
-    select rule, household_no, id_number, severity, evidence_text, status, village_code, first_seen_at, last_seen_at
-    from findings
-    where county_code = ${f.countyCode}
-      ${f.presentOnly === false ? sql`` : sql`and present`}
-      ${f.status?.length ? sql`and status in (${sql.join(f.status)})` : sql``}
-      ${f.rules?.length ? sql`and rule in (${sql.join(f.rules)})` : sql``}
-      ${scope ? sql`and ${scope.sql('village_code', 'county_code')}` : sql``}
-    order by rule, household_no, id_number`.execute(db);
-  for (const r of rows.rows) {
+  const rows = await q.exportRows(db, scope, f);
+  for (const r of rows) {
     yield `${[
       r.rule,
       r.household_no,
-      f.maskIds && r.id_number ? (maskIdNumber(r.id_number) ?? '') : r.id_number,
+      f.mask && r.id_number ? (f.mask.idNumber(r.id_number) ?? '') : r.id_number,
       r.severity,
-      r.evidence_text,
+      evidenceFor(r.rule, r.evidence_text, f.mask),
       r.status,
       r.village_code ?? '',
       new Date(r.first_seen_at).toISOString().slice(0, 10),
@@ -58,4 +50,23 @@ export async function* exportFindingsCsv(db: Kysely<Database>, scope: Scope | nu
       .map((v) => csvCell(String(v)))
       .join(',')}\n`;
   }
+}
+
+/**
+ * Findings carry ID numbers: who exported which county's findings, how (`note`: format, filter,
+ * masking, rows…) is on record — in its own transaction, before the first byte (HTTP) or after the
+ * last (CLI). Filed under the caller's own area when it lies in a county, else the county's.
+ */
+export function auditFindingsExport(ctx: Ctx, countyCode: string, note: Record<string, unknown>) {
+  return inTransaction(ctx, (trx) =>
+    recordAudit(trx, {
+      actor: ctx.actor,
+      action: 'findings.export',
+      entity: 'findings',
+      entityId: countyCode,
+      areaCode: ctx.scope.areaCode.length >= 6 ? ctx.scope.areaCode : countyCode,
+      note,
+      origin: ctx.origin,
+    }),
+  );
 }

@@ -1,10 +1,9 @@
 // SQL of the findings queue and reviews. Every query is filtered by the caller's scope (and so by
 // county: the distribution key).
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import type { DbOrTrx as Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Source } from './rules/types.ts';
 
 export interface FindingFilter {
   rule?: string[];
@@ -159,7 +158,19 @@ export async function listVersions(db: Db, countyCode: string, limit = 50) {
 export async function memberForUpdate(trx: Db, id: string) {
   return trx
     .selectFrom('members')
-    .select(['id', 'household_id', 'name', 'person_status', 'status_date', 'schooling', 'health', 'disability_category', 'disability_grade', 'version', 'deleted_at'])
+    .select([
+      'id',
+      'household_id',
+      'name',
+      'person_status',
+      'status_date',
+      'schooling',
+      'health',
+      'disability_category',
+      'disability_grade',
+      'version',
+      'deleted_at',
+    ])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -192,4 +203,158 @@ export async function updateHouseholdType(trx: Db, id: string, householdType: st
 
 export async function liveMemberStatuses(trx: Db, householdId: string) {
   return trx.selectFrom('members').select(['id', 'person_status']).where('household_id', '=', householdId).where('deleted_at', 'is', null).execute();
+}
+
+/** The counties that hold live households, at most two (the CLI's default county is the only one). */
+export async function householdCounties(db: Db) {
+  const r = await sql<{ county_code: string }>`select distinct county_code from households where deleted_at is null limit 2`.execute(db);
+  return r.rows.map((x) => x.county_code);
+}
+
+export interface ExportRowFilter {
+  countyCode: string;
+  status?: string[];
+  rules?: string[];
+  /** Only findings present in the latest run (default true). */
+  presentOnly?: boolean;
+}
+
+/** The findings of a county for the contract §3 export, in the scope (null: the operator's, unscoped). */
+export async function exportRows(db: Db, scope: Scope | null, f: ExportRowFilter) {
+  const r = await sql<{
+    rule: string;
+    household_no: string;
+    id_number: string;
+    severity: string;
+    evidence_text: string;
+    status: string;
+    village_code: string | null;
+    first_seen_at: Date;
+    last_seen_at: Date;
+  }>`
+    select rule, household_no, id_number, severity, evidence_text, status, village_code, first_seen_at, last_seen_at
+    from findings
+    where county_code = ${f.countyCode}
+      ${f.presentOnly === false ? sql`` : sql`and present`}
+      ${f.status?.length ? sql`and status in (${sql.join(f.status)})` : sql``}
+      ${f.rules?.length ? sql`and rule in (${sql.join(f.rules)})` : sql``}
+      ${scope ? sql`and ${scope.sql('village_code', 'county_code')}` : sql``}
+    order by rule, household_no, id_number`.execute(db);
+  return r.rows;
+}
+
+// ── A run (run.ts): its frame around the rules, all in the run's transaction ─────────────────
+/** One run per county at a time: held until the run's transaction ends. */
+export async function lockCountyRun(trx: Db, countyCode: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`crosscheck:${countyCode}`}))`.execute(trx);
+}
+
+/** The county's current dataset version per source (the newest succeeded import of each). */
+export async function currentVersions(db: Db, countyCode: string): Promise<Partial<Record<Source, string>>> {
+  const rows = await sql<{ source: Source; id: string }>`
+    select distinct on (source) source, id from dataset_versions
+    where county_code = ${countyCode} and status = 'succeeded'
+    order by source, finished_at desc`.execute(db);
+  return Object.fromEntries(rows.rows.map((r) => [r.source, r.id]));
+}
+
+/** The county's yearly standard for `year`, or its latest earlier one (the medical alert's values). */
+export async function medicalStandard(db: Db, countyCode: string, year: number) {
+  const r = await sql<{ year: number; medical_self_pay_threshold: number | null; medical_window_months: number }>`
+    select year, medical_self_pay_threshold, medical_window_months from county_year_settings
+    where county_code = ${countyCode} and year <= ${year} order by year desc limit 1`.execute(db);
+  return r.rows[0];
+}
+
+/** A new run with the settings and dataset versions it uses; returns its id. */
+export async function insertRun(
+  trx: Db,
+  r: { countyCode: string; asOf: string; settings: unknown; versions: unknown; startedBy: string | null; startedByName: string },
+) {
+  const run = await sql<{ id: string }>`
+    insert into crosscheck_runs (county_code, as_of, settings, dataset_versions, started_by, started_by_name)
+    values (${r.countyCode}, ${r.asOf}, ${JSON.stringify(r.settings)}, ${JSON.stringify(r.versions)}, ${r.startedBy}, ${r.startedByName})
+    returning id`.execute(trx);
+  return run.rows[0]?.id as string;
+}
+
+/**
+ * The run's working tables, dropped at commit: cc_members, the county's live members with their
+ * household (indexed and analysed: every rule joins it), and cc_candidates, where each rule inserts.
+ */
+export async function createRunTables(trx: Db, countyCode: string) {
+  await sql`
+    create temp table cc_members on commit drop as
+    select m.id as member_id, m.household_id, h.household_no, h.village_code, h.household_type, m.id_number, m.name,
+      m.schooling, m.health, m.person_status, m.status_date, m.person_status <> '死亡' as alive
+    from members m join households h on h.id = m.household_id
+    where h.county_code = ${countyCode} and m.county_code = ${countyCode}
+      and h.deleted_at is null and m.deleted_at is null`.execute(trx);
+  await sql`create index on cc_members (id_number)`.execute(trx);
+  await sql`create index on cc_members (household_id)`.execute(trx);
+  await sql`analyze cc_members`.execute(trx);
+  await sql`
+    create temp table cc_candidates (
+      rule text not null, household_no text not null, id_number text not null, household_id uuid, member_id uuid,
+      village_code text, severity text not null, evidence jsonb not null, evidence_text text not null
+    ) on commit drop`.execute(trx);
+}
+
+/**
+ * The candidates merged into findings: new ones inserted, present ones refreshed (a dismissed one
+ * reopened only when its evidence changed, a resolved one when it fires again). Returns the counts.
+ */
+export async function mergeCandidates(trx: Db, countyCode: string, runId: string) {
+  const merged = await sql<{ inserted: number; reopened: number; total: number }>`
+    with m as (
+    insert into findings as f (county_code, rule, household_no, id_number, household_id, member_id, village_code, severity,
+      evidence, evidence_text, evidence_hash, first_run_id, last_run_id)
+    select ${countyCode}, c.rule, c.household_no, c.id_number, c.household_id, c.member_id, c.village_code, c.severity,
+      c.evidence, c.evidence_text, md5(c.evidence::text), ${runId}, ${runId}
+    from (select distinct on (rule, household_no, id_number) * from cc_candidates order by rule, household_no, id_number) c
+    on conflict (county_code, rule, household_no, id_number) do update set
+      evidence = excluded.evidence,
+      evidence_text = excluded.evidence_text,
+      evidence_hash = excluded.evidence_hash,
+      household_id = excluded.household_id,
+      member_id = excluded.member_id,
+      village_code = excluded.village_code,
+      severity = excluded.severity,
+      last_run_id = excluded.last_run_id,
+      last_seen_at = now(),
+      present = true,
+      -- A dismissed finding comes back only when its evidence changed; a resolved one when it fires again.
+      status = case
+        when f.status = 'dismissed' and f.evidence_hash <> excluded.evidence_hash then 'open'
+        when f.status = 'resolved' then 'open'
+        else f.status end,
+      status_reason = case
+        when (f.status = 'dismissed' and f.evidence_hash <> excluded.evidence_hash) or f.status = 'resolved' then '证据已变化，重新打开'
+        else f.status_reason end,
+      version = f.version + case when f.evidence_hash <> excluded.evidence_hash or not f.present then 1 else 0 end
+    returning (xmax = 0) as inserted,
+      (status = 'open' and first_run_id <> ${runId} and status_reason = '证据已变化，重新打开' and last_run_id = ${runId}) as reopened)
+    -- Counted here: tens of thousands of rows need not travel to the application.
+    select count(*) filter (where inserted)::int as inserted, count(*) filter (where reopened)::int as reopened, count(*)::int as total from m`.execute(trx);
+  const r = merged.rows[0];
+  return { inserted: Number(r?.inserted ?? 0), reopened: Number(r?.reopened ?? 0), total: Number(r?.total ?? 0) };
+}
+
+/** Findings of these rules that this run did not find are no longer present. */
+export async function markAbsent(trx: Db, countyCode: string, runId: string, rules: readonly string[]) {
+  await sql`
+    update findings set present = false
+    where county_code = ${countyCode} and present and last_run_id <> ${runId} and rule in (${sql.join(rules)})`.execute(trx);
+}
+
+/** Candidates per rule, from the run's working table. */
+export async function candidateCounts(trx: Db) {
+  const r = await sql<{ rule: string; n: number }>`select rule, count(*)::int as n from cc_candidates group by rule`.execute(trx);
+  return Object.fromEntries(r.rows.map((x) => [x.rule, Number(x.n)]));
+}
+
+/** The run succeeded, with its counts (and the rules skipped, under _skipped). */
+export async function finishRun(trx: Db, runId: string, counts: Record<string, unknown>) {
+  await sql`update crosscheck_runs set status = 'succeeded', finished_at = now(), counts = ${JSON.stringify(counts)}
+    where id = ${runId}`.execute(trx);
 }

@@ -25,7 +25,11 @@ async function upload(source: string, csv: string, name = `${source}.csv`) {
   await datasetJobFinished(job.id);
   const polled = await county.get(`/api/crosscheck/datasets/jobs/${job.id}`);
   expect(polled.status).toBe(200);
-  return (await polled.json()) as { status: string; rowsRead: number; result: { ok: boolean; versionId: string; errors: unknown[]; fileError?: { columns?: string[] } } };
+  return (await polled.json()) as {
+    status: string;
+    rowsRead: number;
+    result: { ok: boolean; versionId: string; errors: unknown[]; fileError?: { columns?: string[] } };
+  };
 }
 
 async function run() {
@@ -103,12 +107,24 @@ describe('cross-check over HTTP', () => {
 
     const confirmed = await cadre.post(`/api/crosscheck/findings/${f?.id}/review`, { action: 'confirm', version: f?.version });
     expect(confirmed.status).toBe(200);
-    expect(await confirmed.json()).toMatchObject({ status: 'confirmed', consequence: { kind: 'member.status', person_status: '死亡', status_date: '2026-09-12' } });
+    expect(await confirmed.json()).toMatchObject({
+      status: 'confirmed',
+      consequence: { kind: 'member.status', person_status: '死亡', status_date: '2026-09-12' },
+    });
 
-    const m = await t.db.selectFrom('members').select(['person_status', 'status_date', 'version']).where('id', '=', f?.memberId as string).executeTakeFirstOrThrow();
+    const m = await t.db
+      .selectFrom('members')
+      .select(['person_status', 'status_date', 'version'])
+      .where('id', '=', f?.memberId as string)
+      .executeTakeFirstOrThrow();
     expect(m).toMatchObject({ person_status: '死亡', status_date: '2026-09-12' });
     expect(m.version).toBeGreaterThan(1);
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'subject_id', 'actor_name']).where('entity_id', '=', f?.memberId as string).where('action', '=', 'member.status').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id', 'actor_name'])
+      .where('entity_id', '=', f?.memberId as string)
+      .where('action', '=', 'member.status')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.subject_id).toBe(h.id);
 
@@ -118,14 +134,30 @@ describe('cross-check over HTTP', () => {
     expect(((await again.json()) as { error: { message: string } }).error.message).toContain('已确认');
     expect((await cadre.post(`/api/crosscheck/findings/${f?.id}/review`, { action: 'resolve' })).status).toBe(200);
 
-    // The map counts and the export see it; the cadre's export is masked, the county's is not.
+    // The map counts and the export see it. The export is masked for every role by default; a role
+    // that needs ID numbers gets them only by asking (reveal=true), which is audited; others are refused.
     const counts = (await (await cadre.get('/api/crosscheck/findings/counts?all=true')).json()) as { byVillage: { village_code: string }[] };
     expect(counts.byVillage.map((v) => v.village_code)).toContain(BAOJIA);
-    const csvCounty = await (await county.get('/api/crosscheck/findings.csv?rule=DECEASED&all=true')).text();
-    expect(csvCounty).toContain(dead['证件号码']);
-    const csvCadre = await (await cadre.get('/api/crosscheck/findings.csv?rule=DECEASED&all=true&county=522324')).text();
-    expect(csvCadre).toContain(h.householdNo);
-    expect(csvCadre).not.toContain(dead['证件号码']);
+    const masked = `5223**********${dead['证件号码']?.slice(-4)}`;
+    for (const agent of [county, cadre, await loginAs('qinglong_inspector'), await loginAs('baojia_supervisor')]) {
+      const csv = await (await agent.get('/api/crosscheck/findings.csv?rule=DECEASED&all=true&county=522324')).text();
+      expect(csv).toContain(h.householdNo);
+      expect(csv).toContain(masked);
+      expect(csv).not.toContain(dead['证件号码']);
+    }
+    const admin = await loginAs('admin');
+    const adminCsv = await admin.get('/api/crosscheck/findings.csv?rule=DECEASED&all=true&county=522324');
+    expect(adminCsv.status).toBe(200);
+    expect(await adminCsv.text()).not.toContain(dead['证件号码']);
+    expect((await admin.get('/api/crosscheck/findings.csv?county=522324&reveal=true')).status).toBe(403);
+    expect((await (await loginAs('baojia_supervisor')).get('/api/crosscheck/findings.csv?county=522324&reveal=true')).status).toBe(403);
+    const revealed = await county.get('/api/crosscheck/findings.csv?rule=DECEASED&all=true&reveal=true');
+    expect(revealed.status).toBe(200);
+    expect(await revealed.text()).toContain(dead['证件号码']);
+    const exported = await sql<{ note: { unmasked: boolean } }>`
+      select diff->'_note' as note from audit_log where action = 'findings.export' and actor_name = 'qinglong_county' order by id desc limit 1`.execute(t.db);
+    const note = exported.rows[0]?.note;
+    expect(typeof note === 'string' ? JSON.parse(note) : note).toMatchObject({ unmasked: true });
   });
 
   it('confirming VEHICLE opens a 清退 review and MEDICAL_RISK proposes 监测对象认定 through the procedures', async () => {
@@ -142,13 +174,19 @@ describe('cross-check over HTTP', () => {
     const [v] = await findingsOf(cadre, car.householdNo, 'VEHICLE');
     const [m] = await findingsOf(cadre, sick.householdNo, 'MEDICAL_RISK');
     expect(v && m).toBeTruthy();
+    expect(m?.evidenceText).toContain('个人自付');
+    // Medical evidence is health data: the village supervisor sees the finding, not the evidence.
+    const [seen] = await findingsOf(await loginAs('baojia_supervisor'), sick.householdNo, 'MEDICAL_RISK');
+    expect(seen?.evidenceText).toBe('比对依据涉及健康信息，您的角色不能查看');
+    expect(JSON.stringify(seen)).not.toContain('22000');
 
     const rv = await cadre.post(`/api/crosscheck/findings/${v?.id}/review`, { action: 'confirm', reason: '入户核实：车辆为本人所有，日常自用' });
     expect(rv.status).toBe(200);
     const bodyV = (await rv.json()) as { procedureId: string };
     const pv = await cadre.get(`/api/procedures/${bodyV.procedureId}`);
     expect(pv.status).toBe(200);
-    expect(await pv.json()).toMatchObject({ type: '清退', householdId: car.id });
+    // Raised by a department's data: the procedure says so and names the finding.
+    expect(await pv.json()).toMatchObject({ type: '清退', householdId: car.id, origin: '部门预警', findingId: v?.id });
 
     const rm = await cadre.post(`/api/crosscheck/findings/${m?.id}/review`, { action: 'confirm' });
     expect(rm.status).toBe(200);
@@ -169,7 +207,9 @@ describe('cross-check over HTTP', () => {
     await run();
     const [f] = await findingsOf(cadre, h.householdNo, 'PUBLIC_PAYROLL');
     expect((await cadre.post(`/api/crosscheck/findings/${f?.id}/review`, { action: 'needs_visit' })).status).toBe(200);
-    expect((await cadre.post(`/api/crosscheck/findings/${f?.id}/review`, { action: 'dismiss', reason: '同名同号系录入错误，已由人社局更正' })).status).toBe(200);
+    expect((await cadre.post(`/api/crosscheck/findings/${f?.id}/review`, { action: 'dismiss', reason: '同名同号系录入错误，已由人社局更正' })).status).toBe(
+      200,
+    );
     await run();
     const after = await county.get(`/api/crosscheck/findings/${f?.id}`);
     expect(await after.json()).toMatchObject({ status: 'dismissed', statusReason: '同名同号系录入错误，已由人社局更正' });

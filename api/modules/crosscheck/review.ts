@@ -2,14 +2,17 @@
 // applies the finding's consequence to the card in the same transaction — member marked deceased
 // or moved out (and 自然减少 opened when nobody is left), a 清退 review opened, a 监测对象认定
 // proposed with its risk type, 户类型 / 在校生状况 / 健康状况 corrected — through the card's
-// procedures, all audited with the household as subject.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import { AppError, Conflict, Invalid, NotFound } from '../../errors.ts';
-import { type Actor, recordAudit } from '../audit/audit.ts';
-import type { Scope } from '../auth/scope.ts';
-import { startProcedure } from '../procedures/procedures.ts';
+// procedures, all audited with the household as subject. The procedure a confirmation starts joins
+// the review's transaction (startProcedure is given the review's `{ ...ctx, db: trx }`).
+import type { z } from '@hono/zod-openapi';
+import { type Ctx, inTransaction } from '../../context.ts';
+import type { Trx } from '../../db/schema.ts';
+import { AppError, Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { type StartInput, startProcedure } from '../procedures/procedures.ts';
+import { can } from '../../shared/permissions.ts';
 import * as q from './queries.ts';
+import type { ReviewBody } from './schema.ts';
 
 export const FINDING_STATUSES = ['open', 'confirmed', 'dismissed', 'needs_visit', 'resolved'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
@@ -28,33 +31,26 @@ const TRANSITIONS: Record<ReviewAction, { from: FindingStatus[]; to: FindingStat
 const ACTION_ZH: Record<ReviewAction, string> = { confirm: '确认', dismiss: '排除', needs_visit: '待走访核实', resolve: '办结', reopen: '重新打开' };
 const STATUS_ZH: Record<FindingStatus, string> = { open: '待核实', confirmed: '已确认', dismissed: '已排除', needs_visit: '待走访', resolved: '已办结' };
 
-export interface ReviewInput {
-  action: ReviewAction;
-  reason?: string;
-  version?: number;
-  /** For 监测对象认定 proposals: the category (default 突发严重困难户 for medical risk). */
-  monitoringCategory?: string;
-}
+/** `monitoringCategory`: for 监测对象认定 proposals, the category (default 突发严重困难户 for medical risk). */
+export type ReviewInput = z.infer<typeof ReviewBody>;
 
-interface Ctx {
-  scope: Scope;
-  actor: Actor;
-  origin?: Record<string, unknown>;
-  now?: Date;
-}
-
-type Trx = Transaction<Database>;
 type Evidence = Record<string, unknown>;
 
-/** What confirming a finding of each rule does to the card. */
-async function applyConsequence(trx: Trx, ctx: Ctx, f: q.FindingRow, input: ReviewInput): Promise<{ consequence: Record<string, unknown>; procedureId: string | null }> {
+/** What confirming a finding of each rule does to the card (`ctx`: the review's, in its transaction `trx`). */
+async function applyConsequence(
+  trx: Trx,
+  ctx: Ctx,
+  f: q.FindingRow,
+  input: ReviewInput,
+): Promise<{ consequence: Record<string, unknown>; procedureId: string | null }> {
   const ev = (typeof f.evidence === 'string' ? JSON.parse(f.evidence) : f.evidence) as Evidence;
   const reason = input.reason?.trim() || `比对疑点 ${f.rule} 经核实确认`;
   const evidence = { text: f.evidence_text, references: [{ kind: 'finding' as const, id: f.id, title: f.rule }] };
 
-  const start = async (type: Parameters<typeof startProcedure>[2]['type'], payload: Record<string, unknown>) => {
+  const start = async (type: StartInput['type'], payload: Record<string, unknown>) => {
     if (!f.household_id) throw new AppError('CONFLICT', 'finding.noHousehold');
-    const p = await startProcedure(trx, ctx, { householdId: f.household_id, type, reason, evidence, payload });
+    // Raised by a department's data: the procedure names the finding as its origin.
+    const p = await startProcedure(ctx, { householdId: f.household_id, type, origin: '部门预警', findingId: f.id, reason, evidence, payload });
     return p.id;
   };
 
@@ -176,12 +172,14 @@ async function applyConsequence(trx: Trx, ctx: Ctx, f: q.FindingRow, input: Revi
   }
 }
 
-export async function reviewFinding(db: Kysely<Database>, ctx: Ctx, id: string, input: ReviewInput) {
-  return db.transaction().execute(async (trx) => {
+export async function reviewFinding(ctx: Ctx, id: string, input: ReviewInput) {
+  return inTransaction(ctx, async (trx, tctx) => {
     const f = await q.findFinding(trx, ctx.scope, id, true);
     if (!f) throw NotFound('finding.notFound', { id });
     ctx.scope.assertCanWrite(f.village_code ?? f.county_code, 'finding', f.id);
-    if (input.version !== undefined && input.version !== f.version) throw Conflict('finding.versionConflict', { current: f.version }, { currentVersion: f.version });
+    if (!can(ctx.scope.role, 'finding.review')) throw Forbidden();
+    if (input.version !== undefined && input.version !== f.version)
+      throw Conflict('finding.versionConflict', { current: f.version }, { currentVersion: f.version });
     const tr = TRANSITIONS[input.action];
     const from = f.status as FindingStatus;
     if (!tr.from.includes(from)) {
@@ -191,7 +189,7 @@ export async function reviewFinding(db: Kysely<Database>, ctx: Ctx, id: string, 
       throw Invalid([{ path: 'reason', key: 'finding.reasonRequired' }]);
     }
     if (input.action === 'confirm' && !f.present) throw Conflict('finding.notPresent');
-    const applied = input.action === 'confirm' ? await applyConsequence(trx, ctx, f, input) : { consequence: null, procedureId: null };
+    const applied = input.action === 'confirm' ? await applyConsequence(trx, tctx, f, input) : { consequence: null, procedureId: null };
     await q.updateFindingStatus(trx, f.id, {
       status: tr.to,
       reason: input.reason?.trim() || null,

@@ -2,21 +2,24 @@
 // with progress), runs, the findings queue with review, per-village counts for the map, and the
 // contract §3 export. Logic: datasets/import.ts, run.ts, review.ts; SQL: queries.ts.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
-import type { Role } from '../../db/schema.ts';
 import { AppError, Forbidden, Invalid } from '../../errors.ts';
+import { type AppEnv, ctxOf } from '../../http/context.ts';
+import { formatSize } from '../../http/limits.ts';
+import { body, err, json } from '../../http/openapi.ts';
+import { assertPermission, requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
-import { maskIdNumber } from '../../shared/mask.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { streamUpload } from '../../http/upload.ts';
+import { type Lang, t } from '../../http/messages.ts';
+import { type Masker, maskDeep, maskerFor } from '../auth/personal-data.ts';
 import type { Scope } from '../auth/scope.ts';
-import { ErrorResponse } from '../auth/schema.ts';
-import { getDatasetJob, MAX_DATASET_BYTES, startDatasetJob } from '../datasets/jobs.ts';
+import { getDatasetJob, startDatasetJob } from '../datasets/jobs.ts';
 import { SOURCE_CODES, SOURCES, type SourceCode } from '../datasets/sources.ts';
-import { exportFindingsCsv } from './export.ts';
+import { auditFindingsExport, exportFindingsCsv } from './export.ts';
 import * as q from './queries.ts';
 import { reviewFinding } from './review.ts';
-import { RULES } from './rules/index.ts';
+import { HEALTH_EVIDENCE_RULES, RULES } from './rules/index.ts';
 import { runCrosscheck } from './run.ts';
 import {
   CountyQuery,
@@ -32,17 +35,10 @@ import {
   RuleInfo,
   RunBody,
   RunList,
+  RevealQuery,
   RunResult,
   VersionList,
 } from './schema.ts';
-
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const err = (d: string) => json(ErrorResponse, d);
-
-/** Importing department data and running the check is the county office's job. */
-const RUNNING_ROLES: ReadonlySet<Role> = new Set(['county_official', 'admin']);
-/** Roles that get the unmasked ID numbers in the export (audited). */
-const EXPORT_UNMASKED: ReadonlySet<Role> = new Set(['county_official', 'admin', 'inspector']);
 
 function countyOf(scope: Scope, given: string | undefined): string {
   const county = given ?? scope.countyCode;
@@ -52,23 +48,34 @@ function countyOf(scope: Scope, given: string | undefined): string {
   return county;
 }
 
+/** Importing department data and running the check is the county office's job (permission crosscheck.run). */
+const mayRun = requirePermission('crosscheck.run', 'crosscheck.roleCannotRun');
+
+/** After the permission: the county must be one the account may change. */
 function assertMayRun(scope: Scope, county: string) {
-  if (!RUNNING_ROLES.has(scope.role)) throw Forbidden('crosscheck.roleCannotRun');
   scope.assertCanWrite(county, 'county', county);
+}
+
+/** What an upload can be refused for before its body is read: the role, and the account's own county. */
+function assertMayImportDatasets(c: Context<AppEnv>) {
+  assertPermission(c, 'crosscheck.run', 'crosscheck.roleCannotRun');
+  const scope = c.var.scope;
+  if (scope.countyCode) scope.assertCanWrite(scope.countyCode, 'county', scope.countyCode);
+  else if (!scope.canWrite) throw Forbidden('error.readOnlyRole');
 }
 
 const TITLES = new Map(RULES.map((r) => [r.code, r.title]));
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const obj = (v: unknown) => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>));
 
-function toFinding(r: q.FindingRow): z.infer<typeof Finding> {
+function toFinding(r: q.FindingRow, mask: Masker, lang: Lang): z.infer<typeof Finding> {
   return {
     id: r.id,
     countyCode: r.county_code,
     rule: r.rule,
     ruleTitle: TITLES.get(r.rule) ?? r.rule,
     householdNo: r.household_no,
-    idNumber: r.id_number ? maskIdNumber(r.id_number) : null,
+    idNumber: r.id_number ? mask.idNumber(r.id_number) : null,
     householdId: r.household_id,
     memberId: r.member_id,
     villageCode: r.village_code,
@@ -76,16 +83,19 @@ function toFinding(r: q.FindingRow): z.infer<typeof Finding> {
     headName: r.head_name,
     memberName: r.member_name,
     severity: r.severity as z.infer<typeof Finding>['severity'],
-    evidence: obj(r.evidence) ?? {},
-    evidenceText: r.evidence_text,
+    // Health evidence (残疾, 就医) is withheld from roles that do not see health details; ID numbers
+    // or phones typed into free text are masked like the fields they are.
+    ...(HEALTH_EVIDENCE_RULES.has(r.rule) && !mask.seesHealth
+      ? { evidence: {}, evidenceText: t(lang, 'finding.healthWithheld') }
+      : { evidence: (maskDeep(obj(r.evidence) ?? {}, mask.viewer) as Record<string, unknown>) ?? {}, evidenceText: mask.text(r.evidence_text) ?? '' }),
     status: r.status as z.infer<typeof Finding>['status'],
-    statusReason: r.status_reason,
+    statusReason: mask.text(r.status_reason),
     present: r.present,
     firstSeenAt: iso(r.first_seen_at) as string,
     lastSeenAt: iso(r.last_seen_at) as string,
     reviewedByName: r.reviewed_by_name,
     reviewedAt: iso(r.reviewed_at),
-    consequence: obj(r.consequence),
+    consequence: maskDeep(obj(r.consequence), mask.viewer) as Record<string, unknown> | null,
     procedureId: r.procedure_id,
     version: Number(r.version),
   };
@@ -100,7 +110,11 @@ export const crosscheckRoutes = createRouter()
       summary: 'The department sources (contract §2): codes for --source and uploads, with their Chinese names',
       responses: { 200: json(z.array(z.object({ code: z.string(), label: z.string() })).openapi('DatasetSources'), 'Sources') },
     }),
-    (c) => c.json(SOURCE_CODES.map((code) => ({ code, label: SOURCES[code].label })), 200),
+    (c) =>
+      c.json(
+        SOURCE_CODES.map((code) => ({ code, label: SOURCES[code].label })),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -110,7 +124,11 @@ export const crosscheckRoutes = createRouter()
       summary: 'The rule catalogue: codes, severities, titles and the sources each reads',
       responses: { 200: json(RuleInfo, 'Rules') },
     }),
-    (c) => c.json(RULES.map((r) => ({ code: r.code, severity: r.severity, title: r.title, sources: [...r.sources] })), 200),
+    (c) =>
+      c.json(
+        RULES.map((r) => ({ code: r.code, severity: r.severity, title: r.title, sources: [...r.sources] })),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -119,30 +137,39 @@ export const crosscheckRoutes = createRouter()
       tags: ['crosscheck'],
       summary: 'Upload one department dataset (contract §2); it imports as a job — poll it for progress',
       middleware: [
-        bodyLimit({
-          maxSize: MAX_DATASET_BYTES + 64 * 1024,
-          onError: () => {
-            throw new AppError('INVALID', 'dataset.fileTooLarge', { maxMb: MAX_DATASET_BYTES / 1024 / 1024 });
+        streamUpload({
+          maxBytes: (c) => c.var.config.limits.importBytes,
+          tooLarge: (limit) => new AppError('TOO_LARGE', 'dataset.fileTooLarge', { limit: formatSize(limit) }),
+          // Before a byte is read: the role; the county as soon as its field arrives (send it
+          // before the file part), or the account's own county when the form names none.
+          authorize: assertMayImportDatasets,
+          onField: (c, name, value) => {
+            if (name === 'county' && /^\d{6}$/.test(value)) assertMayRun(c.var.scope, countyOf(c.var.scope, value));
           },
         }),
       ] as const,
       request: { body: { content: { 'multipart/form-data': { schema: DatasetUpload } }, required: true } },
-      responses: { 202: json(DatasetJob, 'The job was started'), 400: err('No file or bad source'), 403: err('Role cannot import') },
+      responses: {
+        202: json(DatasetJob, 'The job was started'),
+        400: err('No file or bad source'),
+        403: err('Role cannot import'),
+        413: err('The file is over DRIPLINE_MAX_IMPORT_BYTES'),
+      },
     }),
     async (c) => {
       const form = c.req.valid('form');
-      const file = form.file as unknown;
-      if (!(file instanceof File)) throw Invalid([{ path: 'file', key: 'dataset.fileRequired' }]);
+      const { file, dir, keep } = c.var.upload;
+      if (!file) throw Invalid([{ path: 'file', key: 'dataset.fileRequired' }]);
       const county = countyOf(c.var.scope, form.county);
       assertMayRun(c.var.scope, county);
-      const job = startDatasetJob(c.var.db, c.var.bulk, {
+      const job = startDatasetJob(ctxOf(c), c.var.bulk, {
         countyCode: county,
         source: form.source as SourceCode,
-        fileName: file.name || `${form.source}.csv`,
-        bytes: new Uint8Array(await file.arrayBuffer()),
-        actor: c.var.actor,
-        origin: c.var.origin,
+        fileName: file.name === 'upload' ? `${form.source}.csv` : file.name,
+        filePath: file.path,
+        dir,
       });
+      keep(); // the job removes the file when it ends
       return c.json({ ...job, url: `/api/crosscheck/datasets/jobs/${job.id}` }, 202);
     },
   )
@@ -178,6 +205,7 @@ export const crosscheckRoutes = createRouter()
       path: '/runs',
       tags: ['crosscheck'],
       summary: 'Run every rule for the county as of a date (default today)',
+      middleware: [mayRun] as const,
       request: { body: { content: { 'application/json': { schema: RunBody } }, required: false } },
       responses: { 200: json(RunResult, 'The run'), 403: err('Role cannot run') },
     }),
@@ -186,7 +214,7 @@ export const crosscheckRoutes = createRouter()
       const county = countyOf(c.var.scope, body.county);
       assertMayRun(c.var.scope, county);
       const asOf = body.asOf ?? new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-      const r = await runCrosscheck(c.var.db, { countyCode: county, asOf, actor: c.var.actor, origin: c.var.origin });
+      const r = await runCrosscheck(ctxOf(c), { countyCode: county, asOf });
       return c.json(r, 200);
     },
   )
@@ -214,7 +242,7 @@ export const crosscheckRoutes = createRouter()
       const f = c.req.valid('query');
       if (f.area) c.var.scope.assertCovers(f.area);
       const r = await q.listFindings(c.var.db, c.var.scope, { ...f, presentOnly: f.all !== 'true' });
-      return c.json({ total: r.total, items: r.rows.map(toFinding) }, 200);
+      return c.json({ total: r.total, items: r.rows.map((x) => toFinding(x, maskerFor({ role: c.var.scope.role }), c.var.lang)) }, 200);
     },
   )
   .openapi(
@@ -238,24 +266,19 @@ export const crosscheckRoutes = createRouter()
       path: '/findings.csv',
       tags: ['crosscheck'],
       summary: 'Export findings (contract §3 columns) as UTF-8 CSV; formula-like cells neutralised',
-      request: { query: FindingQuery.omit({ limit: true, offset: true }).extend(CountyQuery.shape) },
-      responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' } },
+      request: { query: FindingQuery.omit({ limit: true, offset: true }).extend(CountyQuery.shape).extend(RevealQuery.shape) },
+      responses: {
+        200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' },
+        403: err('Outside your area, or unmasked ID numbers your role may not export'),
+      },
     }),
     async (c) => {
       const f = c.req.valid('query');
       const county = countyOf(c.var.scope, f.county);
-      const unmasked = EXPORT_UNMASKED.has(c.var.scope.role);
-      await c.var.db.transaction().execute((trx) =>
-        recordAudit(trx, {
-          actor: c.var.actor,
-          action: 'findings.export',
-          entity: 'findings',
-          entityId: county,
-          areaCode: c.var.scope.areaCode.length >= 6 ? c.var.scope.areaCode : county,
-          note: { format: 'csv', rule: f.rule ?? null, status: f.status ?? null, unmasked },
-          origin: c.var.origin,
-        }),
-      );
+      // ID numbers are masked unless a role that needs them asks explicitly (reveal=true): audited.
+      const unmasked = f.reveal === true;
+      const mask = maskerFor({ role: c.var.scope.role }, { reveal: unmasked });
+      await auditFindingsExport(ctxOf(c), county, { format: 'csv', rule: f.rule ?? null, status: f.status ?? null, unmasked });
       c.header('content-type', 'text/csv; charset=utf-8');
       c.header('content-disposition', `attachment; filename="findings-${county}.csv"`);
       c.header('cache-control', 'private, no-store');
@@ -265,7 +288,7 @@ export const crosscheckRoutes = createRouter()
           status: f.status,
           rules: f.rule,
           presentOnly: f.all !== 'true',
-          maskIds: !unmasked,
+          mask,
         })) {
           await s.write(chunk);
         }
@@ -285,7 +308,7 @@ export const crosscheckRoutes = createRouter()
       const id = c.req.valid('param').id;
       const r = await q.findFinding(c.var.db, c.var.scope, id);
       if (!r) throw new AppError('NOT_FOUND', 'finding.notFound', { id });
-      return c.json(toFinding(r), 200);
+      return c.json(toFinding(r, maskerFor({ role: c.var.scope.role }), c.var.lang), 200);
     },
   )
   .openapi(
@@ -294,7 +317,7 @@ export const crosscheckRoutes = createRouter()
       path: '/findings/{id}/review',
       tags: ['crosscheck'],
       summary: 'Confirm (applies the consequence to the card), dismiss (reason), mark for a visit, resolve or reopen',
-      request: { params: IdParam, body: { content: { 'application/json': { schema: ReviewBody } }, required: true } },
+      request: { params: IdParam, ...body(ReviewBody) },
       responses: {
         200: json(ReviewResult, 'The new status and what changed'),
         400: err('Reason missing'),
@@ -304,7 +327,7 @@ export const crosscheckRoutes = createRouter()
       },
     }),
     async (c) => {
-      const r = await reviewFinding(c.var.db, { scope: c.var.scope, actor: c.var.actor, origin: c.var.origin }, c.req.valid('param').id, c.req.valid('json'));
+      const r = await reviewFinding(ctxOf(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json(r, 200);
     },
   );

@@ -7,7 +7,12 @@ import { RULE_CODES } from './rules/index.ts';
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)))
     .optional()
     .openapi({ type: 'string', description: `Comma-separated: ${values.join(', ')}` });
@@ -18,7 +23,11 @@ export const FindingQuery = z.object({
   rule: csv(RULE_CODES as unknown as [string, ...string[]]),
   severity: csv(SEVERITIES),
   status: csv(FINDING_STATUSES),
-  area: z.string().regex(/^\d{6,12}$/).optional().openapi({ description: 'County, township or village code' }),
+  area: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional()
+    .openapi({ description: 'County, township or village code' }),
   householdId: z.uuid().optional(),
   all: z.enum(['true', 'false']).optional().openapi({ description: 'true: include findings gone from the latest run' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -81,12 +90,29 @@ export const ReviewResult = z
   .object({ id: z.string(), status: z.string(), consequence: z.record(z.string(), z.unknown()).nullable(), procedureId: z.string().nullable() })
   .openapi('FindingReviewResult');
 
-export const CountyQuery = z.object({ county: z.string().regex(/^\d{6}$/).optional().openapi({ description: 'County code (needed above county level)' }) });
+export const RevealQuery = z.object({
+  reveal: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional()
+    .openapi({ description: 'Unmasked ID numbers (roles that see personal data only; audited). Default: masked' }),
+});
+
+export const CountyQuery = z.object({
+  county: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional()
+    .openapi({ description: 'County code (needed above county level)' }),
+});
 
 export const RunBody = z
   .object({
     asOf: z.iso.date().optional().openapi({ description: 'Date the run is for (default today)' }),
-    county: z.string().regex(/^\d{6}$/).optional(),
+    county: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
   })
   .strict()
   .openapi('CrosscheckRunRequest');
@@ -110,7 +136,10 @@ export const VersionList = z.array(z.record(z.string(), z.unknown())).openapi('D
 export const DatasetUpload = z
   .object({
     source: z.enum(SOURCE_CODES),
-    county: z.string().regex(/^\d{6}$/).optional(),
+    county: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
     file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX of one source (contract §2)' }),
   })
   .openapi('DatasetUpload');

@@ -1,6 +1,7 @@
 // Department dataset import (contract §2) on a real database: encodings and formats, the value
 // normalisation the contract lists, unusable IDs counted but kept out of matching, and every class
 // of bad file rejected with its reason — keeping nothing but the record of the failed attempt.
+import { systemCtx } from '../../context.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -10,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestDb, type TestDb } from '../../test/db.ts';
 import { makeIdNumber } from '../../test/factories.ts';
 import { TMP } from '../../test/template.ts';
-import { SYSTEM_ACTOR } from '../audit/audit.ts';
 import { importDataset } from './import.ts';
 import type { SourceCode } from './sources.ts';
 
@@ -24,7 +24,7 @@ function file(name: string, content: string | Buffer) {
   fs.writeFileSync(p, content);
   return p;
 }
-const imp = (source: SourceCode, filePath: string) => importDataset(t.db, t.handle.bulk, { countyCode: COUNTY, source, filePath, actor: SYSTEM_ACTOR });
+const imp = (source: SourceCode, filePath: string) => importDataset(systemCtx(t.db), t.handle.bulk, { countyCode: COUNTY, source, filePath });
 
 async function rowsOf(versionId: string, table: string) {
   const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where dataset_version_id = ${versionId} order by row_no`.execute(t.db);
@@ -78,9 +78,14 @@ describe('department dataset import', () => {
     const r = await imp('vehicles', xlsx);
     expect({ ok: r.ok, errors: r.errors }).toEqual({ ok: true, errors: [] });
     expect(r.format).toBe('xlsx');
-    expect(await rowsOf(r.versionId as string, 'ds_vehicles')).toMatchObject([{ id_number: id, plate: '贵E1A234', vehicle_type: '小型轿车', registered_on: '2021-05-06' }]);
+    expect(await rowsOf(r.versionId as string, 'ds_vehicles')).toMatchObject([
+      { id_number: id, plate: '贵E1A234', vehicle_type: '小型轿车', registered_on: '2021-05-06' },
+    ]);
 
-    const bom = file('bom.csv', `\ufeff姓名,身份证号,工作单位,人员类别,入职日期\n周九,${makeIdNumber('19880101', '女').toLowerCase()},某局,公务员,2019-08-01\n`);
+    const bom = file(
+      'bom.csv',
+      `\ufeff姓名,身份证号,工作单位,人员类别,入职日期\n周九,${makeIdNumber('19880101', '女').toLowerCase()},某局,公务员,2019-08-01\n`,
+    );
     const r2 = await imp('public_payroll', bom);
     expect({ ok: r2.ok, errors: r2.errors, encoding: r2.encoding }).toEqual({ ok: true, errors: [], encoding: 'utf-8-bom' });
   });
@@ -117,7 +122,12 @@ describe('department dataset import', () => {
     );
     expect(bad.ok).toBe(false);
     expect(bad.errorCount).toBe(4);
-    expect(bad.errors.map((e) => `${e.rowNo}:${e.column}:${e.reason}`)).toEqual(['3:车辆类型:oneOf', '4:号牌号码:required', '4:初次登记日期:date', '4:状态:oneOf']);
+    expect(bad.errors.map((e) => `${e.rowNo}:${e.column}:${e.reason}`)).toEqual([
+      '3:车辆类型:oneOf',
+      '4:号牌号码:required',
+      '4:初次登记日期:date',
+      '4:状态:oneOf',
+    ]);
     const kept = await sql<{ n: number }>`select count(*)::int as n from ds_vehicles where plate = '贵E00001'`.execute(t.db);
     expect(Number(kept.rows[0]?.n)).toBe(0);
 

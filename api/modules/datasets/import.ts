@@ -5,13 +5,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
-import type { Database } from '../../db/schema.ts';
-import { type Actor, recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { TableReadError } from '../imports/read-table.ts';
 import { normaliseFile, type RowError } from './normalise.ts';
+import * as q from './queries.ts';
 import { SOURCES, type SourceCode } from './sources.ts';
 
 export type { RowError };
@@ -42,8 +41,6 @@ export interface DatasetImportOptions {
   source: SourceCode;
   filePath: string;
   fileName?: string;
-  actor: Actor;
-  origin?: Record<string, unknown>;
   onProgress?: (rows: number) => void;
   /** Row errors kept in the result (all are counted). */
   maxErrors?: number;
@@ -57,7 +54,9 @@ async function sha256File(p: string): Promise<string> {
 
 class ImportRejected extends Error {}
 
-export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: DatasetImportOptions): Promise<DatasetImportResult> {
+/** Imports one department file as `ctx.actor` through `bulk` (its own session: all or nothing). */
+export async function importDataset(ctx: Ctx, bulk: BulkRunner, o: DatasetImportOptions): Promise<DatasetImportResult> {
+  const { db, actor } = ctx;
   const spec = SOURCES[o.source];
   const fileName = o.fileName ?? path.basename(o.filePath);
   const started = performance.now();
@@ -96,12 +95,9 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       result.fileError = { key: 'import.duplicateColumns', columns: file.duplicated };
       throw new ImportRejected();
     }
+    const facts = { countyCode: o.countyCode, source: o.source, fileName, sha256, byteSize, importedBy: actor.id, importedByName: actor.name };
     await bulk(async ({ db: trx, copyFrom }) => {
-      const v = await sql<{ id: string }>`
-        insert into dataset_versions (county_code, source, file_name, sha256, byte_size, encoding, format, imported_by, imported_by_name)
-        values (${o.countyCode}, ${o.source}, ${fileName}, ${sha256}, ${byteSize}, ${file.encoding}, ${file.format}, ${o.actor.id}, ${o.actor.name})
-        returning id`.execute(trx);
-      const versionId = v.rows[0]?.id as string;
+      const versionId = await q.insertVersion(trx, { ...facts, encoding: file.encoding, format: file.format });
       async function* reported() {
         for await (const text of file.chunks(versionId, o.countyCode)) {
           result.rowsRead = file.stats.rowsRead;
@@ -116,25 +112,18 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
       if (result.errorCount > 0) throw new ImportRejected();
       timings.copy = Math.round(performance.now() - t);
       t = performance.now();
-      // Fresh statistics, or the planner takes a just-loaded million rows for an empty table and
-      // the rules' joins turn into nested loops.
-      // A 7,500-row sample (statistics target 25, default 100) is plenty for columns that hold a
-      // handful of codes or near-unique ID numbers, and takes a fifth of the time.
-      await sql`set local default_statistics_target = 25`.execute(trx);
-      await sql`analyze ${sql.table(`ds_${o.source}`)}`.execute(trx);
+      // Fresh statistics, or the planner takes a just-loaded million rows for an empty table.
+      await q.analyzeSource(trx, o.source);
       timings.analyze = Math.round(performance.now() - t);
-      await sql`
-        update dataset_versions set status = 'succeeded', finished_at = now(), rows_read = ${result.rowsRead}, rows_loaded = ${result.rowsLoaded},
-          rows_unusable = ${result.rowsUnusable}, unusable_reasons = ${JSON.stringify(result.unusableReasons)}, ignored_columns = ${sql.val(result.ignoredColumns)}
-        where id = ${versionId}`.execute(trx);
+      await q.finishVersion(trx, versionId, result);
       await recordAudit(trx, {
-        actor: o.actor,
+        actor,
         action: 'dataset.import',
         entity: 'dataset_version',
         entityId: versionId,
         areaCode: o.countyCode,
         note: { source: o.source, fileName, sha256, rowsRead: result.rowsRead, rowsUnusable: result.rowsUnusable },
-        origin: o.origin,
+        origin: ctx.origin,
       });
       result.versionId = versionId;
     });
@@ -145,10 +134,19 @@ export async function importDataset(db: Kysely<Database>, bulk: BulkRunner, o: D
     if (e instanceof TableReadError) result.fileError = { key: e.key === 'import.unsupported' ? 'import.unreadable' : e.key, message: e.message };
     else if (!(e instanceof ImportRejected)) throw e;
     // Provenance of the failed attempt; nothing of its rows was kept.
-    await sql`
-      insert into dataset_versions (county_code, source, status, file_name, sha256, byte_size, encoding, format, rows_read, error, imported_by, imported_by_name, finished_at)
-      values (${o.countyCode}, ${o.source}, 'failed', ${fileName}, ${sha256}, ${byteSize}, ${result.encoding || null}, ${result.format || null}, ${result.rowsRead},
-        ${JSON.stringify({ fileError: result.fileError ?? null, errorCount: result.errorCount })}, ${o.actor.id}, ${o.actor.name}, now())`.execute(db);
+    await q.insertFailedVersion(db, {
+      countyCode: o.countyCode,
+      source: o.source,
+      fileName,
+      sha256,
+      byteSize,
+      encoding: result.encoding || null,
+      format: result.format || null,
+      rowsRead: result.rowsRead,
+      error: { fileError: result.fileError ?? null, errorCount: result.errorCount },
+      importedBy: actor.id,
+      importedByName: actor.name,
+    });
     return result;
   }
 }

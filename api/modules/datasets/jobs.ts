@@ -1,21 +1,16 @@
-// Department dataset uploads as jobs: the file is saved to a temporary path, imported in the
+// Department dataset uploads as jobs: the file is streamed to a temporary path (api/http/upload.ts), imported in the
 // background of this process (api/modules/datasets/import.ts), and polled for progress. The
 // dataset version (dataset_versions) is the durable record; the in-memory job only carries the
 // live progress and the result for an hour after it finishes. (One server process owns a job;
 // behind a load balancer, poll with session affinity — see docs/SCALING.md.)
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
-import type { Database } from '../../db/schema.ts';
-import { AppError, NotFound } from '../../errors.ts';
-import type { Actor } from '../audit/audit.ts';
+import { NotFound } from '../../errors.ts';
 import { type DatasetImportResult, importDataset } from './import.ts';
 import type { SourceCode } from './sources.ts';
-
-export const MAX_DATASET_BYTES = 512 * 1024 * 1024;
 
 export interface DatasetJob {
   id: string;
@@ -37,15 +32,18 @@ const done = new Map<string, Promise<void>>();
 const KEEP_MS = 60 * 60 * 1000;
 
 export function startDatasetJob(
-  db: Kysely<Database>,
+  ctx: Ctx,
   bulk: BulkRunner,
-  o: { countyCode: string; source: SourceCode; fileName: string; bytes: Uint8Array; actor: Actor; origin?: Record<string, unknown> },
+  o: {
+    countyCode: string;
+    source: SourceCode;
+    fileName: string;
+    /** The uploaded file on disk (api/http/upload.ts); the job removes `dir` when it ends. */
+    filePath: string;
+    dir: string;
+  },
 ): DatasetJob {
-  if (o.bytes.byteLength > MAX_DATASET_BYTES) throw new AppError('INVALID', 'dataset.fileTooLarge', { maxMb: MAX_DATASET_BYTES / 1024 / 1024 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dripline-dataset-'));
-  const ext = path.extname(o.fileName).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv';
-  const filePath = path.join(dir, `upload${ext}`);
-  fs.writeFileSync(filePath, o.bytes);
+  const { dir, filePath } = o;
   const job: DatasetJob = {
     id: randomUUID(),
     countyCode: o.countyCode,
@@ -53,20 +51,18 @@ export function startDatasetJob(
     fileName: path.basename(o.fileName).slice(0, 200),
     status: 'running',
     rowsRead: 0,
-    byteSize: o.bytes.byteLength,
+    byteSize: fs.statSync(filePath).size,
     startedAt: new Date().toISOString(),
     finishedAt: null,
     result: null,
     crashed: false,
   };
   jobs.set(job.id, job);
-  const p = importDataset(db, bulk, {
+  const p = importDataset(ctx, bulk, {
     countyCode: o.countyCode,
     source: o.source,
     filePath,
     fileName: job.fileName,
-    actor: o.actor,
-    origin: o.origin,
     onProgress: (n) => {
       job.rowsRead = n;
     },

@@ -26,7 +26,10 @@ type Value = string | number | null;
 /** Reads one typed column of a row, recording a problem instead of throwing. */
 export class RowReader {
   problems: CellProblem[] = [];
-  constructor(private readonly get: (key: string) => string, private readonly names: Record<string, string>) {}
+  constructor(
+    private readonly get: (key: string) => string,
+    private readonly names: Record<string, string>,
+  ) {}
   private fail(key: string, reason: CellProblem['reason'], allowed?: readonly string[]) {
     this.problems.push({ column: this.names[key] ?? key, reason, ...(allowed ? { allowed } : {}) });
     return null;

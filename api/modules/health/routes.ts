@@ -1,7 +1,8 @@
 // GET /api/health: liveness plus what the server runs on (for operators and monitoring).
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
+import { json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
+import { healthFacts } from './queries.ts';
 
 const Health = z
   .object({
@@ -20,15 +21,10 @@ export const healthRoutes = createRouter().openapi(
     path: '/',
     tags: ['health'],
     summary: 'Liveness and database status',
-    responses: { 200: { content: { 'application/json': { schema: Health } }, description: 'Healthy' } },
+    responses: { 200: json(Health, 'Healthy') },
   }),
   async (c) => {
-    const r = await sql<{ postgis: string; areas: number; households: number; pglite: boolean }>`
-      select postgis_lib_version() as postgis,
-        (select count(*) from (select 1 from areas limit 10000) a)::int as areas,
-        (select count(*) from (select 1 from households where deleted_at is null limit 10000) h)::int as households,
-        version() ilike '%emscripten%' or version() ilike '%wasm%' as pglite`.execute(c.var.db);
-    const row = r.rows[0];
+    const row = await healthFacts(c.var.db);
     if (!row) throw new Error('health query returned nothing');
     return c.json(
       {

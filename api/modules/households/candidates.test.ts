@@ -31,12 +31,22 @@ describe('登记待识别农户 (POST /api/households)', () => {
     expect(res.status).toBe(201);
     const out = (await res.json()) as Created;
     expect(out.householdNo).toMatch(/^522324D\d{7}$/);
-    const second = (await (await cadre.post('/api/households', candidate({ head: { name: '韦二', idNumber: makeIdNumber('19700101', '男') } }))).json()) as Created;
+    const second = (await (
+      await cadre.post('/api/households', candidate({ head: { name: '韦二', idNumber: makeIdNumber('19700101', '男') } }))
+    ).json()) as Created;
     expect(Number(second.householdNo.slice(7))).toBe(Number(out.householdNo.slice(7)) + 1);
 
     const { db } = await getTestDb();
     const h = await db.selectFrom('households').selectAll().where('id', '=', out.id).executeTakeFirstOrThrow();
-    expect(h).toMatchObject({ registry_state: '待识别', village_code: BAOJIA, county_code: '522324', head_name: '单小梅', head_initials: 'sxm', group_name: '三组', version: 1 });
+    expect(h).toMatchObject({
+      registry_state: '待识别',
+      village_code: BAOJIA,
+      county_code: '522324',
+      head_name: '单小梅',
+      head_initials: 'sxm',
+      group_name: '三组',
+      version: 1,
+    });
     const members = await db.selectFrom('members').selectAll().where('household_id', '=', out.id).execute();
     expect(members).toHaveLength(1);
     expect(members[0]).toMatchObject({ relation: '户主', sex: '女', birth_date: '1980-03-15', name_initials: 'sxm', registry_duplicate: false });
@@ -45,7 +55,11 @@ describe('登记待识别农户 (POST /api/households)', () => {
     expect(audit[0]?.diff).toMatchObject({ registry_state: [null, '待识别'], household_no: [null, out.householdNo], _note: { source: '农户申请' } });
 
     // The card shows the state; the list finds it by pinyin initials.
-    const card = (await (await cadre.get(`/api/households/${out.id}`)).json()) as { registryState: string; householdNo: string; members: { idNumber: string }[] };
+    const card = (await (await cadre.get(`/api/households/${out.id}`)).json()) as {
+      registryState: string;
+      householdNo: string;
+      members: { idNumber: string }[];
+    };
     expect(card.registryState).toBe('待识别');
     expect(card.members[0]?.idNumber).toMatch(/\*/);
     const found = (await (await cadre.get('/api/households?q=sxm&pageSize=100')).json()) as { items: { id: string }[] };
@@ -54,10 +68,13 @@ describe('登记待识别农户 (POST /api/households)', () => {
 
   it('opens the way to 识别纳入, which a 在册 household cannot start', async () => {
     const cadre = await loginAs('baojia_cadre');
-    const { id } = (await (await cadre.post('/api/households', candidate({ head: { name: '罗大', idNumber: makeIdNumber('19660708', '男') } }))).json()) as Created;
+    const { id } = (await (
+      await cadre.post('/api/households', candidate({ head: { name: '罗大', idNumber: makeIdNumber('19660708', '男') } }))
+    ).json()) as Created;
     const body = (householdId: string) => ({
       householdId,
       type: '识别纳入',
+      origin: '农户申请',
       reason: '识别纳入：农户申请，入户核实',
       evidence: { text: '申请书和入户核实记录', references: [{ kind: 'document', title: '申请书' }] },
       payload: { identifiedYear: new Date().getFullYear(), identificationStandard: '国家标准', mainCause: '因病' },
@@ -74,12 +91,18 @@ describe('登记待识别农户 (POST /api/households)', () => {
     const person = existing.rows[0]?.['证件号码'] as string;
     const cadre = await loginAs('baojia_cadre');
     const { db } = await getTestDb();
-    const before = await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('households')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await cadre.post('/api/households', candidate({ head: { name: '重复', idNumber: person } }));
     expect(res.status).toBe(409);
     const e = (await res.json()) as ErrorBody;
     expect(e.error.message).toContain(existing.householdNo);
-    const after = await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('households')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -94,18 +117,30 @@ describe('登记待识别农户 (POST /api/households)', () => {
     expect(((await badId.json()) as ErrorBody).error.fields?.map((f) => f.path)).toContain('head.idNumber');
 
     const existing = await createHousehold({ village: BAOJIA });
-    const taken = await cadre.post('/api/households', candidate({ householdNo: existing.householdNo, head: { name: '乙', idNumber: makeIdNumber('19900101', '男') } }));
+    const taken = await cadre.post(
+      '/api/households',
+      candidate({ householdNo: existing.householdNo, head: { name: '乙', idNumber: makeIdNumber('19900101', '男') } }),
+    );
     expect(taken.status).toBe(409);
     expect(((await taken.json()) as ErrorBody).error.fields?.[0]?.path).toBe('householdNo');
 
     const county = await loginAs('qinglong_county');
-    const unknown = await county.post('/api/households', candidate({ villageCode: '522324101000', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }));
+    const unknown = await county.post(
+      '/api/households',
+      candidate({ villageCode: '522324101000', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }),
+    );
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as ErrorBody).error.message).toContain('522324101000');
-    const township = await county.post('/api/households', candidate({ villageCode: '522324101', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }));
+    const township = await county.post(
+      '/api/households',
+      candidate({ villageCode: '522324101', head: { name: '丙', idNumber: makeIdNumber('19900102', '男') } }),
+    );
     expect(township.status).toBe(400);
     expect(((await township.json()) as ErrorBody).error.fields?.map((f) => f.path)).toContain('villageCode');
-    const outside = await cadre.post('/api/households', candidate({ villageCode: OTHER_TOWNSHIP_VILLAGE, head: { name: '丁', idNumber: makeIdNumber('19900103', '男') } }));
+    const outside = await cadre.post(
+      '/api/households',
+      candidate({ villageCode: OTHER_TOWNSHIP_VILLAGE, head: { name: '丁', idNumber: makeIdNumber('19900103', '男') } }),
+    );
     expect(outside.status).toBe(403);
     const inspector = await loginAs('qinglong_inspector');
     const readOnly = await inspector.post('/api/households', candidate({ head: { name: '戊', idNumber: makeIdNumber('19900104', '男') } }));

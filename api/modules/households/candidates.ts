@@ -6,45 +6,29 @@
 // never collide with a national number (those are digits only): county code + 'D' + 7 digits.
 // A registry import that lists its 户主 as the head of a household gives the card that household's
 // national number (registry/queries.ts, buildHouseholdStage).
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { z } from '@hono/zod-openapi';
+import { type Ctx, inTransaction } from '../../context.ts';
+import type { DbOrTrx } from '../../db/schema.ts';
 import { AppError, Conflict, type FieldError, Invalid, NotFound } from '../../errors.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
 import { recordAudit } from '../audit/audit.ts';
-import type { Scope } from '../auth/scope.ts';
 import { HEAD_RELATION } from './code-lists.ts';
-import { auditedHousehold, type GpsFix, locationColumns, type WriteContext } from './households.ts';
+import { auditedHousehold, locationColumns } from './households.ts';
 import { checkNewMember, insertMember, mapConstraint, type MemberCreateInput } from './members.ts';
 import * as q from './queries.ts';
+import type { CandidateCreate } from './schema/index.ts';
 
-type Db = Kysely<Database>;
-
-export interface CandidateInput {
-  /** Client-generated UUID (offline). */
-  id?: string;
-  villageCode: string;
-  /** The national 户编号 when there is one; otherwise a provisional one is given. */
-  householdNo?: string;
-  groupName?: string | null;
-  address?: string | null;
-  phone?: string | null;
-  householdType?: string;
-  mainCause?: string | null;
-  location?: GpsFix | null;
-  /** The 户主 (relation is 户主 whatever is sent). */
-  head: Omit<MemberCreateInput, 'relation'>;
-  /** Why the household is registered (农户申请, 干部走访, 部门预警…), kept with the audit entry. */
-  source?: string | null;
-}
+/**
+ * A household to register: `householdNo` the national 户编号 when there is one (otherwise a
+ * provisional one is given), `head` its 户主 (relation 户主 whatever is sent), `source` why it is
+ * registered (农户申请, 干部走访, 部门预警…, kept with the audit entry).
+ */
+export type CandidateInput = z.infer<typeof CandidateCreate>;
 
 /** The next provisional 户编号 of a county (county + D + 7 digits). */
-async function nextProvisionalNo(db: Db, countyCode: string): Promise<string> {
+async function nextProvisionalNo(db: DbOrTrx, countyCode: string): Promise<string> {
   const prefix = `${countyCode}D`;
-  const r = await sql<{ last: string | null }>`
-    select max(household_no) as last from households
-    where county_code = ${countyCode} and household_no like ${`${prefix}%`} and length(household_no) = ${prefix.length + 7}`.execute(db);
-  const last = r.rows[0]?.last;
+  const last = await q.lastHouseholdNo(db, countyCode, prefix, 7);
   const n = last && /^\d{7}$/.test(last.slice(prefix.length)) ? Number(last.slice(prefix.length)) + 1 : 1;
   return `${prefix}${String(n).padStart(7, '0')}`;
 }
@@ -54,9 +38,10 @@ const isNumberTaken = (e: unknown) => {
   return err?.code === '23505' && `${err.constraint ?? ''} ${err.message ?? ''}`.includes('household_no');
 };
 
-export async function registerCandidate(db: Db, scope: Scope, input: CandidateInput, ctx: WriteContext): Promise<{ id: string; householdNo: string }> {
+export async function registerCandidate(ctx: Ctx, input: CandidateInput): Promise<{ id: string; householdNo: string }> {
+  const { db, scope } = ctx;
   scope.assertCanWrite(input.villageCode, 'household', input.id ?? input.villageCode);
-  const village = await db.selectFrom('areas').select('level').where('code', '=', input.villageCode).executeTakeFirst();
+  const village = await q.findArea(db, input.villageCode);
   if (!village) throw NotFound('area.notFound', { code: input.villageCode });
   if (village.level !== 'village') throw Invalid([{ path: 'villageCode', key: 'household.notVillage', params: { code: input.villageCode } }]);
   const countyCode = input.villageCode.slice(0, 6);
@@ -69,31 +54,27 @@ export async function registerCandidate(db: Db, scope: Scope, input: CandidateIn
   for (let attempt = 0; ; attempt++) {
     const householdNo = input.householdNo ?? (await nextProvisionalNo(db, countyCode));
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await inTransaction(ctx, async (trx, tctx) => {
         if (input.id && (await q.idExists(trx, 'households', input.id))) throw Conflict('record.idTaken', { id: input.id });
         const { location, ...fixColumns } = locationColumns(input.location ?? null);
-        const row = (await trx
-          .insertInto('households')
-          .values({
-            ...(input.id ? { id: input.id } : {}),
-            county_code: countyCode,
-            village_code: input.villageCode,
-            household_no: householdNo,
-            group_name: input.groupName ?? null,
-            address: input.address ?? null,
-            phone: input.phone ?? null,
-            household_type: input.householdType ?? '一般户',
-            main_cause: input.mainCause ?? null,
-            head_name: head.name,
-            head_initials: nameInitials(head.name),
-            // 户状态 has no meaning before 识别纳入 (the state is 待识别); it is set by the procedure.
-            status: '未脱贫户',
-            registry_state: '待识别',
-            location: location ? (q.pointSql(location.lon, location.lat) as never) : null,
-            ...fixColumns,
-          } as never)
-          .returningAll()
-          .executeTakeFirstOrThrow()) as Record<string, unknown> & { id: string };
+        const row = await q.insertHousehold(trx, {
+          ...(input.id ? { id: input.id } : {}),
+          county_code: countyCode,
+          village_code: input.villageCode,
+          household_no: householdNo,
+          group_name: input.groupName ?? null,
+          address: input.address ?? null,
+          phone: input.phone ?? null,
+          household_type: input.householdType ?? '一般户',
+          main_cause: input.mainCause ?? null,
+          head_name: head.name,
+          head_initials: nameInitials(head.name),
+          // 户状态 has no meaning before 识别纳入 (the state is 待识别); it is set by the procedure.
+          status: '未脱贫户',
+          registry_state: '待识别',
+          location: location ? q.pointSql(location.lon, location.lat) : null,
+          ...fixColumns,
+        });
         await recordAudit(trx, {
           actor: ctx.actor,
           action: 'household.create',
@@ -101,17 +82,24 @@ export async function registerCandidate(db: Db, scope: Scope, input: CandidateIn
           entityId: row.id,
           areaCode: input.villageCode,
           before: null,
-          after: { ...auditedHousehold(row, location ? [location.lon, location.lat] : null), village_code: input.villageCode, household_no: householdNo, registry_state: '待识别' },
+          after: {
+            ...auditedHousehold(row, location ? [location.lon, location.lat] : null),
+            village_code: input.villageCode,
+            household_no: householdNo,
+            registry_state: '待识别',
+          },
           note: input.source ? { source: input.source } : undefined,
           origin: ctx.origin,
         });
-        await insertMember(trx, scope, { id: row.id, county_code: countyCode, village_code: input.villageCode }, head, checked, ctx);
+        await insertMember(trx, scope, { id: row.id, county_code: countyCode, village_code: input.villageCode }, head, checked, tctx);
         return { id: row.id, householdNo };
       });
     } catch (e) {
       if (isNumberTaken(e)) {
         if (input.householdNo === undefined && attempt < 5) continue;
-        throw new AppError('CONFLICT', 'household.numberTaken', { householdNo }, [{ path: 'householdNo', key: 'household.numberTaken', params: { householdNo } }]);
+        throw new AppError('CONFLICT', 'household.numberTaken', { householdNo }, [
+          { path: 'householdNo', key: 'household.numberTaken', params: { householdNo } },
+        ]);
       }
       return mapConstraint(e);
     }

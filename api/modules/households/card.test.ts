@@ -10,7 +10,14 @@ const BAOJIA = '522324101209';
 const SANHE = '522324101002';
 
 type Err = { error: { code: string; message: string; fields?: { path: string; code: string; message: string }[]; details?: { currentVersion?: number } } };
-type Year = { year: number; version: number; householdSize: number; income: { transfer: number; perCapita: number }; allGuaranteesMet: boolean; lines: { belowMonitoringLine: boolean } | null };
+type Year = {
+  year: number;
+  version: number;
+  householdSize: number;
+  income: { transfer: number; perCapita: number };
+  allGuaranteesMet: boolean;
+  lines: { belowMonitoringLine: boolean } | null;
+};
 type Card = {
   version: number;
   householdType: string;
@@ -32,7 +39,6 @@ describe('the household card', () => {
       version: 1,
       householdType: '低保户',
       otherCauses: ['因病', '缺技术'],
-      riskTypes: ['因病'],
       location: { lon: 105.21, lat: 25.83, accuracyM: 8 },
       bankName: '晴隆县农村信用合作联社',
       bankAccount: '6228480012345678901',
@@ -45,10 +51,18 @@ describe('the household card', () => {
     expect(card).toMatchObject({ version: 2, householdType: '低保户', otherCauses: ['因病', '缺技术'], location: [105.21, 25.83] });
     expect(card.bankAccount).toBe('****8901');
 
-    const refused = await cadre.patch(`/api/households/${h.id}`, { version: 2, status: '脱贫户', registryState: '清退', monitoringCategory: '边缘易致贫户', headName: 'x' });
+    const refused = await cadre.patch(`/api/households/${h.id}`, {
+      version: 2,
+      status: '脱贫户',
+      registryState: '清退',
+      monitoringCategory: '边缘易致贫户',
+      riskTypes: ['因病'],
+      headName: 'x',
+    });
     expect(refused.status).toBe(400);
     const fields = ((await refused.json()) as Err).error.fields ?? [];
-    expect(fields.map((f) => f.path).sort()).toEqual(['headName', 'monitoringCategory', 'registryState', 'status']);
+    expect(fields.map((f) => f.path).sort()).toEqual(['headName', 'monitoringCategory', 'registryState', 'riskTypes', 'status']);
+    expect(fields.find((f) => f.path === 'riskTypes')?.message).toContain('风险类型');
     expect(fields.find((f) => f.path === 'status')?.message).toContain('只能通过业务流程');
     expect(fields.find((f) => f.path === 'registryState')?.message).toContain('在册状态');
 
@@ -74,7 +88,14 @@ describe('the household card', () => {
     const r = await put(2024, {
       income: { wage: 1_200_000, business: 500_000, dibao: 300_000, pension: 100_000, businessExpense: 200_000 },
       conditions: { cultivatedLandMu: 3.5, isDangerousHouse: false, roadType: '水泥路', fuelType: '柴草' },
-      guarantees: { food: { secure: true }, clothing: { secure: true }, education: { secure: true }, medical: { secure: true }, housing: { secure: false, note: 'C级危房待改造' }, water: { secure: true } },
+      guarantees: {
+        food: { secure: true },
+        clothing: { secure: true },
+        education: { secure: true },
+        medical: { secure: true },
+        housing: { secure: false, note: 'C级危房待改造' },
+        water: { secure: true },
+      },
     });
     expect(r.status).toBe(200);
     const y = (await r.json()) as Year;
@@ -111,11 +132,22 @@ describe('the household card', () => {
     expect((((await badCadre.json()) as Err).error.fields ?? [])[0]).toMatchObject({ path: 'toDate', code: 'field.dateOrder' });
 
     const id = crypto.randomUUID();
-    const m = await cadre.post(`${base}/measures`, { id, category: '产业帮扶', subtype: '养殖', measureDate: '2024-03-01', amount: 300_000, quantity: 2, unit: '头' });
+    const m = await cadre.post(`${base}/measures`, {
+      id,
+      category: '产业帮扶',
+      subtype: '养殖',
+      measureDate: '2024-03-01',
+      amount: 300_000,
+      quantity: 2,
+      unit: '头',
+    });
     expect(m.status).toBe(201);
     expect(((await m.json()) as { id: string }).id).toBe(id);
     const wrongSub = await cadre.post(`${base}/measures`, { category: '教育帮扶', subtype: '养殖', measureDate: '2024-03-01' });
-    expect((((await wrongSub.json()) as Err).error.fields ?? [])[0]).toMatchObject({ path: 'subtype', message: '帮扶类型“教育帮扶”的子类应为：雨露计划、学生资助' });
+    expect((((await wrongSub.json()) as Err).error.fields ?? [])[0]).toMatchObject({
+      path: 'subtype',
+      message: '帮扶类型“教育帮扶”的子类应为：雨露计划、学生资助',
+    });
     const upd = await cadre.patch(`${base}/measures/${id}`, { version: 1, outcome: '已出栏' });
     expect(((await upd.json()) as { version: number }).version).toBe(2);
     expect((await cadre.patch(`${base}/measures/${id}`, { version: 1, outcome: 'x' })).status).toBe(409);
@@ -143,7 +175,13 @@ describe('the household card', () => {
   it('manages village work teams in scope and shows them on the card', async () => {
     const h = await createHousehold({ village: BAOJIA });
     const cadre = await loginAs('baojia_cadre');
-    const r = await cadre.post('/api/work-teams', { villageCode: BAOJIA, name: '县农业农村局驻保家村工作队', firstSecretary: '张书记', members: ['张书记', '李队员'], fromDate: '2024-01-01' });
+    const r = await cadre.post('/api/work-teams', {
+      villageCode: BAOJIA,
+      name: '县农业农村局驻保家村工作队',
+      firstSecretary: '张书记',
+      members: ['张书记', '李队员'],
+      fromDate: '2024-01-01',
+    });
     expect(r.status).toBe(201);
     const team = (await r.json()) as { id: string; version: number };
     expect((await cadre.patch(`/api/work-teams/${team.id}`, { version: 1, members: ['张书记'] })).status).toBe(200);
@@ -164,7 +202,10 @@ describe('the household card', () => {
     await cadre.post(`/api/households/${h.id}/measures`, { category: '金融帮扶', subtype: '扶贫小额信贷', measureDate: '2024-02-01', amount: 5_000_000 });
     const res = await cadre.get(`/api/households/${h.id}/history`);
     expect(res.status).toBe(200);
-    const hist = (await res.json()) as { currentVersion: number; entries: { action: string; version: number | null; changes: Record<string, [unknown, unknown]> }[] };
+    const hist = (await res.json()) as {
+      currentVersion: number;
+      entries: { action: string; version: number | null; changes: Record<string, [unknown, unknown]> }[];
+    };
     expect(hist.currentVersion).toBe(3);
     expect(hist.entries.map((e) => e.action)).toEqual(['measure.create', 'household.update', 'household.update']);
     expect(hist.entries[1]).toMatchObject({ version: 3, changes: { phone: ['155****8493', '139****2222'], version: [2, 3] } });
@@ -181,9 +222,13 @@ describe('photos', () => {
     form.set('file', new File([Buffer.from(bytes)], 'p.png', { type: 'image/png' }));
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
     const cookie = [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return agent.app.request(`/api/households/${householdId}/photos`, { method: 'POST', headers: { cookie, 'x-csrf-token': agent.csrf }, body: form }, {
-      incoming: { socket: { remoteAddress: '127.0.0.1' } },
-    });
+    return agent.app.request(
+      `/api/households/${householdId}/photos`,
+      { method: 'POST', headers: { cookie, 'x-csrf-token': agent.csrf }, body: form },
+      {
+        incoming: { socket: { remoteAddress: '127.0.0.1' } },
+      },
+    );
   };
 
   it('stores a photo (type sniffed), serves it, hides photos of people from roles without personal data', async () => {
@@ -211,5 +256,10 @@ describe('photos', () => {
     const other = await loginAs('sanhe_cadre');
     expect((await other.get(`/api/households/${h.id}/photos/${house.id}`)).status).toBe(403);
     expect((await upload(other, h.id, { kind: '住房' })).status).toBe(403);
+    // What a role may not see it may not delete: the admin (no personal data) and a photo of people.
+    const admin = await loginAs('admin');
+    expect((await admin.delete(`/api/households/${h.id}/photos/${person.id}`)).status).toBe(403);
+    expect((await cadre.get(`/api/households/${h.id}/photos/${person.id}`)).status).toBe(200);
+    expect((await admin.delete(`/api/households/${h.id}/photos/${house.id}`)).status).toBe(200);
   });
 });

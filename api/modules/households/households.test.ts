@@ -46,12 +46,7 @@ describe('households scoped by area', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(SANHE);
     const { db } = await getTestDb();
-    const entry = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'access.denied')
-      .where('entity_id', '=', b.id)
-      .executeTakeFirst();
+    const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'access.denied').where('entity_id', '=', b.id).executeTakeFirst();
     expect(entry?.actor_name).toBe('baojia_cadre');
     const unchanged = await db.selectFrom('households').select(['address', 'version']).where('id', '=', b.id).executeTakeFirstOrThrow();
     expect(unchanged).toEqual({ address: null, version: 1 });
@@ -92,7 +87,12 @@ describe('households scoped by area', () => {
     expect(((await stale.json()) as { error: { details: { currentVersion: number } } }).error.details.currentVersion).toBe(2);
 
     const { db } = await getTestDb();
-    const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'household.update_contact').where('entity_id', '=', a.id).executeTakeFirstOrThrow();
+    const entry = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'household.update_contact')
+      .where('entity_id', '=', a.id)
+      .executeTakeFirstOrThrow();
     expect(entry.actor_name).toBe('baojia_cadre');
     expect(entry.chain).toBe('522324');
     expect(entry.diff).toMatchObject({ address: [null, '保家村3组12号'], phone: ['15585268493', '13912345678'], version: [1, 2] });

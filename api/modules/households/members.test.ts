@@ -37,11 +37,15 @@ describe('household members', () => {
     expect(m).toMatchObject({ sex: '女', birthDate: '2010-03-15', relation: '之女', version: 1 });
     expect(m.idNumber).toMatch(/^5223\*{10}[\dX]{4}$/);
 
-    const old15 = `522324${String(Date.now() % 90 + 10)}0612${String(process.pid % 900 + 100)}`; // YYMMDD + 3-digit serial
+    const old15 = `522324${String((Date.now() % 90) + 10)}0612${String((process.pid % 900) + 100)}`; // YYMMDD + 3-digit serial
     const up = await cadre.post(`/api/households/${h.id}/members`, member({ idNumber: old15, relation: '之父' }));
     expect(up.status).toBe(201);
     const { db } = await getTestDb();
-    const row = await db.selectFrom('members').select(['id_number', 'birth_date', 'name_initials']).where('id', '=', ((await up.json()) as MemberOut).id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('members')
+      .select(['id_number', 'birth_date', 'name_initials'])
+      .where('id', '=', ((await up.json()) as MemberOut).id)
+      .executeTakeFirstOrThrow();
     expect(row.id_number).toBe(upgrade15(old15));
     expect(row.birth_date).toBe(`19${old15.slice(6, 8)}-06-12`);
     expect(row.name_initials).toBe('lxm');
@@ -87,12 +91,20 @@ describe('household members', () => {
     expect((((await r3.json()) as Fields).error.fields ?? [])[0]).toMatchObject({ path: 'idNumber', code: 'idNumber.date' });
     const r4 = await en.post(`/api/households/${h.id}/members`, member({ idNumber: makeIdNumber('19900101', '男'), sex: '女' }));
     expect(r4.status).toBe(400);
-    expect((((await r4.json()) as Fields).error.fields ?? [])[0]).toMatchObject({ path: 'sex', code: 'member.sexMismatch', message: 'Sex contradicts the ID number (the number says 男)' });
+    expect((((await r4.json()) as Fields).error.fields ?? [])[0]).toMatchObject({
+      path: 'sex',
+      code: 'member.sexMismatch',
+      message: 'Sex contradicts the ID number (the number says 男)',
+    });
     // A typed birth date is not accepted: it comes from the ID number.
     const r5 = await zh.post(`/api/households/${h.id}/members`, member({ birthDate: '2010-01-01' }));
     expect((((await r5.json()) as Fields).error.fields ?? [])[0]).toMatchObject({ code: 'field.unknown' });
     const { db } = await getTestDb();
-    const n = await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('household_id', '=', h.id).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('household_id', '=', h.id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2);
   });
 
@@ -122,22 +134,24 @@ describe('household members', () => {
     expect(after.version).toBe(card.version + 1);
   });
 
-  it('refuses a person who is in another household, naming it — in the API and in the database', async () => {
+  it('refuses a person who is in another household, naming it inside the caller’s area — in the API and in the database', async () => {
     const a = await createHousehold({ village: BAOJIA });
-    const b = await createHousehold({ village: SANHE });
+    const b = await createHousehold({ village: SANHE, head: '罗文建' });
     const person = b.rows[1]?.['证件号码'] as string;
-    const cadre = await loginAs('baojia_cadre');
-    const res = await cadre.post(`/api/households/${a.id}/members`, member({ idNumber: person, sex: '女', name: '成员1', relation: '之儿媳' }));
+    // The township officer's area holds both villages: the refusal names the household, village and head.
+    const township = await loginAs('shazi_township');
+    const res = await township.post(`/api/households/${a.id}/members`, member({ idNumber: person, sex: '女', name: '成员1', relation: '之儿媳' }));
     expect(res.status).toBe(409);
     const body = (await res.json()) as Fields;
     expect(body.error.message).toBe(`此人已是户 ${b.householdNo}（三合社区）的成员，一人只能属于一户`);
     expect(body.error.fields?.[0]).toMatchObject({ path: 'idNumber', code: 'member.inOtherHousehold' });
-    // Outside the caller's area the other head's name is masked (灰).
-    expect((body.error.details?.otherHousehold as { headName: string }).headName).toBe('测**主');
+    expect(body.error.details?.otherHousehold).toEqual({ householdNo: b.householdNo, villageCode: SANHE, villageName: '三合社区', headName: '罗文建' });
 
-    const en = await loginAs('baojia_cadre', { lang: 'en' });
+    const en = await loginAs('shazi_township', { lang: 'en' });
     const resEn = await en.post(`/api/households/${a.id}/members`, member({ idNumber: person, sex: '女', relation: '之儿媳' }));
     expect(((await resEn.json()) as Fields).error.message).toContain(`household ${b.householdNo} (三合社区)`);
+
+    const cadre = await loginAs('baojia_cadre');
 
     // Same household twice.
     const own = a.rows[1]?.['证件号码'] as string;
@@ -162,8 +176,44 @@ describe('household members', () => {
     ).rejects.toThrow(/members_one_household_per_person_idx/);
     // The registry inserter (no registry_duplicate given) keeps the national system's duplicate, flagged.
     await db.insertInto('members').values({ household_id: a.id, county_code: '522324', name: 'x', id_number: taken, relation: '其他' }).execute();
-    const flagged = await sql<{ registry_duplicate: boolean }>`select registry_duplicate from members where household_id = ${a.id} and id_number = ${taken}`.execute(db);
+    const flagged = await sql<{
+      registry_duplicate: boolean;
+    }>`select registry_duplicate from members where household_id = ${a.id} and id_number = ${taken}`.execute(db);
     expect(flagged.rows).toEqual([{ registry_duplicate: true }]);
+  });
+
+  it('outside the caller’s area says only that the person is registered elsewhere and whom to ask, and audits the attempt', async () => {
+    const { db } = await getTestDb();
+    const a = await createHousehold({ village: BAOJIA });
+    const b = await createHousehold({ village: SANHE, head: '罗文建' });
+    const person = b.rows[1]?.['证件号码'] as string;
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const cadre = await loginAs('baojia_cadre', { lang });
+      const res = await cadre.post(`/api/households/${a.id}/members`, member({ idNumber: person, sex: '女', relation: '之儿媳' }));
+      expect(res.status).toBe(409);
+      const text = await res.text();
+      const body = JSON.parse(text) as Fields;
+      expect(body.error.fields?.[0]).toMatchObject({ path: 'idNumber', code: 'member.inHouseholdOutsideArea' });
+      expect(body.error.message).toBe(
+        lang === 'zh-CN'
+          ? '此人已登记在您管辖范围以外的另一户中，一人只能属于一户；如需核实或办理迁移，请联系县扶贫办'
+          : 'This person is registered in another household outside your area; a person belongs to one household only — to check or move them, ask the county poverty alleviation office (县扶贫办)',
+      );
+      // Nothing that says where: no 户编号, village, head or details.
+      for (const leak of [b.householdNo, SANHE, '三合社区', '罗文建', '罗*建']) expect(text).not.toContain(leak);
+      expect(body.error.details).toBeUndefined();
+    }
+    // Registering a household with that person as 户主 is refused the same way (candidates).
+    const cadre = await loginAs('baojia_cadre');
+    const reg = await cadre.post('/api/households', { villageCode: BAOJIA, head: { name: '罗某', idNumber: person, sex: '女' } });
+    expect(reg.status).toBe(409);
+    expect(((await reg.json()) as Fields).error.fields?.[0]?.code).toBe('member.inHouseholdOutsideArea');
+    // Every attempt is on record, with the area that was looked into (never the ID number).
+    const audit = await sql<{ action: string; entity_id: string; diff: unknown }>`
+      select action, entity_id, diff from audit_log where actor_name = 'baojia_cadre' and action = 'access.denied' and diff->'_note'->>'kind' = 'person_lookup'
+        and (entity_id = ${a.id} or diff->'_note'->>'requestedArea' = ${SANHE}) order by id`.execute(db);
+    expect(audit.rows.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(audit.rows)).not.toContain(person);
   });
 
   it('versions member edits (409 with the current version), audits them, soft-deletes', async () => {

@@ -4,51 +4,26 @@
 // (ID number) belongs to one household at a time — refused naming the other household.
 // The database backs the last two rules with unique indexes (migrations 0006, 0014) per county;
 // a person in another county is found here (members_id_number_any_county_idx).
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, Member } from '../../db/schema.ts';
+import type { z } from '@hono/zod-openapi';
+import { type Ctx, inTransaction } from '../../context.ts';
+import type { DbOrTrx, Member, Trx } from '../../db/schema.ts';
 import { AppError, Conflict, type FieldError, Invalid, NotFound } from '../../errors.ts';
 import { parseIdNumber } from '../../shared/id-number.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
 import { HEAD_RELATION, PERSON_STATUSES_LEFT } from './code-lists.ts';
-import { staleRecord, type WriteContext } from './households.ts';
+import { staleRecord } from './households.ts';
 import * as q from './queries.ts';
+import type { MemberCreate, MemberPatch } from './schema/index.ts';
 import { memberView } from './views.ts';
-import { nameFor, seesPersonalData } from './privacy.ts';
+import { maskerFor } from '../auth/personal-data.ts';
+import { assertWritesReadable, keepMaskedText, nameFor } from './privacy.ts';
 
-type Db = Kysely<Database>;
-type Trx = Transaction<Database>;
-
-export interface MemberInput {
-  name: string;
-  idNumber: string;
-  sex?: '男' | '女';
-  relation: string;
-  ethnicity?: string | null;
-  politicalStatus?: string | null;
-  education?: string | null;
-  schooling?: string | null;
-  health?: string | null;
-  disabilityCategory?: string | null;
-  disabilityGrade?: string | null;
-  disease?: string | null;
-  laborSkill?: string | null;
-  workStatus?: string | null;
-  workMonths?: number | null;
-  workPlace?: string | null;
-  hasMedicalInsurance?: boolean | null;
-  hasSeriousIllnessInsurance?: boolean | null;
-  hasPensionInsurance?: boolean | null;
-  enjoysAssistance?: boolean | null;
-  isActiveMilitary?: boolean;
-  phone?: string | null;
-  personStatus?: '正常' | '死亡' | '迁出' | '失踪';
-  statusDate?: string | null;
-}
-
-export type MemberCreateInput = MemberInput & { id?: string };
-export type MemberPatchInput = Partial<MemberInput> & { version: number; previousHeadRelation?: string };
+export type MemberCreateInput = z.infer<typeof MemberCreate>;
+export type MemberPatchInput = z.infer<typeof MemberPatch>;
+/** A member's own fields (what a create and a patch share). */
+type MemberInput = Omit<MemberCreateInput, 'id'>;
 
 const isLeft = (status: string) => (PERSON_STATUSES_LEFT as readonly string[]).includes(status);
 
@@ -84,7 +59,8 @@ function columns(i: Partial<MemberInput>) {
     ['hasMedicalInsurance', 'has_medical_insurance'],
     ['hasSeriousIllnessInsurance', 'has_serious_illness_insurance'],
     ['hasPensionInsurance', 'has_pension_insurance'],
-    ['enjoysAssistance', 'enjoys_assistance'],
+    ['enjoysDibao', 'enjoys_dibao'],
+    ['enjoysTekun', 'enjoys_tekun'],
     ['isActiveMilitary', 'is_active_military'],
     ['phone', 'phone'],
     ['personStatus', 'person_status'],
@@ -95,10 +71,21 @@ function columns(i: Partial<MemberInput>) {
   return c;
 }
 
-/** Refuses a person who is a live member of another household, naming it (户编号 and village). */
+/**
+ * Refuses a person who is a live member of another household. Inside the caller's area the refusal
+ * names it (户编号, village, head); outside it, it says only that the person is registered elsewhere
+ * and whom to ask — typing an ID number must not look people up across areas — and the attempt is
+ * audited (as a refused access, by the error middleware).
+ */
 async function assertPersonFree(trx: Trx, scope: Scope, idNumber: string, householdId: string, exceptMemberId?: string) {
   const others = (await q.findPersonMemberships(trx, idNumber)).filter((m) => m.id !== exceptMemberId);
   if (others.some((m) => m.household_id === householdId)) throw Invalid([{ path: 'idNumber', key: 'member.inThisHousehold' }]);
+  const outside = others.find((m) => !scope.covers(m.village_code));
+  if (outside) {
+    throw new AppError('CONFLICT', 'member.inHouseholdOutsideArea', {}, [{ path: 'idNumber', key: 'member.inHouseholdOutsideArea' }], {
+      audit: { code: outside.village_code, entity: 'household', entityId: householdId, kind: 'person_lookup' },
+    });
+  }
   const other = others[0];
   if (other) {
     // 户编号 and village name are not personal data; the refusal must say where the person is.
@@ -131,7 +118,7 @@ const audited = (m: Record<string, unknown>) => {
   return rest;
 };
 
-async function setHeadName(trx: Trx, householdId: string, name: string, ctx: WriteContext, areaCode: string, before: { head_name: string; version: number }) {
+async function setHeadName(trx: Trx, householdId: string, name: string, ctx: Ctx, areaCode: string, before: { head_name: string; version: number }) {
   if (before.head_name === name) return;
   const after = await q.updateHousehold(trx, householdId, null, { head_name: name, head_initials: nameInitials(name) });
   if (!after) throw NotFound('household.notFound', { id: householdId });
@@ -175,7 +162,7 @@ export async function insertMember(
   h: { id: string; county_code: string; village_code: string },
   input: MemberCreateInput,
   checked: NonNullable<ReturnType<typeof checkNewMember>>,
-  ctx: WriteContext,
+  ctx: Ctx,
 ) {
   const { who, status } = checked;
   if (input.id && (await q.idExists(trx, 'members', input.id))) throw Conflict('record.idTaken', { id: input.id });
@@ -206,35 +193,46 @@ export async function insertMember(
   return row;
 }
 
-export async function addMember(db: Db, scope: Scope, householdId: string, input: MemberCreateInput, ctx: WriteContext) {
+/** Refuses a member id that is not a live member of this household (records that name a member). */
+export async function assertMemberOfHousehold(db: DbOrTrx, householdId: string, memberId: unknown) {
+  if (memberId && !(await q.findMember(db, householdId, String(memberId)))) {
+    throw Invalid([{ path: 'memberId', key: 'member.notInHousehold' }]);
+  }
+}
+
+export async function addMember(ctx: Ctx, householdId: string, input: MemberCreateInput) {
+  const { scope } = ctx;
   const errors: FieldError[] = [];
   const checked = checkNewMember(input, errors);
   if (errors.length || !checked) throw Invalid(errors);
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(ctx, async (trx) => {
       const h = await lockForWrite(trx, scope, householdId);
       const members = await q.listMembers(trx, householdId);
       const head = members.find((m) => m.relation === HEAD_RELATION);
       if (input.relation === HEAD_RELATION && head) throw Invalid([{ path: 'relation', key: 'member.headExists' }]);
       const row = await insertMember(trx, scope, { id: householdId, county_code: h.county_code, village_code: h.village_code }, input, checked, ctx);
       if (input.relation === HEAD_RELATION) await setHeadName(trx, householdId, input.name, ctx, h.village_code, h);
-      return memberView(row as unknown as Member, seesPersonalData(scope.role));
+      return memberView(row as unknown as Member, maskerFor({ role: scope.role }));
     });
   } catch (e) {
     return mapConstraint(e);
   }
 }
 
-export async function updateMember(db: Db, scope: Scope, householdId: string, memberId: string, patch: MemberPatchInput, ctx: WriteContext) {
+export async function updateMember(ctx: Ctx, householdId: string, memberId: string, patch: MemberPatchInput) {
+  const { scope } = ctx;
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(ctx, async (trx) => {
       const h = await lockForWrite(trx, scope, householdId);
       const before = await q.findMember(trx, householdId, memberId);
       if (!before) throw NotFound('member.notFound');
+      // No one overwrites what they cannot see (health details, ID number, phone for some roles).
+      assertWritesReadable(scope.role, 'member', patch as unknown as Record<string, unknown>, { areaCode: h.village_code, entityId: memberId });
       if (before.version !== patch.version) throw staleRecord(before.version);
 
       const errors: FieldError[] = [];
-      const set = columns(patch);
+      const set = keepMaskedText(scope.role, columns(patch), before);
       let idNumber = before.id_number;
       if (patch.idNumber !== undefined) {
         const who = identity(patch.idNumber, patch.sex, errors);
@@ -248,7 +246,10 @@ export async function updateMember(db: Db, scope: Scope, householdId: string, me
       }
       const status = patch.personStatus ?? before.person_status;
       const statusDate = patch.statusDate !== undefined ? patch.statusDate : before.status_date;
-      if (status !== '正常' && !statusDate) errors.push({ path: 'statusDate', key: 'member.statusDateRequired', params: { status } });
+      // A change of 人员状态 needs its date; a status that came without one (the registry file has
+      // no date column) is kept as it is when other fields are edited.
+      const statusChanged = status !== before.person_status || (patch.statusDate !== undefined && before.status_date !== null && !statusDate);
+      if (status !== '正常' && !statusDate && statusChanged) errors.push({ path: 'statusDate', key: 'member.statusDateRequired', params: { status } });
 
       // Exactly one 户主.
       const relation = patch.relation ?? before.relation;
@@ -298,15 +299,16 @@ export async function updateMember(db: Db, scope: Scope, householdId: string, me
         origin: ctx.origin,
       });
       if (after.relation === HEAD_RELATION) await setHeadName(trx, householdId, String(after.name), ctx, h.village_code, h);
-      return memberView(after as unknown as Member, seesPersonalData(scope.role));
+      return memberView(after as unknown as Member, maskerFor({ role: scope.role }));
     });
   } catch (e) {
     return mapConstraint(e);
   }
 }
 
-export async function deleteMember(db: Db, scope: Scope, householdId: string, memberId: string, version: number | undefined, ctx: WriteContext) {
-  return db.transaction().execute(async (trx) => {
+export async function deleteMember(ctx: Ctx, householdId: string, memberId: string, version: number | undefined) {
+  const { scope } = ctx;
+  return inTransaction(ctx, async (trx) => {
     const h = await lockForWrite(trx, scope, householdId);
     const before = await q.findMember(trx, householdId, memberId);
     if (!before) throw NotFound('member.notFound');
@@ -328,4 +330,3 @@ export async function deleteMember(db: Db, scope: Scope, householdId: string, me
     return { id: memberId, deleted: true as const, version: Number(after.version) };
   });
 }
-

@@ -3,9 +3,15 @@
 // must name the household a person already belongs to).
 export const householdMessages = {
   'household.statusByProcedure': {
-    'zh-CN': '户状态、在册状态、监测对象类别和脱贫年度只能通过业务流程（识别纳入、标注脱贫、自然减少、清退等）变更',
-    en: 'Status, registry state, monitoring category and exit year change only through procedures (识别纳入, 标注脱贫, 自然减少, 清退 …)',
+    'zh-CN':
+      '户状态、在册状态、监测对象类别、风险类型、识别年度和脱贫年度只能通过业务流程（识别纳入、监测对象认定、标注脱贫、风险消除、再次纳入、自然减少、清退等）变更',
+    en: 'Status, registry state, monitoring category, risk types, identification year and exit year change only through procedures (识别纳入, 监测对象认定, 标注脱贫, 风险消除, 再次纳入, 自然减少, 清退 …)',
   },
+  'card.unreadableWrite': {
+    'zh-CN': '您的角色看不到{fieldsZh}，因此不能修改它：请不要提交这些字段',
+    en: 'Your role cannot see the {fieldsEn}, so it cannot change it: leave these fields out',
+  },
+  'field.notReadable': { 'zh-CN': '无权查看，不能修改', en: 'Not visible to your role: cannot be changed' },
   'household.headNameByMember': {
     'zh-CN': '户主姓名随户主成员变更，请修改家庭成员',
     en: 'The head’s name follows the 户主 member; edit the member instead',
@@ -39,6 +45,10 @@ export const householdMessages = {
     'zh-CN': '此人已是户 {householdNo}（{village}）的成员，一人只能属于一户',
     en: 'This person already belongs to household {householdNo} ({village}); a person belongs to one household only',
   },
+  'member.inHouseholdOutsideArea': {
+    'zh-CN': '此人已登记在您管辖范围以外的另一户中，一人只能属于一户；如需核实或办理迁移，请联系县扶贫办',
+    en: 'This person is registered in another household outside your area; a person belongs to one household only — to check or move them, ask the county poverty alleviation office (县扶贫办)',
+  },
   'member.inThisHousehold': { 'zh-CN': '此人已是本户成员', en: 'This person is already a member of this household' },
   'member.duplicatePerson': {
     'zh-CN': '此人已在另一户中，一人只能属于一户',
@@ -59,9 +69,15 @@ export const householdMessages = {
   'reveal.notAllowed': { 'zh-CN': '您的角色不能查看完整的个人敏感信息', en: 'Your role cannot see full personal data' },
   'reveal.memberRequired': { 'zh-CN': '查看身份证号码须指定成员', en: 'Revealing an ID number needs a member' },
   'reveal.bankIsHousehold': { 'zh-CN': '银行账号属于户，不属于成员', en: 'The bank account belongs to the household, not a member' },
+  'history.entryNotFound': { 'zh-CN': '本户的变更历史中没有记录 {id}', en: 'No entry {id} in this household’s history' },
+  'history.noSuchKey': { 'zh-CN': '该记录没有这一项变更', en: 'That entry has no such change' },
+  'history.notPersonal': {
+    'zh-CN': '只有证件号码、联系电话和银行账号需要“显示”，其他内容已直接显示',
+    en: 'Only ID numbers, phones and bank accounts need revealing; everything else is shown as it is',
+  },
   'photo.fileRequired': { 'zh-CN': '请上传照片文件（file）', en: 'Upload the photo as the "file" part' },
   'photo.type': { 'zh-CN': '照片须为 JPEG、PNG 或 WebP', en: 'A photo must be JPEG, PNG or WebP' },
-  'photo.tooLarge': { 'zh-CN': '照片不能超过 {mb} MB', en: 'A photo cannot exceed {mb} MB' },
+  'photo.tooLarge': { 'zh-CN': '照片不能超过 {limit}', en: 'A photo cannot exceed {limit}' },
   'photo.notAllowed': { 'zh-CN': '您的角色不能查看人员照片', en: 'Your role cannot see photos of people' },
   'workTeam.notFound': { 'zh-CN': '找不到该驻村工作队', en: 'No such village work team' },
   'workTeam.notVillage': { 'zh-CN': '驻村工作队须属于一个村（12 位区划代码）', en: 'A work team belongs to a village (12-digit code)' },

@@ -2,6 +2,7 @@
 // ID number and 户编号 — always inside the caller's area.
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
+import { testCtx } from '../../test/context.ts';
 import { Scope } from '../auth/scope.ts';
 import { classifySearch, listHouseholds } from './households.ts';
 import { createHousehold, makeHouseholdNo, makeIdNumber } from '../../test/factories.ts';
@@ -16,7 +17,13 @@ type Card = {
   members: { id: string; idNumber: string; health: string | null; relation: string }[];
   privacy: { canReveal: boolean; hidden: string[] };
 };
-type Page = { items: { id: string; householdNo: string; villageCode: string; phone: string | null }[]; total: number; totalCapped: boolean; page: number; pageSize: number };
+type Page = {
+  items: { id: string; householdNo: string; villageCode: string; phone: string | null }[];
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageSize: number;
+};
 
 describe('masking per role and the audited reveal', () => {
   it('masks 红 values for every role; only roles that need them may reveal, and each reveal is audited', async () => {
@@ -32,7 +39,7 @@ describe('masking per role and the audited reveal', () => {
 
     const cadre = await loginAs('baojia_cadre');
     const card = (await (await cadre.get(`/api/households/${h.id}`)).json()) as Card;
-    expect(card.privacy).toEqual({ canReveal: true, hidden: [] });
+    expect(card.privacy).toEqual({ canReveal: true, hidden: [], unreadable: [] });
     const head = card.members.find((m) => m.relation === '户主') as { id: string };
     const r = await cadre.post(`/api/households/${h.id}/reveal`, { field: 'id_number', memberId: head.id });
     expect(r.status).toBe(200);
@@ -43,7 +50,13 @@ describe('masking per role and the audited reveal', () => {
     expect((await cadre.post(`/api/households/${h.id}/reveal`, { field: 'id_number' })).status).toBe(400);
 
     const { db } = await getTestDb();
-    const entries = await db.selectFrom('audit_log').selectAll().where('action', '=', 'household.reveal').where('subject_id', '=', h.id).orderBy('id').execute();
+    const entries = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'household.reveal')
+      .where('subject_id', '=', h.id)
+      .orderBy('id')
+      .execute();
     expect(entries.map((e) => [e.actor_name, (e.diff as { _note: { field: string } })._note.field])).toEqual([
       ['baojia_cadre', 'id_number'],
       ['baojia_cadre', 'phone'],
@@ -58,7 +71,12 @@ describe('masking per role and the audited reveal', () => {
     expect(supCard.members.every((m) => m.health === null)).toBe(true);
     const refused = await sup.post(`/api/households/${h.id}/reveal`, { field: 'id_number', memberId: head.id });
     expect(refused.status).toBe(403);
-    const denied = await db.selectFrom('audit_log').select(['actor_name', 'diff']).where('action', '=', 'access.denied').where('entity_id', '=', h.id).execute();
+    const denied = await db
+      .selectFrom('audit_log')
+      .select(['actor_name', 'diff'])
+      .where('action', '=', 'access.denied')
+      .where('entity_id', '=', h.id)
+      .execute();
     expect(denied.some((d) => d.actor_name === 'baojia_supervisor')).toBe(true);
 
     // Another village's cadre cannot reveal (403, audited) and learns nothing.
@@ -84,7 +102,8 @@ describe('list filters and search', () => {
     const h = await createHousehold({ village: BAOJIA, head: '龙腾飞', memberNames: ['岑雨燕'] });
     const b = await createHousehold({ village: SANHE, head: '龙腾飞' });
     const cadre = await loginAs('baojia_cadre');
-    const find = async (q: string) => ((await (await cadre.get(`/api/households?q=${encodeURIComponent(q)}&pageSize=100`)).json()) as Page).items.map((i) => i.id);
+    const find = async (q: string) =>
+      ((await (await cadre.get(`/api/households?q=${encodeURIComponent(q)}&pageSize=100`)).json()) as Page).items.map((i) => i.id);
 
     expect(await find('龙腾飞')).toContain(h.id);
     expect(await find('龙腾')).toContain(h.id);
@@ -169,10 +188,10 @@ describe('list filters and search', () => {
 
     // Counting stops at the limit the list asks for (search stays fast in a 100k county); exports count exactly.
     const scope = new Scope('522324', 'county_official');
-    const capped = await listHouseholds(db, scope, { pageSize: 3, countLimit: 10 });
+    const capped = await listHouseholds(testCtx(db, scope), { pageSize: 3, countLimit: 10 });
     expect(capped).toMatchObject({ total: 10, totalCapped: true });
     expect(capped.items).toHaveLength(3);
-    const exact = await listHouseholds(db, scope, { pageSize: 3 });
+    const exact = await listHouseholds(testCtx(db, scope), { pageSize: 3 });
     expect(exact.totalCapped).toBe(false);
     expect(exact.total).toBeGreaterThanOrEqual(300);
     const viaHttp = (await (await (await loginAs('qinglong_county')).get('/api/households?exactTotal=true&pageSize=1')).json()) as Page;
@@ -219,13 +238,26 @@ describe('search over a county, straight from the member indexes', () => {
     // A writer that leaves it out gets it from the household.
     await db
       .insertInto('members')
-      .values({ household_id: h.id, county_code: '522324', name: '补号', name_initials: 'bh', id_number: makeIdNumber('20010203', '女'), relation: '其他', registry_duplicate: false })
+      .values({
+        household_id: h.id,
+        county_code: '522324',
+        name: '补号',
+        name_initials: 'bh',
+        id_number: makeIdNumber('20010203', '女'),
+        relation: '其他',
+        registry_duplicate: false,
+      })
       .execute();
     expect(await numbers()).toEqual(Array(before + 1).fill(h.householdNo));
     // A member moved to another household takes that household's 户编号.
     const other = await createHousehold({ village: BAOJIA, head: '迁入户' });
     await db.updateTable('members').set({ household_id: other.id }).where('household_id', '=', h.id).where('name', '=', '补号').execute();
-    const moved = await db.selectFrom('members').select('household_no').where('household_id', '=', other.id).where('name', '=', '补号').executeTakeFirstOrThrow();
+    const moved = await db
+      .selectFrom('members')
+      .select('household_no')
+      .where('household_id', '=', other.id)
+      .where('name', '=', '补号')
+      .executeTakeFirstOrThrow();
     expect(moved.household_no).toBe(other.householdNo);
     await db.updateTable('members').set({ household_id: h.id }).where('household_id', '=', other.id).where('name', '=', '补号').execute();
     expect(await numbers()).toEqual(Array(before + 1).fill(h.householdNo));

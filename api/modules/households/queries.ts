@@ -1,11 +1,9 @@
 // SQL for the household card: households, members, yearly snapshots, cadres, measures, visits,
 // photos and work teams. Every list is filtered by the caller's scope (scope.sql); the only place
 // that knows these tables. Writes are versioned (WHERE version = expected) and never hard-delete.
-import { type Expression, type Kysely, type SqlBool, type Transaction, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { type Expression, type InsertObject, type Kysely, type SqlBool, sql, type Updateable } from 'kysely';
+import type { Database, DbOrTrx as Db, HouseholdsTable } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** How the search text is matched (decided by the domain from its shape). */
 export type SearchTerm =
@@ -75,7 +73,8 @@ function searchCondition(scope: Scope, term: SearchTerm): Expression<SqlBool> {
 function searchOnly(scope: Scope, f: ListFilter): TextTerm | undefined {
   const term = f.search;
   if (term?.kind !== 'name' && term?.kind !== 'initials') return undefined;
-  if (scope.areaCode.length > 6 || f.area || f.status || f.householdType || f.monitoringCategory || f.registryState || f.cause || f.guaranteeUnmet) return undefined;
+  if (scope.areaCode.length > 6 || f.area || f.status || f.householdType || f.monitoringCategory || f.registryState || f.cause || f.guaranteeUnmet)
+    return undefined;
   return term;
 }
 
@@ -93,10 +92,7 @@ function matchedHouseholds(scope: Scope, term: TextTerm) {
 }
 
 function listBase(db: Db, scope: Scope, f: ListFilter) {
-  let query = db
-    .selectFrom('households as h')
-    .where(scope.sql('h.village_code', 'h.county_code'))
-    .where('h.deleted_at', 'is', null);
+  let query = db.selectFrom('households as h').where(scope.sql('h.village_code', 'h.county_code')).where('h.deleted_at', 'is', null);
   // A village (12 digits) is matched by equality so the (county, village, 户编号) index gives the page in order.
   const village = f.area?.length === 12 ? f.area : scope.areaCode.length === 12 ? scope.areaCode : undefined;
   if (village) query = query.where('h.village_code', '=', village);
@@ -155,7 +151,14 @@ type ListRow = {
 export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { countLimit?: number }) {
   const base = listBase(db, scope, f);
   const countQuery = f.countLimit
-    ? db.selectFrom(base.select(sql`1`.as('one')).limit(f.countLimit + 1).as('t')).select((eb) => eb.fn.countAll<number>().as('n'))
+    ? db
+        .selectFrom(
+          base
+            .select(sql`1`.as('one'))
+            .limit(f.countLimit + 1)
+            .as('t'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
     : base.select((eb) => eb.fn.countAll<number>().as('n'));
   const cap = f.countLimit === undefined ? sql`` : sql`limit ${f.countLimit + 1}`;
   const direct = searchOnly(scope, f);
@@ -178,7 +181,7 @@ export async function listHouseholds(db: Db, scope: Scope, f: ListFilter & { cou
     select h.id, h.household_no, h.head_name, h.village_code, h.status, h.registry_state, h.household_type,
       h.monitoring_category, h.main_cause, h.phone, h.version, st_x(h.location) as lon, st_y(h.location) as lat,
       v.name as village_name,
-      (select count(*) from members m where m.household_id = h.id and m.deleted_at is null and m.person_status = '正常')::int as member_count,
+      (select count(*) from members m where m.household_id = h.id and m.deleted_at is null and m.person_status not in ('死亡', '迁出'))::int as member_count,
       (${total})::int as total
     from (${page}) p
     join households h on h.id = p.id
@@ -201,11 +204,7 @@ export const findHousehold = (db: Db, id: string) =>
     .selectFrom('households as h')
     .innerJoin('areas as v', 'v.code', 'h.village_code')
     .selectAll('h')
-    .select([
-      'v.name as village_name',
-      sql<number | null>`st_x(h.location)`.as('lon'),
-      sql<number | null>`st_y(h.location)`.as('lat'),
-    ])
+    .select(['v.name as village_name', sql<number | null>`st_x(h.location)`.as('lon'), sql<number | null>`st_y(h.location)`.as('lat')])
     .where('h.id', '=', id)
     .where('h.deleted_at', 'is', null)
     .executeTakeFirst();
@@ -221,27 +220,58 @@ export const lockHousehold = (trx: Db, id: string) =>
     .forUpdate('h')
     .executeTakeFirst();
 
-export type HouseholdSet = Partial<{
-  group_name: string | null;
-  address: string | null;
-  location: { lon: number; lat: number } | null;
-  location_accuracy_m: number | null;
-  location_at: Date | null;
-  phone: string | null;
-  bank_name: string | null;
-  bank_account: string | null;
-  household_type: string;
-  identification_standard: string | null;
-  main_cause: string | null;
-  other_causes: string[];
-  risk_types: string[];
-  is_military_family: boolean;
-  is_relocated: boolean;
-  relocation_site: string | null;
-  relocation_year: number | null;
-  head_name: string;
-  head_initials: string;
-}>;
+/** A new household (登记待识别农户); `location` as pointSql. */
+export const insertHousehold = (db: Db, values: InsertObject<Database, 'households'>) =>
+  db.insertInto('households').values(values).returningAll().executeTakeFirstOrThrow();
+
+// ── Loading registry rows (registry.ts: the seed's and the tests' loader) ─────────────────────
+/** Of these ID numbers, those live in some household (not deceased, moved out or a registry duplicate), with their county. */
+export async function liveMemberKeys(db: Db, idNumbers: readonly string[]) {
+  const r = await sql<{ county_code: string; id_number: string }>`
+    select county_code, id_number from members
+    where id_number = any(${idNumbers}) and deleted_at is null and person_status not in ('死亡', '迁出') and not registry_duplicate`.execute(db);
+  return r.rows;
+}
+
+/** Inserts households; returns their ids by 户编号. */
+export const insertHouseholds = (db: Db, rows: InsertObject<Database, 'households'>[]) =>
+  db.insertInto('households').values(rows).returning(['id', 'household_no']).execute();
+
+export const insertMembers = (db: Db, rows: InsertObject<Database, 'members'>[]) => db.insertInto('members').values(rows).execute();
+
+/** The highest 户编号 of the county that is `prefix` followed by `digits` characters (the provisional numbers), or null. */
+export async function lastHouseholdNo(db: Db, countyCode: string, prefix: string, digits: number) {
+  const r = await sql<{ last: string | null }>`
+    select max(household_no) as last from households
+    where county_code = ${countyCode} and household_no like ${`${prefix}%`} and length(household_no) = ${prefix.length + digits}`.execute(db);
+  return r.rows[0]?.last ?? null;
+}
+
+/** The area a household or work team is placed in: its level and county. */
+export const findArea = (db: Db, code: string) => db.selectFrom('areas').select(['code', 'level', 'county_code']).where('code', '=', code).executeTakeFirst();
+
+/** The household columns an edit may change (status fields are the procedures'); `location` as a point. */
+export type HouseholdSet = Pick<
+  Updateable<HouseholdsTable>,
+  | 'group_name'
+  | 'address'
+  | 'location_accuracy_m'
+  | 'location_at'
+  | 'phone'
+  | 'bank_name'
+  | 'bank_account'
+  | 'household_type'
+  | 'identification_standard'
+  | 'main_cause'
+  | 'other_causes'
+  | 'risk_types'
+  | 'is_military_family'
+  | 'is_relocated'
+  | 'relocation_site'
+  | 'relocation_year'
+  | 'head_name'
+  | 'head_initials'
+> & { location?: { lon: number; lat: number } | null };
 
 export const pointSql = (lon: number, lat: number) => sql<string>`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
 
@@ -263,15 +293,7 @@ export const updateHousehold = (db: Db, id: string, version: number | null, set:
 };
 
 // ── Any versioned card record ───────────────────────────────────────────────────────────────
-export type VersionedTable =
-  | 'households'
-  | 'members'
-  | 'household_years'
-  | 'responsible_cadres'
-  | 'assistance_measures'
-  | 'visits'
-  | 'photos'
-  | 'work_teams';
+export type VersionedTable = 'households' | 'members' | 'household_years' | 'responsible_cadres' | 'assistance_measures' | 'visits' | 'photos' | 'work_teams';
 
 // biome-ignore lint: one generic helper over tables sharing the sync columns (id, version, deleted_at).
 type AnyDb = Kysely<any>;
@@ -292,8 +314,7 @@ export const updateVersioned = (db: Db, table: VersionedTable, id: string, versi
     .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
 
 /** Soft delete (deleted_at, version + 1); undefined when the version is stale. */
-export const softDelete = (db: Db, table: VersionedTable, id: string, version: number) =>
-  updateVersioned(db, table, id, version, { deleted_at: new Date() });
+export const softDelete = (db: Db, table: VersionedTable, id: string, version: number) => updateVersioned(db, table, id, version, { deleted_at: new Date() });
 
 /** A live record of the household (any card table with household_id). */
 export const findChild = (db: Db, table: Exclude<VersionedTable, 'households' | 'work_teams'>, householdId: string, id: string) =>
@@ -318,13 +339,7 @@ export const listMembers = (db: Db, householdId: string) =>
     .execute();
 
 export const findMember = (db: Db, householdId: string, memberId: string) =>
-  db
-    .selectFrom('members')
-    .selectAll()
-    .where('id', '=', memberId)
-    .where('household_id', '=', householdId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  db.selectFrom('members').selectAll().where('id', '=', memberId).where('household_id', '=', householdId).where('deleted_at', 'is', null).executeTakeFirst();
 
 /** Live memberships of a person (any county), with the household and village named. */
 export const findPersonMemberships = (db: Db, idNumber: string) =>
@@ -339,8 +354,11 @@ export const findPersonMemberships = (db: Db, idNumber: string) =>
     .where('h.deleted_at', 'is', null)
     .execute();
 
-export const idExists = async (db: Db, table: 'households' | 'members' | 'assistance_measures' | 'visits' | 'responsible_cadres' | 'photos' | 'work_teams', id: string) =>
-  !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
+export const idExists = async (
+  db: Db,
+  table: 'households' | 'members' | 'assistance_measures' | 'visits' | 'responsible_cadres' | 'photos' | 'work_teams',
+  id: string,
+) => !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 
 // ── Yearly snapshots ────────────────────────────────────────────────────────────────────────
 export const listYears = (db: Db, householdId: string) =>
@@ -372,10 +390,24 @@ export const countLiveMembers = async (db: Db, householdId: string) =>
 
 // ── Card sections ───────────────────────────────────────────────────────────────────────────
 export const listCadres = (db: Db, householdId: string) =>
-  db.selectFrom('responsible_cadres').selectAll().where('household_id', '=', householdId).where('deleted_at', 'is', null).orderBy('from_date', 'desc').orderBy('created_at').execute();
+  db
+    .selectFrom('responsible_cadres')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .orderBy('from_date', 'desc')
+    .orderBy('created_at')
+    .execute();
 
 export const listMeasures = (db: Db, householdId: string) =>
-  db.selectFrom('assistance_measures').selectAll().where('household_id', '=', householdId).where('deleted_at', 'is', null).orderBy('measure_date', 'desc').orderBy('created_at').execute();
+  db
+    .selectFrom('assistance_measures')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .where('deleted_at', 'is', null)
+    .orderBy('measure_date', 'desc')
+    .orderBy('created_at')
+    .execute();
 
 export const listVisits = (db: Db, householdId: string) =>
   db
@@ -420,14 +452,24 @@ export const listPhotos = (db: Db, householdId: string) =>
     .orderBy('created_at', 'desc')
     .execute();
 
-export const photoBytes = (db: Db, storageKey: string) =>
-  db.selectFrom('photo_blobs').select('bytes').where('storage_key', '=', storageKey).executeTakeFirst();
+/** Stores a photo's bytes once per county and content (the key is county/sha256). */
+export const insertPhotoBlob = (db: Db, blob: { storage_key: string; county_code: string; bytes: Uint8Array }) =>
+  db
+    .insertInto('photo_blobs')
+    .values(blob)
+    .onConflict((oc) => oc.column('storage_key').doNothing())
+    .execute();
+
+export const photoBytes = (db: Db, storageKey: string) => db.selectFrom('photo_blobs').select('bytes').where('storage_key', '=', storageKey).executeTakeFirst();
 
 export const listWorkTeams = (db: Db, scope: Scope, villageCode?: string) => {
   let q = db.selectFrom('work_teams').selectAll().where(scope.sql('village_code', 'county_code')).where('deleted_at', 'is', null);
   if (villageCode) q = q.where('village_code', '=', villageCode);
   return q.orderBy('village_code').orderBy('from_date', 'desc').orderBy('created_at').execute();
 };
+
+export const findWorkTeam = (db: Db, id: string) =>
+  db.selectFrom('work_teams').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 
 // ── History ─────────────────────────────────────────────────────────────────────────────────
 export const historyEntries = (db: Db, householdId: string) =>
@@ -439,3 +481,17 @@ export const historyEntries = (db: Db, householdId: string) =>
     .orderBy('id', 'desc')
     .limit(1000)
     .execute();
+
+/** One audit entry of the card's history (subject = the household). */
+export const historyEntry = (db: Db, householdId: string, entryId: number) =>
+  db
+    .selectFrom('audit_log')
+    .select(['id', 'entity', 'entity_id', 'diff'])
+    .where('subject_id', '=', householdId)
+    .where('id', '=', entryId as never)
+    .where('action', 'not like', 'access.%')
+    .executeTakeFirst();
+
+/** Names of the household's members (deleted ones too: history names the members it concerns). */
+export const memberNames = async (db: Db, householdId: string, ids: string[]) =>
+  ids.length ? db.selectFrom('members').select(['id', 'name']).where('household_id', '=', householdId).where('id', 'in', ids).execute() : [];

@@ -3,7 +3,7 @@
 // follows the same filter.
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
-import { createHousehold } from '../../test/factories.ts';
+import { newHousehold } from '../../test/factories.ts';
 import { type Agent, loginAs } from '../../test/http.ts';
 import { householdsXlsx } from '../../test/xlsx.ts';
 
@@ -13,13 +13,10 @@ type Item = { id: string; householdNo: string; status: string; registryState: st
 type Page = { items: Item[]; total: number };
 type Err = { error: { code: string; fields?: { path: string; code: string; message: string }[] } };
 
-/** Two households of one name (so a search isolates them from the rest of the worker's data): one left by 清退. */
+/** Two households of one name (so a search isolates them from the rest of the worker's data): one left by 清退 (its procedure, signed off). */
 async function pair(head: string) {
-  const kept = await createHousehold({ village: BAOJIA, head });
-  const removed = await createHousehold({ village: BAOJIA, head });
-  const { db } = await getTestDb();
-  // What the 清退 procedure's county approval writes (api/modules/procedures/procedures.ts).
-  await db.updateTable('households').set({ registry_state: '清退', removed_on: '2026-03-01' }).where('id', '=', removed.id).execute();
+  const kept = await newHousehold({ village: BAOJIA, head });
+  const removed = await newHousehold({ village: BAOJIA, head, state: '清退' });
   return { kept, removed };
 }
 
@@ -36,7 +33,12 @@ describe('在册状态 (registry state) of households', () => {
     const q = `q=${encodeURIComponent('在册测甲')}`;
 
     const all = await list(cadre, q);
-    expect(all.items.map((i) => [i.id, i.registryState]).sort()).toEqual([[kept.id, '在册'], [removed.id, '清退']].sort());
+    expect(all.items.map((i) => [i.id, i.registryState]).sort()).toEqual(
+      [
+        [kept.id, '在册'],
+        [removed.id, '清退'],
+      ].sort(),
+    );
 
     const gone = await list(cadre, `${q}&registryState=${encodeURIComponent('清退')}`);
     expect(gone.total).toBe(1);

@@ -1,10 +1,10 @@
 // Registry rows (contract §1, one row per person, Chinese headers) → households and members.
 // Foundation slice used by the demo seed; the registry importer (household-card issue) adds
 // file parsing, header aliases, dirt normalisation and the row-level error report on top.
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { DbOrTrx } from '../../db/schema.ts';
 import { parseIdNumber } from '../../shared/id-number.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
+import * as q from './queries.ts';
 
 export type RegistryRow = Record<string, string>;
 
@@ -13,7 +13,7 @@ const orNull = (v: string | undefined) => (v == null || v.trim() === '' ? null :
 const intOrNull = (v: string | undefined) => (v == null || v.trim() === '' ? null : Number.parseInt(v, 10));
 
 /** Inserts rows in chunks (set-based); returns counts. Rows must already be valid. */
-export async function insertRegistryRows(db: Kysely<Database> | Transaction<Database>, rows: Iterable<RegistryRow>, chunk = 1000) {
+export async function insertRegistryRows(db: DbOrTrx, rows: Iterable<RegistryRow>, chunk = 1000) {
   const byHousehold = new Map<string, RegistryRow[]>();
   // Each person's ID number read once: for the duplicate lookup below and for the member row.
   const idOf = new Map<RegistryRow, ReturnType<typeof parseIdNumber>>();
@@ -37,44 +37,38 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
   const live = new Set<string>();
   const ids = [...idOf.keys()].map(idNumber);
   for (let j = 0; j < ids.length; j += 10_000) {
-    const known = await sql<{ county_code: string; id_number: string }>`
-      select county_code, id_number from members
-      where id_number = any(${ids.slice(j, j + 10_000)}) and deleted_at is null and person_status not in ('死亡', '迁出') and not registry_duplicate`.execute(db);
-    for (const k of known.rows) live.add(`${k.county_code}|${k.id_number}`);
+    for (const k of await q.liveMemberKeys(db, ids.slice(j, j + 10_000))) live.add(`${k.county_code}|${k.id_number}`);
   }
   let households = 0;
   let members = 0;
   const entries = [...byHousehold.entries()];
   for (let i = 0; i < entries.length; i += chunk) {
     const slice = entries.slice(i, i + chunk);
-    const inserted = await db
-      .insertInto('households')
-      .values(
-        slice.map(([no, ms]) => {
-          const r = ms[0] as RegistryRow;
-          const village = r['区划代码'] as string;
-          const lon = orNull(r['经度']);
-          const lat = orNull(r['纬度']);
-          return {
-            county_code: village.slice(0, 6),
-            village_code: village,
-            group_name: orNull(r['村民小组']),
-            household_no: no,
-            head_name: r['户主姓名'] ?? '',
-            head_initials: nameInitials(r['户主姓名'] ?? ''),
-            household_type: r['户类型'] || '一般户',
-            status: r['户状态'] || '脱贫户',
-            monitoring_category: orNull(r['监测对象类别']),
-            main_cause: orNull(r['主要致贫原因']),
-            exit_year: intOrNull(r['脱贫年度']),
-            reported_income_per_capita: orNull(r['年人均纯收入（元）']),
-            phone: orNull(ms.find((m) => m['与户主关系'] === '户主')?.['联系电话']),
-            location: lon && lat ? sql`st_setsrid(st_makepoint(${Number(lon)}, ${Number(lat)}), 4326)` as never : null,
-          };
-        }),
-      )
-      .returning(['id', 'household_no'])
-      .execute();
+    const inserted = await q.insertHouseholds(
+      db,
+      slice.map(([no, ms]) => {
+        const r = ms[0] as RegistryRow;
+        const village = r['区划代码'] as string;
+        const lon = orNull(r['经度']);
+        const lat = orNull(r['纬度']);
+        return {
+          county_code: village.slice(0, 6),
+          village_code: village,
+          group_name: orNull(r['村民小组']),
+          household_no: no,
+          head_name: r['户主姓名'] ?? '',
+          head_initials: nameInitials(r['户主姓名'] ?? ''),
+          household_type: r['户类型'] || '一般户',
+          status: r['户状态'] || '脱贫户',
+          monitoring_category: orNull(r['监测对象类别']),
+          main_cause: orNull(r['主要致贫原因']),
+          exit_year: intOrNull(r['脱贫年度']),
+          reported_income_per_capita: orNull(r['年人均纯收入（元）']),
+          phone: orNull(ms.find((m) => m['与户主关系'] === '户主')?.['联系电话']),
+          location: lon && lat ? q.pointSql(Number(lon), Number(lat)) : null,
+        };
+      }),
+    );
     households += inserted.length;
     const idByNo = new Map(inserted.map((h) => [h.household_no, h.id]));
     const memberRows = slice.flatMap(([no, ms]) =>
@@ -112,7 +106,7 @@ export async function insertRegistryRows(db: Kysely<Database> | Transaction<Data
         if (!registry_duplicate && m.person_status !== '死亡') live.add(key);
         return { ...m, registry_duplicate };
       });
-      await db.insertInto('members').values(rows).execute();
+      await q.insertMembers(db, rows);
     }
     members += memberRows.length;
   }

@@ -1,27 +1,22 @@
 // HTTP for the household card (一户一卡), mounted at /api/households, and village work teams at
 // /api/work-teams. HTTP only: validate (zod, 400 naming each field), call the domain, shape the
-// response. Access and audit happen in the domain functions through c.var.scope / recordAudit.
+// response. Access, transactions and audit happen in the domain functions, given the request
+// context ctxOf(c) (api/context.ts).
+import fs from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
-import { Invalid } from '../../errors.ts';
+import { AppError, Invalid } from '../../errors.ts';
+import { ctxOf } from '../../http/context.ts';
+import { formatSize } from '../../http/limits.ts';
+import { body, ErrorResponse, err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { ErrorResponse } from '../auth/schema.ts';
-import { getCard, getHistory, listHouseholds, reveal, updateContact, updateHousehold } from './households.ts';
+import { streamUpload } from '../../http/upload.ts';
+import { getCard, getHistory, listHouseholds, reveal, revealHistoryValue, updateContact, updateHousehold } from './households.ts';
 import { registerCandidate } from './candidates.ts';
+import { cadreSpec, createChild, deleteChild, measureSpec, updateChild, visitSpec } from './children.ts';
 import { addMember, deleteMember, updateMember } from './members.ts';
-import {
-  addPhoto,
-  cadreSpec,
-  createChild,
-  createWorkTeam,
-  deleteChild,
-  getPhoto,
-  listWorkTeams,
-  measureSpec,
-  putYear,
-  updateChild,
-  updateWorkTeam,
-  visitSpec,
-} from './records.ts';
+import { addPhoto, assertMayAddPhoto, getPhoto } from './photos.ts';
+import { createWorkTeam, listWorkTeams, updateWorkTeam } from './work-teams.ts';
+import { putYear } from './years.ts';
 import {
   CadreCreate,
   CadrePatch,
@@ -30,7 +25,10 @@ import {
   CandidateCreated,
   ContactPatch,
   Deleted,
+  HistoryEntryParam,
   HistoryResponse,
+  HistoryRevealRequest,
+  HistoryRevealResponse,
   HouseholdIdParam,
   HouseholdList,
   HouseholdListQuery,
@@ -63,11 +61,8 @@ import {
   YearParam,
   YearPut,
   YearView,
-} from './schema.ts';
+} from './schema/index.ts';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
-const err = (d: string) => json(ErrorResponse, d);
 const readErrors = { 403: err('Outside your area'), 404: err('No such household or record') };
 const writeErrors = {
   400: err('Invalid fields (field-level messages)'),
@@ -83,7 +78,7 @@ const valid = (c: { req: { valid: unknown } }, target: 'param' | 'json' | 'query
 
 function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.ZodType, P extends z.ZodType, V extends z.ZodType>(
   path: N,
-  spec: Parameters<typeof createChild>[3],
+  spec: Parameters<typeof createChild>[2],
   schemas: { create: C; patch: P; view: V },
   tag = 'households',
 ) {
@@ -98,8 +93,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
         responses: { 201: json(schemas.view, 'Created'), ...writeErrors },
       }),
       async (c) => {
-        const ctx = { actor: c.var.actor, origin: c.var.origin };
-        const out = await createChild(c.var.db, c.var.scope, valid(c, 'param').id, spec, valid(c, 'json'), ctx);
+        const out = await createChild(ctxOf(c), valid(c, 'param').id, spec, valid(c, 'json'));
         return c.json(out as never, 201);
       },
     )
@@ -114,9 +108,8 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
       }),
       async (c) => {
         const { id, recordId } = valid(c, 'param');
-        const ctx = { actor: c.var.actor, origin: c.var.origin };
         const patch = valid(c, 'json');
-        return c.json((await updateChild(c.var.db, c.var.scope, id, spec, recordId, patch, ctx)) as never, 200);
+        return c.json((await updateChild(ctxOf(c), id, spec, recordId, patch)) as never, 200);
       },
     )
     .openapi(
@@ -130,8 +123,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
       }),
       async (c) => {
         const { id, recordId } = valid(c, 'param');
-        const ctx = { actor: c.var.actor, origin: c.var.origin };
-        const out = await deleteChild(c.var.db, c.var.scope, id, spec.table, spec.entity, recordId, valid(c, 'query').version, ctx);
+        const out = await deleteChild(ctxOf(c), id, spec.table, spec.entity, recordId, valid(c, 'query').version);
         return c.json(out, 200);
       },
     );
@@ -149,7 +141,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { exactTotal, ...filter } = c.req.valid('query');
-      return c.json(await listHouseholds(c.var.db, c.var.scope, { ...filter, countLimit: exactTotal ? undefined : LIST_COUNT_LIMIT }), 200);
+      return c.json(await listHouseholds(ctxOf(c), { ...filter, countLimit: exactTotal ? undefined : LIST_COUNT_LIMIT }), 200);
     },
   )
   .openapi(
@@ -161,7 +153,7 @@ export const householdsRoutes = createRouter()
       request: body(CandidateCreate),
       responses: { 201: json(CandidateCreated, 'Registered'), ...writeErrors },
     }),
-    async (c) => c.json(await registerCandidate(c.var.db, c.var.scope, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin }), 201),
+    async (c) => c.json(await registerCandidate(ctxOf(c), c.req.valid('json')), 201),
   )
   .openapi(
     createRoute({
@@ -172,7 +164,7 @@ export const householdsRoutes = createRouter()
       request: { params: HouseholdIdParam },
       responses: { 200: json(HouseholdView, 'The card'), ...readErrors },
     }),
-    async (c) => c.json(await getCard(c.var.db, c.var.scope, c.req.valid('param').id), 200),
+    async (c) => c.json(await getCard(ctxOf(c), c.req.valid('param').id), 200),
   )
   .openapi(
     createRoute({
@@ -185,8 +177,8 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await updateHousehold(c.var.db, c.var.scope, id, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
-      return c.json(await getCard(c.var.db, c.var.scope, id), 200);
+      await updateHousehold(ctxOf(c), id, c.req.valid('json'));
+      return c.json(await getCard(ctxOf(c), id), 200);
     },
   )
   .openapi(
@@ -200,8 +192,8 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await updateContact(c.var.db, c.var.scope, id, c.req.valid('json'), c.var.actor, c.var.origin);
-      return c.json(await getCard(c.var.db, c.var.scope, id), 200);
+      await updateContact(ctxOf(c), id, c.req.valid('json'));
+      return c.json(await getCard(ctxOf(c), id), 200);
     },
   )
   .openapi(
@@ -214,7 +206,7 @@ export const householdsRoutes = createRouter()
       responses: { 201: json(MemberView, 'The member (masked)'), ...writeErrors },
     }),
     async (c) => {
-      const out = await addMember(c.var.db, c.var.scope, c.req.valid('param').id, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
+      const out = await addMember(ctxOf(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json(out, 201);
     },
   )
@@ -229,7 +221,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, memberId } = c.req.valid('param');
-      const out = await updateMember(c.var.db, c.var.scope, id, memberId, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
+      const out = await updateMember(ctxOf(c), id, memberId, c.req.valid('json'));
       return c.json(out, 200);
     },
   )
@@ -244,7 +236,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, memberId } = c.req.valid('param');
-      const out = await deleteMember(c.var.db, c.var.scope, id, memberId, c.req.valid('query').version, { actor: c.var.actor, origin: c.var.origin });
+      const out = await deleteMember(ctxOf(c), id, memberId, c.req.valid('query').version);
       return c.json(out, 200);
     },
   )
@@ -259,7 +251,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, year } = c.req.valid('param');
-      const out = await putYear(c.var.db, c.var.scope, id, year, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
+      const out = await putYear(ctxOf(c), id, year, c.req.valid('json'));
       return c.json(out, 200);
     },
   )
@@ -272,16 +264,32 @@ export const householdsRoutes = createRouter()
       path: '/{id}/photos',
       tags: ['households'],
       summary: 'Upload a photo (multipart: file, kind, caption, takenAt, visitId, memberId, lon, lat)',
+      middleware: [
+        streamUpload({
+          maxBytes: (c) => c.var.config.limits.photoBytes,
+          tooLarge: (limit) =>
+            new AppError('TOO_LARGE', 'photo.tooLarge', { limit: formatSize(limit) }, [
+              { path: 'file', key: 'photo.tooLarge', params: { limit: formatSize(limit) } },
+            ]),
+          // The household and the caller's right to write to it, before a byte of the photo is read.
+          authorize: async (c) => {
+            const id = c.req.param('id') ?? '';
+            if (!HouseholdIdParam.shape.id.safeParse(id).success) throw Invalid([{ path: 'id', key: 'field.format' }]);
+            await assertMayAddPhoto(ctxOf(c), id);
+          },
+        }),
+      ] as const,
       request: { params: HouseholdIdParam, body: { content: { 'multipart/form-data': { schema: PhotoUpload } }, required: true } },
-      responses: { 201: json(PhotoView, 'Photo metadata'), ...writeErrors },
+      responses: { 201: json(PhotoView, 'Photo metadata'), 413: json(ErrorResponse, 'The photo is over DRIPLINE_MAX_PHOTO_BYTES'), ...writeErrors },
     }),
     async (c) => {
       const form = c.req.valid('form');
-      const file = form.file as unknown;
-      if (!(file instanceof File)) throw Invalid([{ path: 'file', key: 'photo.fileRequired' }]);
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      const file = c.var.upload.file;
+      if (!file) throw Invalid([{ path: 'file', key: 'photo.fileRequired' }]);
+      // At most DRIPLINE_MAX_PHOTO_BYTES, kept in the database as it is.
+      const bytes = new Uint8Array(await fs.promises.readFile(file.path));
       const { file: _f, ...meta } = form;
-      const out = await addPhoto(c.var.db, c.var.scope, c.req.valid('param').id, bytes, meta, { actor: c.var.actor, origin: c.var.origin });
+      const out = await addPhoto(ctxOf(c), c.req.valid('param').id, bytes, meta);
       return c.json(out, 201);
     },
   )
@@ -296,7 +304,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, photoId } = c.req.valid('param');
-      const p = await getPhoto(c.var.db, c.var.scope, id, photoId);
+      const p = await getPhoto(ctxOf(c), id, photoId);
       return c.body(p.bytes as unknown as ArrayBuffer, 200, {
         'content-type': p.contentType,
         'cache-control': 'private, max-age=3600',
@@ -315,10 +323,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, photoId } = c.req.valid('param');
-      const out = await deleteChild(c.var.db, c.var.scope, id, 'photos', 'photo', photoId, c.req.valid('query').version, {
-        actor: c.var.actor,
-        origin: c.var.origin,
-      });
+      const out = await deleteChild(ctxOf(c), id, 'photos', 'photo', photoId, c.req.valid('query').version);
       return c.json(out, 200);
     },
   )
@@ -332,7 +337,7 @@ export const householdsRoutes = createRouter()
       responses: { 200: json(RevealResponse, 'The unmasked value'), ...writeErrors },
     }),
     async (c) => {
-      const out = await reveal(c.var.db, c.var.scope, c.req.valid('param').id, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
+      const out = await reveal(ctxOf(c), c.req.valid('param').id, c.req.valid('json'));
       c.header('cache-control', 'no-store');
       return c.json(out, 200);
     },
@@ -346,7 +351,23 @@ export const householdsRoutes = createRouter()
       request: { params: HouseholdIdParam },
       responses: { 200: json(HistoryResponse, 'History, newest first'), ...readErrors },
     }),
-    async (c) => c.json(await getHistory(c.var.db, c.var.scope, c.req.valid('param').id), 200),
+    async (c) => c.json(await getHistory(ctxOf(c), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/history/{entryId}/reveal',
+      tags: ['households'],
+      summary: 'Reveal one masked ID number, phone or bank account of a history entry (audited; roles that need personal data only)',
+      request: { params: HistoryEntryParam, ...body(HistoryRevealRequest) },
+      responses: { 200: json(HistoryRevealResponse, 'The unmasked value'), ...writeErrors },
+    }),
+    async (c) => {
+      const { id, entryId } = c.req.valid('param');
+      const out = await revealHistoryValue(ctxOf(c), id, entryId, c.req.valid('json'));
+      c.header('cache-control', 'no-store');
+      return c.json(out, 200);
+    },
   );
 
 export const workTeamsRoutes = createRouter()
@@ -359,7 +380,7 @@ export const workTeamsRoutes = createRouter()
       request: { query: WorkTeamQuery },
       responses: { 200: json(WorkTeamList, 'Work teams'), 400: err('Invalid filter'), 403: err('Outside your area') },
     }),
-    async (c) => c.json(await listWorkTeams(c.var.db, c.var.scope, c.req.valid('query').village), 200),
+    async (c) => c.json(await listWorkTeams(ctxOf(c), c.req.valid('query').village), 200),
   )
   .openapi(
     createRoute({
@@ -370,7 +391,7 @@ export const workTeamsRoutes = createRouter()
       request: body(WorkTeamCreate),
       responses: { 201: json(WorkTeamView, 'Created'), ...writeErrors },
     }),
-    async (c) => c.json(await createWorkTeam(c.var.db, c.var.scope, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin }), 201),
+    async (c) => c.json(await createWorkTeam(ctxOf(c), c.req.valid('json')), 201),
   )
   .openapi(
     createRoute({
@@ -382,7 +403,7 @@ export const workTeamsRoutes = createRouter()
       responses: { 200: json(WorkTeamView, 'Updated'), ...writeErrors },
     }),
     async (c) => {
-      const out = await updateWorkTeam(c.var.db, c.var.scope, c.req.valid('param').id, c.req.valid('json'), { actor: c.var.actor, origin: c.var.origin });
+      const out = await updateWorkTeam(ctxOf(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json(out, 200);
     },
   );

@@ -1,12 +1,12 @@
-// Rows → the card's response shapes (schema.ts), with 红 values masked. No SQL, no HTTP.
+// Rows → the card's response shapes (schema.ts), masked by the caller's Masker (auth/personal-data.ts).
+// No SQL, no HTTP.
 import type { Selectable } from 'kysely';
-import type { HouseholdYearsTable, Member, ResponsibleCadresTable, WorkTeamsTable } from '../../db/schema.ts';
+import type { HouseholdYearsTable, Member, ResponsibleCadresTable, Role, WorkTeamsTable } from '../../db/schema.ts';
 import { REGISTRY_STATES, type RegistryState } from '../procedures/state-machine.ts';
-import { maskIdNumber, maskPhone } from './privacy.ts';
+import type { Masker } from '../auth/personal-data.ts';
 
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
-const point = (lon: unknown, lat: unknown): [number, number] | null =>
-  lon != null && lat != null ? [Number(lon), Number(lat)] : null;
+const point = (lon: unknown, lat: unknown): [number, number] | null => (lon != null && lat != null ? [Number(lon), Number(lat)] : null);
 
 /** 在册状态 as stored; the column's CHECK constraint keeps it to the four values, so anything else is a bug. */
 export function registryState(v: string): RegistryState {
@@ -14,11 +14,12 @@ export function registryState(v: string): RegistryState {
   return v as RegistryState;
 }
 
-export function memberView(m: Member, seesHealth: boolean) {
+export function memberView(m: Member, mask: Masker) {
+  const seesHealth = mask.seesHealth;
   return {
     id: m.id,
     name: m.name,
-    idNumber: maskIdNumber(m.id_number),
+    idNumber: mask.idNumber(m.id_number),
     sex: m.sex,
     birthDate: m.birth_date,
     relation: m.relation,
@@ -37,9 +38,10 @@ export function memberView(m: Member, seesHealth: boolean) {
     hasMedicalInsurance: m.has_medical_insurance,
     hasSeriousIllnessInsurance: m.has_serious_illness_insurance,
     hasPensionInsurance: m.has_pension_insurance,
-    enjoysAssistance: m.enjoys_assistance,
+    enjoysDibao: m.enjoys_dibao,
+    enjoysTekun: m.enjoys_tekun,
     isActiveMilitary: m.is_active_military,
-    phone: maskPhone(m.phone),
+    phone: mask.phone(m.phone),
     personStatus: m.person_status,
     statusDate: m.status_date,
     registryDuplicate: m.registry_duplicate,
@@ -101,19 +103,17 @@ export function yearView(y: Selectable<HouseholdYearsTable>, lines: Lines) {
     },
     guarantees,
     allGuaranteesMet: Object.values(guarantees).every((x) => x.secure === true),
-    lines: lines
-      ? { ...lines, belowPovertyLine: perCapita < lines.povertyLine, belowMonitoringLine: perCapita < lines.monitoringLine }
-      : null,
+    lines: lines ? { ...lines, belowPovertyLine: perCapita < lines.povertyLine, belowMonitoringLine: perCapita < lines.monitoringLine } : null,
     version: y.version,
   };
 }
 
-export function cadreView(c: Selectable<ResponsibleCadresTable>) {
+export function cadreView(c: Selectable<ResponsibleCadresTable>, mask: Masker) {
   return {
     id: c.id,
     name: c.name,
     workUnit: c.work_unit,
-    phone: c.phone,
+    phone: mask.officialPhone(c.phone),
     fromDate: c.from_date,
     toDate: c.to_date,
     version: c.version,

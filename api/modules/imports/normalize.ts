@@ -17,9 +17,7 @@ export function cleanCell(v: string | undefined | null): string {
 
 /** 张 三 → 张三; 阿依古丽•买买提 / . / ． → 阿依古丽·买买提 */
 export function normalizeName(v: string): string {
-  return v
-    .replace(/[\s\u3000\u00a0]/g, '')
-    .replace(/[•．.・]/g, '·');
+  return v.replace(/[\s\u3000\u00a0]/g, '').replace(/[•．.・]/g, '·');
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -65,7 +65,8 @@ describe('openTable (CSV)', () => {
 
 describe('normalisers', () => {
   it('dates in every accepted form, and only real calendar days', () => {
-    for (const v of ['2024-02-29', '2024/2/29', '20240229', '2024年2月29日', ' 2024-02-29 ', '2024-02-29 10:00:00', '45351']) expect(parseDate(v)).toBe('2024-02-29');
+    for (const v of ['2024-02-29', '2024/2/29', '20240229', '2024年2月29日', ' 2024-02-29 ', '2024-02-29 10:00:00', '45351'])
+      expect(parseDate(v)).toBe('2024-02-29');
     for (const v of ['2023-02-29', '2024-13-01', '2024-04-31', '1899-12-31', '2024-00-10', 'abc', '2024-2-30']) expect(parseDate(v)).toBeUndefined();
     expect(parseDate('２０２４－０１－０５')).toBe('2024-01-05');
     expect(parseYearMonth('202403')).toBe('2024-03');

@@ -2,10 +2,9 @@
 // the family — who they are in the registry, why, who helps them and how to call, what they
 // receive, last year's income against the lines, and the five guarantees. Data assembly (set-based,
 // per batch) and page layout; no HTTP, no scope decisions beyond the queries' own filter.
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
-import type { Masker } from './disclosure.ts';
+import type { Masker } from '../auth/personal-data.ts';
 import { type Doc, fontFiles } from './pdf.ts';
 import * as q from './queries.ts';
 
@@ -48,7 +47,15 @@ export interface MingbaiCard {
   guarantees: { label: string; secure: boolean | null; note: string | null }[];
   cadres: { name: string; workUnit: string | null; phone: string | null }[];
   workTeam: { name: string; firstSecretary: string | null; dispatchingUnit: string | null } | null;
-  measures: { date: string; category: string; subtype: string | null; amount: number | null; quantity: string | null; unit: string | null; outcome: string | null }[];
+  measures: {
+    date: string;
+    category: string;
+    subtype: string | null;
+    amount: number | null;
+    quantity: string | null;
+    unit: string | null;
+    outcome: string | null;
+  }[];
   measureCount: number;
 }
 
@@ -63,7 +70,7 @@ const groupBy = <T extends { household_id: string }>(rows: T[]) => {
 };
 
 /** Cards for households (already scope-checked ids, in print order), masked by `mask`. */
-export async function loadCards(db: Kysely<Database>, scope: Scope, ids: string[], mask: Masker, today: string): Promise<MingbaiCard[]> {
+export async function loadCards(db: Db, scope: Scope, ids: string[], mask: Masker, today: string): Promise<MingbaiCard[]> {
   const households = await q.loadHouseholds(db, scope, ids);
   const visible = households.map((h) => h.id);
   const [members, cadres, measures] = await Promise.all([q.loadMembers(db, visible), q.loadCadres(db, visible, today), q.loadMeasures(db, visible)]);
@@ -83,9 +90,10 @@ export async function loadCards(db: Kysely<Database>, scope: Scope, ids: string[
     const line = h.year != null ? lines.get(`${h.county_code}:${h.year}`) : undefined;
     const team = teams.get(h.village_code);
     const allMeasures = measuresBy.get(h.id) ?? [];
-    const flags = [h.is_military_family ? '军烈属' : null, h.is_relocated ? `易地扶贫搬迁户${h.relocation_site ? `（${h.relocation_site}）` : ''}` : null].filter(
-      (x): x is string => x != null,
-    );
+    const flags = [
+      h.is_military_family ? '军烈属' : null,
+      h.is_relocated ? `易地扶贫搬迁户${h.relocation_site ? `（${h.relocation_site}）` : ''}` : null,
+    ].filter((x): x is string => x != null);
     return {
       householdNo: h.household_no,
       area: [h.county_name, h.township_name, h.village_name, h.group_name].filter(Boolean).join(' '),
@@ -131,7 +139,7 @@ export async function loadCards(db: Kysely<Database>, scope: Scope, ids: string[
         secure: (h[`${k}_secure`] as boolean | null | undefined) ?? null,
         note: (h[`${k}_note`] as string | null | undefined) ?? null,
       })),
-      cadres: (cadresBy.get(h.id) ?? []).map((c) => ({ name: c.name, workUnit: c.work_unit, phone: mask.cadrePhone(c.phone) })),
+      cadres: (cadresBy.get(h.id) ?? []).map((c) => ({ name: c.name, workUnit: c.work_unit, phone: mask.officialPhone(c.phone) })),
       workTeam: team ? { name: team.name, firstSecretary: team.first_secretary, dispatchingUnit: team.dispatching_unit } : null,
       measures: allMeasures.slice(0, MAX_MEASURES).map((m) => ({
         date: m.measure_date,
@@ -151,6 +159,16 @@ export async function loadCards(db: Kysely<Database>, scope: Scope, ids: string[
 const yuan = (fen: number) => `${(fen / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} 元`;
 const yesNo = (v: boolean | null) => (v == null ? '未填' : v ? '是' : '否');
 const dash = (v: string | number | null | undefined) => (v == null || v === '' ? '—' : String(v));
+
+/**
+ * 家庭人口 as printed: the current members, and — when the 收入年度 counted a different number (the
+ * divisor of its 年人均纯收入) — that year's count beside it, so the two figures never disagree silently.
+ */
+export function familySize(card: Pick<MingbaiCard, 'memberCount' | 'income' | 'year'>): string {
+  const now = `${card.memberCount} 人`;
+  if (!card.income || card.income.size === card.memberCount) return now;
+  return `${now}（${card.year} 年度 ${card.income.size} 人）`;
+}
 
 /** Where the per-capita income stands against the county's lines for the year. */
 export function incomeVerdict(card: Pick<MingbaiCard, 'income' | 'lines' | 'year'>): string {
@@ -208,13 +226,14 @@ export function renderCard(doc: Doc, card: MingbaiCard, footer: PrintFooter) {
       [label('户主姓名'), card.headName, label('户主证件号码'), dash(card.headIdNumber)],
       [label('户类型'), card.householdType, label('户状态'), card.status + (card.monitoringCategory ? `（${card.monitoringCategory}）` : '')],
       [label('识别年度'), dash(card.identifiedYear), label('脱贫年度'), dash(card.exitYear)],
-      [label('家庭人口'), `${card.memberCount} 人`, label('联系电话'), dash(card.phone)],
+      [label('家庭人口'), familySize(card), label('联系电话'), dash(card.phone)],
       [label('主要致贫原因'), dash(card.mainCause), label(card.status === '监测户' ? '风险类型' : '其他致贫原因'), dash(causes)],
       [label('家庭住址'), { text: dash(card.address) + (card.flags.length ? `    ${card.flags.join('，')}` : ''), colSpan: 3 }],
     ],
     [72, '*', 80, '*'],
   );
 
+  const inc = card.income;
   heading(doc, '二、家庭成员');
   table(
     [
@@ -225,12 +244,25 @@ export function renderCard(doc: Doc, card: MingbaiCard, footer: PrintFooter) {
   );
   if (card.memberCount > card.members.length) doc.text(`另有 ${card.memberCount - card.members.length} 名成员未列出，详见一户一卡。`, left);
 
-  heading(doc, `三、收入情况（${card.year ?? '—'} 年度）`);
-  const inc = card.income;
+  heading(doc, inc ? `三、收入情况（${card.year} 年度，年人均纯收入按家庭人口 ${inc.size} 人计算）` : '三、收入情况');
   table(
     [
-      [label('工资性收入'), inc ? yuan(inc.wage) : '—', label('生产经营性收入'), inc ? yuan(inc.business) : '—', label('财产性收入'), inc ? yuan(inc.property) : '—'],
-      [label('转移性收入'), inc ? yuan(inc.transfer) : '—', label('生产经营性支出'), inc ? yuan(inc.expense) : '—', label('年人均纯收入'), inc ? yuan(inc.perCapita) : '—'],
+      [
+        label('工资性收入'),
+        inc ? yuan(inc.wage) : '—',
+        label('生产经营性收入'),
+        inc ? yuan(inc.business) : '—',
+        label('财产性收入'),
+        inc ? yuan(inc.property) : '—',
+      ],
+      [
+        label('转移性收入'),
+        inc ? yuan(inc.transfer) : '—',
+        label('生产经营性支出'),
+        inc ? yuan(inc.expense) : '—',
+        label('年人均纯收入'),
+        inc ? yuan(inc.perCapita) : '—',
+      ],
       [
         label('贫困线'),
         card.lines ? yuan(card.lines.poverty) : '—',
@@ -248,7 +280,18 @@ export function renderCard(doc: Doc, card: MingbaiCard, footer: PrintFooter) {
     [
       card.guarantees.slice(0, 3).flatMap((g) => [label(g.label), yesNo(g.secure)]),
       card.guarantees.slice(3).flatMap((g) => [label(g.label), yesNo(g.secure)]),
-      [label('说明'), { text: dash(card.guarantees.filter((g) => g.note).map((g) => `${g.label}：${g.note}`).join('；')), colSpan: 5 }],
+      [
+        label('说明'),
+        {
+          text: dash(
+            card.guarantees
+              .filter((g) => g.note)
+              .map((g) => `${g.label}：${g.note}`)
+              .join('；'),
+          ),
+          colSpan: 5,
+        },
+      ],
     ],
     [86, '*', 86, '*', 86, '*'],
     (i) => (i === 2 ? 2 * ROW - 4 : ROW),

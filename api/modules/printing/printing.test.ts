@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
-import { createHousehold } from '../../test/factories.ts';
+import { createHousehold, newHousehold, newProcedure } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
 import { householdsXlsx } from '../../test/xlsx.ts';
 
@@ -104,6 +104,22 @@ describe('明白卡 PDF', () => {
     expect(noteOf(entry as never)).toMatchObject({ format: 'pdf', rows: 1 });
   });
 
+  it('prints 家庭人口 as the members now and, when the income year counted differently, that year’s count beside it', async () => {
+    const h = await cardHousehold(BAOJIA, '明白丙');
+    const { db } = await getTestDb();
+    // The year's record counted 2 people (the divisor of its income); the card lists 3 today.
+    await db.updateTable('household_years').set({ household_size: 2 }).where('household_id', '=', h.id).execute();
+    const cadre = await loginAs('baojia_cadre');
+    const { pages } = await pdfOf(await cadre.get(`/api/print/households/${h.id}/mingbai-card.pdf`));
+    const text = (pages[0] ?? '').replace(/\s+/g, '');
+    expect(text).toContain(`3人（${YEAR}年度2人）`);
+    expect(text).toContain(`（${YEAR}年度，年人均纯收入按家庭人口2人计算）`);
+    // 18,600 元 over the year's 2 people, not today's 3.
+    expect(text).toContain('9,300元');
+    const { rows } = await householdsXlsx(await cadre.get(`/api/print/households.xlsx?q=${h.householdNo}`));
+    expect(rows[0]).toMatchObject({ 家庭人口: 3, 收入年度: YEAR, 收入年度家庭人口: 2, '年人均纯收入（元）': 9300 });
+  });
+
   it('masks the cadre phone and withholds health details for roles that do not see personal data', async () => {
     const h = await cardHousehold(BAOJIA, '明白乙');
     const supervisor = await loginAs('baojia_supervisor');
@@ -187,7 +203,15 @@ describe('household list XLSX export', () => {
     expect(rows.length).toBe(await listTotal(cadre, query));
     expect(rows.every((r) => r['区划代码'] === BAOJIA && r['户状态'] === '脱贫户')).toBe(true);
     const mine = rows.find((r) => r['户编号'] === h.householdNo);
-    expect(mine).toMatchObject({ 户主姓名: '导出甲', 户类型: '一般户', 行政村: '保家村', 联系电话: '155****8493', 收入年度: YEAR, '年人均纯收入（元）': 6200, 住房安全有保障: '否' });
+    expect(mine).toMatchObject({
+      户主姓名: '导出甲',
+      户类型: '一般户',
+      行政村: '保家村',
+      联系电话: '155****8493',
+      收入年度: YEAR,
+      '年人均纯收入（元）': 6200,
+      住房安全有保障: '否',
+    });
     expect(String(mine?.['户主证件号码'])).toMatch(/^5223\*{10}[\dX]{4}$/);
     expect(wb.getWorksheet('导出说明')).toBeDefined();
 
@@ -236,32 +260,23 @@ describe('household list XLSX export', () => {
 });
 
 describe('村内公示 notice PDF', () => {
-  async function monitoredCandidate(head: string) {
-    const h = await createHousehold({ village: BAOJIA, head, members: 3 });
-    const { db } = await getTestDb();
-    await db.updateTable('households').set({ status: '脱贫户', registry_state: '在册', monitoring_category: null }).where('id', '=', h.id).execute();
-    return h;
-  }
-  async function startDesignation(cadre: Agent, householdId: string) {
-    const res = await cadre.post('/api/procedures', {
-      householdId,
+  /** A 脱贫户's 监测对象认定, started by the village and signed off up to `atStage` (test/factories.ts). */
+  async function designation(head: string, atStage: '村级评议' | '村内公示') {
+    const h = await newHousehold({ village: BAOJIA, head, members: 3 });
+    return newProcedure({
+      householdId: h.id,
       type: '监测对象认定',
+      atStage,
       reason: '户主住院，自付医疗费用较高（病情见走访记录）',
-      evidence: { text: '走访核实' },
       payload: { monitoringCategory: '突发严重困难户', riskTypes: ['因病'] },
-    });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { id: string }).id;
+    }).then((p) => ({ ...h, procedureId: p.id }));
   }
 
   it('lists the households in their 7-day notice with what is proposed, names but no numbers or free-text reasons; audited', async () => {
     const cadre = await loginAs('baojia_cadre');
-    const inNotice = await monitoredCandidate('公示甲');
-    const appraising = await monitoredCandidate('评议乙');
-    const p1 = await startDesignation(cadre, inNotice.id);
-    await startDesignation(cadre, appraising.id);
-    const approved = await cadre.post(`/api/procedures/${p1}/steps`, { action: 'approve', note: '村民代表会议评议通过' });
-    expect(approved.status).toBe(200);
+    const inNotice = await designation('公示甲', '村内公示');
+    await designation('评议乙', '村级评议');
+    const p1 = inNotice.procedureId;
 
     const { pages, raw, totalPages } = await pdfOf(await cadre.get(`/api/print/villages/${BAOJIA}/publicity-notice.pdf`));
     expect(totalPages).toBe(1);
@@ -310,12 +325,12 @@ describe('公告 PDF (county announcement of approved procedures)', () => {
     const cadre = await loginAs('baojia_cadre');
     const township = await loginAs('shazi_township');
     const county = await loginAs('qinglong_county');
-    const h = await createHousehold({ village: BAOJIA, head: '公告丙', members: 2 });
+    const h = await newHousehold({ village: BAOJIA, head: '公告丙', members: 2 });
     const { db } = await getTestDb();
-    await db.updateTable('households').set({ status: '脱贫户', registry_state: '在册', monitoring_category: null }).where('id', '=', h.id).execute();
     const started = await cadre.post('/api/procedures', {
       householdId: h.id,
       type: '监测对象认定',
+      origin: '干部走访',
       reason: '户主务工受伤',
       evidence: { text: '走访核实' },
       payload: { monitoringCategory: '脱贫不稳定户', riskTypes: ['因务工就业不稳'] },
@@ -324,7 +339,11 @@ describe('公告 PDF (county announcement of approved procedures)', () => {
     const id = ((await started.json()) as { id: string }).id;
     const step = async (agent: Agent, note: string) => expect((await agent.post(`/api/procedures/${id}/steps`, { action: 'approve', note })).status).toBe(200);
     await step(cadre, '评议通过');
-    await db.updateTable('procedures').set({ publicity_started_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) }).where('id', '=', id).execute();
+    await db
+      .updateTable('procedures')
+      .set({ publicity_started_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) })
+      .where('id', '=', id)
+      .execute();
     await step(cadre, '公示期满无异议');
     await step(township, '审核通过');
     await step(county, '审定通过');

@@ -3,22 +3,15 @@
 // of every export (who exported what filter, how many rows) written before the first byte leaves.
 // Never: writes to the card tables, or personal data in logs.
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, NotFound } from '../../errors.ts';
-import { type Actor, recordAudit } from '../audit/audit.ts';
-import type { Scope } from '../auth/scope.ts';
-import { disclosureFor, maskerFor } from './disclosure.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { maskerFor } from '../auth/personal-data.ts';
 import { type ExportFilter, exportHouseholdsXlsx } from './households-xlsx.ts';
 import { loadCards, renderCard } from './mingbai-card.ts';
 import { createA4Document, whileBacklogged } from './pdf.ts';
 import { announcementEntries, noticeEntries, renderAnnouncement, renderNotice } from './notices.ts';
 import * as q from './queries.ts';
-
-export interface ExportContext {
-  actor: Actor;
-  origin: Record<string, unknown>;
-}
 
 /** Cards loaded per round trip in a village batch. */
 const BATCH = 25;
@@ -29,8 +22,8 @@ export const MAX_EXPORT_ROWS = 200_000;
 const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(d);
 const localDate = (d: Date) => local(d).slice(0, 10);
 
-async function auditExport(db: Kysely<Database>, ctx: ExportContext, entry: { action: string; entity: string; entityId?: string; areaCode: string; note: Record<string, unknown> }) {
-  await db.transaction().execute((trx) => recordAudit(trx, { actor: ctx.actor, origin: ctx.origin, ...entry }));
+async function auditExport(ctx: Ctx, entry: { action: string; entity: string; entityId?: string; areaCode: string; note: Record<string, unknown> }) {
+  await inTransaction(ctx, (trx) => recordAudit(trx, { actor: ctx.actor, origin: ctx.origin, ...entry }));
 }
 
 export interface Download {
@@ -39,14 +32,15 @@ export interface Download {
 }
 
 /** One household's 明白卡 (one A4 page). 404 for no such household, 403 (audited) outside the scope. */
-export async function printHouseholdCard(db: Kysely<Database>, scope: Scope, id: string, ctx: ExportContext): Promise<Download> {
+export async function printHouseholdCard(ctx: Ctx, id: string): Promise<Download> {
+  const { db, scope } = ctx;
   const h = await q.findHouseholdArea(db, id);
   if (!h) throw NotFound('household.notFound', { id });
   scope.assertCovers(h.village_code, 'household', id);
-  const now = new Date();
-  const [card] = await loadCards(db, scope, [id], maskerFor(disclosureFor(scope.role)), localDate(now));
+  const now = ctx.now;
+  const [card] = await loadCards(db, scope, [id], maskerFor({ role: scope.role }), localDate(now));
   if (!card) throw NotFound('household.notFound', { id });
-  await auditExport(db, ctx, {
+  await auditExport(ctx, {
     action: 'export.mingbai_card',
     entity: 'household',
     entityId: id,
@@ -63,7 +57,7 @@ export async function printHouseholdCard(db: Kysely<Database>, scope: Scope, id:
  * The village a per-village printout is for, with its full name (县乡村): 404 for no such area, 403
  * (audited) outside the scope, 400 for an area that is not a village.
  */
-async function villageInScope(db: Kysely<Database>, scope: Scope, villageCode: string) {
+async function villageInScope({ db, scope }: Ctx, villageCode: string) {
   const village = await q.findVillage(db, villageCode);
   if (!village) throw NotFound('area.notFound', { code: villageCode });
   scope.assertCovers(villageCode, 'area', villageCode);
@@ -72,18 +66,19 @@ async function villageInScope(db: Kysely<Database>, scope: Scope, villageCode: s
 }
 
 /** Every household of a village, one page each, streamed as the pages are drawn. */
-export async function printVillageCards(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
-  const village = await villageInScope(db, scope, villageCode);
+export async function printVillageCards(ctx: Ctx, villageCode: string): Promise<Download> {
+  const { db, scope } = ctx;
+  const village = await villageInScope(ctx, villageCode);
   const ids = (await q.listVillageHouseholdIds(db, scope, villageCode)).map((r) => r.id);
-  await auditExport(db, ctx, {
+  await auditExport(ctx, {
     action: 'export.mingbai_cards',
     entity: 'area',
     entityId: villageCode,
     areaCode: villageCode,
     note: { format: 'pdf', filter: { village: villageCode }, rows: ids.length },
   });
-  const now = new Date();
-  const mask = maskerFor(disclosureFor(scope.role));
+  const now = ctx.now;
+  const mask = maskerFor({ role: scope.role });
   const footer = { printedBy: ctx.actor.name, printedAt: local(now), masked: true };
   const doc = createA4Document(`明白卡 ${village.fullName}`);
   const draw = async () => {
@@ -105,20 +100,25 @@ export async function printVillageCards(db: Kysely<Database>, scope: Scope, vill
  * The village's 村内公示 notice: the households whose procedures are in their 7-day notice, for the
  * notice board (names shown, no personal numbers; notices.ts). 404 when none is running.
  */
-export async function printPublicityNotice(db: Kysely<Database>, scope: Scope, villageCode: string, ctx: ExportContext): Promise<Download> {
-  const village = await villageInScope(db, scope, villageCode);
+export async function printPublicityNotice(ctx: Ctx, villageCode: string): Promise<Download> {
+  const { db, scope } = ctx;
+  const village = await villageInScope(ctx, villageCode);
   const rows = await q.listPublicityEntries(db, scope, villageCode);
   if (rows.length === 0) throw NotFound('print.noPublicity', { village: village.name });
-  await auditExport(db, ctx, {
+  await auditExport(ctx, {
     action: 'export.publicity_notice',
     entity: 'area',
     entityId: villageCode,
     areaCode: villageCode,
     note: { format: 'pdf', filter: { village: villageCode, stage: '村内公示' }, rows: rows.length, procedures: rows.map((r) => r.id) },
   });
-  const now = new Date();
+  const now = ctx.now;
   const doc = createA4Document(`村内公示 ${village.fullName}`);
-  renderNotice(doc, { name: village.name, area: village.fullName }, noticeEntries(rows, localDate), { printedBy: ctx.actor.name, printedAt: local(now), date: chineseDate(now) });
+  renderNotice(doc, { name: village.name, area: village.fullName }, noticeEntries(rows, localDate), {
+    printedBy: ctx.actor.name,
+    printedAt: local(now),
+    date: chineseDate(now),
+  });
   doc.end();
   return { filename: `publicity-notice-${villageCode}-${localDate(now)}.pdf`, stream: doc };
 }
@@ -133,19 +133,20 @@ const chinaMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
  * The county's 公告 of a county or township: the households whose procedures the county approved
  * between `from` and `to` (China-local dates, inclusive; by default the last 30 days). 404 when none.
  */
-export async function printAnnouncement(db: Kysely<Database>, scope: Scope, areaCode: string, period: { from?: string; to?: string }, ctx: ExportContext): Promise<Download> {
+export async function printAnnouncement(ctx: Ctx, areaCode: string, period: { from?: string; to?: string }): Promise<Download> {
+  const { db, scope } = ctx;
   const area = await q.findArea(db, areaCode);
   if (!area) throw NotFound('area.notFound', { code: areaCode });
   scope.assertCovers(areaCode, 'area', areaCode);
   if (area.level !== 'county' && area.level !== 'township') throw new AppError('INVALID', 'print.notCountyOrTownship', { code: areaCode });
-  const now = new Date();
+  const now = ctx.now;
   const to = period.to ?? localDate(now);
   const from = period.from ?? localDate(new Date(chinaMidnight(to).getTime() - 29 * DAY_MS));
   const days = (chinaMidnight(to).getTime() - chinaMidnight(from).getTime()) / DAY_MS + 1;
   if (days < 1 || days > MAX_ANNOUNCEMENT_DAYS) throw new AppError('INVALID', 'print.badPeriod', { from, to, max: MAX_ANNOUNCEMENT_DAYS });
   const rows = await q.listAnnouncementEntries(db, scope, areaCode, chinaMidnight(from), new Date(chinaMidnight(to).getTime() + DAY_MS));
   if (rows.length === 0) throw NotFound('print.noAnnouncement', { area: area.name, from, to });
-  await auditExport(db, ctx, {
+  await auditExport(ctx, {
     action: 'export.announcement',
     entity: 'area',
     entityId: areaCode,
@@ -179,24 +180,18 @@ function describeFilter(f: ExportFilter): string {
 }
 
 /** Every household matching the list filter, as an .xlsx workbook streamed page by page. */
-export async function exportHouseholds(
-  db: Kysely<Database>,
-  scope: Scope,
-  filter: ExportFilter,
-  reveal: boolean,
-  ctx: ExportContext,
-): Promise<Download> {
-  const mask = maskerFor(disclosureFor(scope.role, reveal));
-  const now = new Date();
+export async function exportHouseholds(ctx: Ctx, filter: ExportFilter, reveal: boolean): Promise<Download> {
+  const { scope } = ctx;
+  const mask = maskerFor({ role: scope.role }, { reveal });
+  const now = ctx.now;
   const { stream } = await exportHouseholdsXlsx(
-    db,
-    scope,
+    ctx,
     filter,
     mask,
     { exportedBy: ctx.actor.name, exportedAt: local(now), filterText: describeFilter(filter), masked: !reveal },
     async (total) => {
       if (total > MAX_EXPORT_ROWS) throw new AppError('INVALID', 'print.tooMany', { count: total, max: MAX_EXPORT_ROWS });
-      await auditExport(db, ctx, {
+      await auditExport(ctx, {
         action: 'export.households_xlsx',
         entity: 'households',
         areaCode: filter.area ?? scope.areaCode,

@@ -1,11 +1,9 @@
 // SQL for printing and export: read-only, set-based reads of the card tables for a batch of
 // households (one statement per table per batch, never one per household). Every batch is
 // restricted by the caller's scope (scope.sql) even though callers pass ids they already scoped.
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import type { DbOrTrx as Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Village, its township and county names for a 12-digit village code (public context). */
 export const findVillage = (db: Db, code: string) =>
@@ -151,6 +149,50 @@ export const loadMembers = (db: Db, ids: string[]) =>
         .orderBy('birth_date')
         .execute();
 
+/** Every member of the households (deceased and moved-out ones too: 人员状态 says so), for the export's member sheet. */
+export const loadMemberDetails = (db: Db, ids: string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('members')
+        .select([
+          'household_id',
+          'household_no',
+          'name',
+          'id_number',
+          'relation',
+          'sex',
+          'birth_date',
+          'ethnicity',
+          'political_status',
+          'education',
+          'schooling',
+          'health',
+          'disability_category',
+          'disability_grade',
+          'disease',
+          'labor_skill',
+          'work_status',
+          'work_months',
+          'work_place',
+          'has_medical_insurance',
+          'has_serious_illness_insurance',
+          'has_pension_insurance',
+          'enjoys_dibao',
+          'enjoys_tekun',
+          'is_active_military',
+          'phone',
+          'person_status',
+          'status_date',
+        ])
+        .where('household_id', 'in', ids)
+        .where('deleted_at', 'is', null)
+        .orderBy('household_id')
+        .orderBy(sql`case relation when '户主' then 0 else 1 end`)
+        .orderBy('birth_date')
+        .execute();
+export type MemberDetailRow = Awaited<ReturnType<typeof loadMemberDetails>>[number];
+
 /** Responsible cadres (帮扶责任人) still in charge on `today` (ISO date). */
 export const loadCadres = (db: Db, ids: string[], today: string) =>
   ids.length === 0
@@ -222,16 +264,7 @@ export const listPublicityEntries = (db: Db, scope: Scope, villageCode: string) 
   db
     .selectFrom('procedures as p')
     .innerJoin('households as h', 'h.id', 'p.household_id')
-    .select([
-      'p.id',
-      'p.type',
-      'p.payload',
-      'p.publicity_started_at',
-      'h.head_name',
-      'h.group_name',
-      'h.main_cause',
-      memberCount(true).as('member_count'),
-    ])
+    .select(['p.id', 'p.type', 'p.payload', 'p.publicity_started_at', 'h.head_name', 'h.group_name', 'h.main_cause', memberCount(true).as('member_count')])
     .where(scope.sql('h.village_code', 'h.county_code'))
     .where('p.village_code', '=', villageCode)
     .where('p.status', '=', 'open')

@@ -2,13 +2,13 @@
 // (PDF, XLSX) are streamed as they are produced; errors before the first byte use the one JSON shape.
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { ctxOf } from '../../http/context.ts';
+import { err } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { ErrorResponse } from '../auth/schema.ts';
 import { type Download, exportHouseholds, printAnnouncement, printHouseholdCard, printPublicityNotice, printVillageCards } from './printing.ts';
 import { AnnouncementQuery, AreaCodeParam, HouseholdExportQuery, HouseholdIdParam, PdfFile, VillageCodeParam, XlsxFile } from './schema.ts';
 import { webStream } from './pdf.ts';
 
-const err = (description: string) => ({ content: { 'application/json': { schema: ErrorResponse } }, description });
 const PDF = 'application/pdf';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -38,7 +38,7 @@ export const printingRoutes = createRouter()
     }),
     async (c) => {
       const { reveal, ...filter } = c.req.valid('query');
-      const file = await exportHouseholds(c.var.db, c.var.scope, filter, reveal ?? false, { actor: c.var.actor, origin: c.var.origin });
+      const file = await exportHouseholds(ctxOf(c), filter, reveal ?? false);
       return send(c, file, XLSX, 'attachment');
     },
   )
@@ -56,7 +56,7 @@ export const printingRoutes = createRouter()
       },
     }),
     async (c) => {
-      const file = await printHouseholdCard(c.var.db, c.var.scope, c.req.valid('param').id, { actor: c.var.actor, origin: c.var.origin });
+      const file = await printHouseholdCard(ctxOf(c), c.req.valid('param').id);
       return send(c, file, PDF, 'inline');
     },
   )
@@ -75,7 +75,7 @@ export const printingRoutes = createRouter()
       },
     }),
     async (c) => {
-      const file = await printVillageCards(c.var.db, c.var.scope, c.req.valid('param').code, { actor: c.var.actor, origin: c.var.origin });
+      const file = await printVillageCards(ctxOf(c), c.req.valid('param').code);
       return send(c, file, PDF, 'inline');
     },
   )
@@ -94,7 +94,7 @@ export const printingRoutes = createRouter()
       },
     }),
     async (c) => {
-      const file = await printPublicityNotice(c.var.db, c.var.scope, c.req.valid('param').code, { actor: c.var.actor, origin: c.var.origin });
+      const file = await printPublicityNotice(ctxOf(c), c.req.valid('param').code);
       return send(c, file, PDF, 'inline');
     },
   )
@@ -113,7 +113,7 @@ export const printingRoutes = createRouter()
       },
     }),
     async (c) => {
-      const file = await printAnnouncement(c.var.db, c.var.scope, c.req.valid('param').code, c.req.valid('query'), { actor: c.var.actor, origin: c.var.origin });
+      const file = await printAnnouncement(ctxOf(c), c.req.valid('param').code, c.req.valid('query'));
       return send(c, file, PDF, 'inline');
     },
   );

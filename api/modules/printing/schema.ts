@@ -1,9 +1,9 @@
 // Request schemas of printing and export. The export filter is the household list's own query
-// (api/modules/households/schema.ts) without paging, so both accept exactly the same filters.
+// (api/modules/households/schema/) without paging, so both accept exactly the same filters.
 import { z } from '@hono/zod-openapi';
-import { DateString, HouseholdListQuery } from '../households/schema.ts';
+import { DateString, HouseholdListQuery } from '../households/schema/index.ts';
 
-export { HouseholdIdParam } from '../households/schema.ts';
+export { HouseholdIdParam } from '../households/schema/index.ts';
 
 export const HouseholdExportQuery = HouseholdListQuery.omit({ page: true, pageSize: true, limit: true, offset: true }).extend({
   reveal: z

@@ -1,16 +1,22 @@
-// County settings per year (县级年度设置): the poverty line (贫困线) and the monitoring line
-// (防返贫监测范围收入标准), both per-capita net income per year in integer fen, and the medical
-// self-pay threshold. The province publishes them each year; the county office records them here.
-// 标注脱贫 / 风险消除 are checked against them (procedures.ts).
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+// County settings per year (县级年度设置, the 年度标准 page): the poverty line (贫困线) and the
+// monitoring line (防返贫监测范围收入标准), both per-capita net income per year in integer fen, the
+// medical self-pay alert and the months of discharges it sums. The province publishes them each
+// year; the county office records them here. They are the only thresholds: 标注脱贫 / 风险消除 are
+// checked against them (procedures.ts), the card and the printouts compare income with them, and
+// the cross-check's MEDICAL_RISK reads its alert from them (crosscheck/run.ts).
+import type { z } from '@hono/zod-openapi';
+import { type Ctx, inTransaction } from '../../context.ts';
+import type { Db, DbOrTrx, Trx } from '../../db/schema.ts';
 import { Conflict, Forbidden, NotFound } from '../../errors.ts';
-import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
+import { can } from '../../shared/permissions.ts';
 import * as q from './queries.ts';
+import type { CountySettingsBody } from './schema.ts';
 import { MIN_MONITORING_MONTHS } from './state-machine.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The cross-check catalogue's window for the medical alert: 12 months up to as-of. */
+const DEFAULT_MEDICAL_WINDOW_MONTHS = 12;
 
 function view(r: q.CountySettingsRow) {
   return {
@@ -20,6 +26,7 @@ function view(r: q.CountySettingsRow) {
     monitoringLineFen: Number(r.monitoring_line),
     medicalSelfPayThresholdFen: r.medical_self_pay_threshold == null ? null : Number(r.medical_self_pay_threshold),
     riskEliminationMonths: Number(r.risk_elimination_months),
+    medicalWindowMonths: Number(r.medical_window_months),
     version: r.version,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
@@ -32,12 +39,12 @@ function assertReads(scope: Scope, countyCode: string) {
 }
 
 /** The lines of a county for a year, or undefined (for the card and other modules). */
-export async function findCountyYearSettings(db: Db, countyCode: string, year: number) {
+export async function findCountyYearSettings(db: DbOrTrx, countyCode: string, year: number) {
   const r = await q.findCountySettings(db, countyCode, year);
   return r ? view(r) : undefined;
 }
 
-export async function getCountySettings(db: Db, scope: Scope, countyCode: string, year: number) {
+export async function getCountySettings({ db, scope }: Ctx, countyCode: string, year: number) {
   assertReads(scope, countyCode);
   const r = await q.findCountySettings(db, countyCode, year);
   if (!r) throw NotFound('countySettings.notFound', { county: countyCode, year });
@@ -45,37 +52,33 @@ export async function getCountySettings(db: Db, scope: Scope, countyCode: string
 }
 
 /** Every year the county has set, latest first. */
-export async function listCountySettings(db: Db, scope: Scope, countyCode: string) {
+export async function listCountySettings({ db, scope }: Ctx, countyCode: string) {
   assertReads(scope, countyCode);
   return { items: (await q.listCountySettings(db, countyCode)).map(view) };
 }
 
-export interface SettingsInput {
-  povertyLineFen: number;
-  monitoringLineFen: number;
-  medicalSelfPayThresholdFen?: number | null;
-  /** Months under monitoring before 风险消除 (absent: kept, or 6 for a new year). */
-  riskEliminationMonths?: number;
-  /** Absent: create (409 if they exist). Present: must match the current version. */
-  version?: number;
-}
+/**
+ * `riskEliminationMonths` / `medicalWindowMonths` absent: kept, or 6 / 12 for a new year; `version`
+ * absent: create (409 if they exist), present: must match the current version.
+ */
+export type SettingsInput = z.infer<typeof CountySettingsBody>;
 
 /** Creates or changes a county-year (the county office of that county only); audited. */
-export async function putCountySettings(
-  trx: Transaction<Database>,
-  ctx: { scope: Scope; actor: Actor; origin?: Record<string, unknown> },
-  countyCode: string,
-  year: number,
-  input: SettingsInput,
-) {
+export function putCountySettings(ctx: Ctx, countyCode: string, year: number, input: SettingsInput) {
+  return inTransaction(ctx, (trx) => put(trx, ctx, countyCode, year, input));
+}
+
+async function put(trx: Trx, ctx: Ctx, countyCode: string, year: number, input: SettingsInput) {
   ctx.scope.assertCanWrite(countyCode, 'county_year_settings', `${countyCode}/${year}`);
-  if (ctx.scope.role !== 'county_official') throw Forbidden('countySettings.countyOfficialOnly');
+  if (!can(ctx.scope.role, 'countySettings.edit')) throw Forbidden('countySettings.countyOfficialOnly');
   const before = await q.findCountySettings(trx, countyCode, year);
   const values: q.SettingsValues = {
     poverty_line: input.povertyLineFen,
     monitoring_line: input.monitoringLineFen,
-    medical_self_pay_threshold: input.medicalSelfPayThresholdFen === undefined ? (before?.medical_self_pay_threshold ?? null) : input.medicalSelfPayThresholdFen,
+    medical_self_pay_threshold:
+      input.medicalSelfPayThresholdFen === undefined ? (before?.medical_self_pay_threshold ?? null) : input.medicalSelfPayThresholdFen,
     risk_elimination_months: input.riskEliminationMonths ?? before?.risk_elimination_months ?? MIN_MONITORING_MONTHS,
+    medical_window_months: input.medicalWindowMonths ?? before?.medical_window_months ?? DEFAULT_MEDICAL_WINDOW_MONTHS,
   };
   let after: q.CountySettingsRow | undefined;
   if (!before) {
@@ -95,6 +98,7 @@ export async function putCountySettings(
       monitoring_line: r.monitoring_line,
       medical_self_pay_threshold: r.medical_self_pay_threshold,
       risk_elimination_months: r.risk_elimination_months,
+      medical_window_months: r.medical_window_months,
       version: r.version,
     };
   await recordAudit(trx, {
@@ -127,11 +131,11 @@ export const DEMO_LINES_YUAN: Record<number, { poverty: number; monitoring: numb
 const DEMO_MEDICAL_THRESHOLD_YUAN = 10_000;
 
 /** Seeds the demo lines for every county under `prefix` (default 黔西南州); existing rows stay. */
-export async function seedCountyYearSettings(db: Kysely<Database>, prefix = '5223') {
+export async function seedCountyYearSettings(db: Db, prefix = '5223') {
   return db.transaction().execute((trx) => seedIn(trx, prefix));
 }
 
-async function seedIn(db: Transaction<Database>, prefix: string) {
+async function seedIn(db: Trx, prefix: string) {
   const counties = await q.countiesUnder(db, prefix);
   const rows = counties.flatMap(({ code }) =>
     Object.entries(DEMO_LINES_YUAN).map(([year, l]) => ({

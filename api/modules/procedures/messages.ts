@@ -2,6 +2,12 @@
 // name code values come in two forms ({xZh} and {xEn}) so each language reads naturally; none
 // carries personal data.
 export const procedureMessages = {
+  'procedure.findingRequired': {
+    'zh-CN': '来源为“部门预警”时须指明引发它的比对疑点',
+    en: 'A 部门预警 (department alert) procedure names the cross-check finding that raised it',
+  },
+  'procedure.findingOnlyForAlert': { 'zh-CN': '只有来源为“部门预警”的程序才关联比对疑点', en: 'Only a 部门预警 (department alert) procedure names a finding' },
+  'procedure.findingNotOfHousehold': { 'zh-CN': '该比对疑点不存在或不属于本户', en: 'That finding does not exist or is not about this household' },
   'procedure.notFound': { 'zh-CN': '找不到业务流程 {id}', en: 'No procedure {id}' },
   'procedure.idTaken': { 'zh-CN': '流程编号 {id} 已被另一流程使用', en: 'Procedure id {id} is already used by another procedure' },
   'procedure.householdNotFound': { 'zh-CN': '找不到户 {id}', en: 'No household {id}' },

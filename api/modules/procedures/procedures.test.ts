@@ -5,8 +5,9 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Scope } from '../auth/scope.ts';
+import { actorOf, testCtx } from '../../test/context.ts';
 import { getTestDb } from '../../test/db.ts';
-import { createHousehold } from '../../test/factories.ts';
+import { newHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
 import { startProcedure, takeStep } from './procedures.ts';
 import { addMonths, HOUSEHOLD_STATES, type HouseholdState, PROCEDURE_TYPES, type ProcedureType, TRANSITIONS } from './state-machine.ts';
@@ -46,20 +47,9 @@ beforeAll(async () => {
 });
 
 // ── Fixtures ────────────────────────────────────────────────────────────────────────────────────
+/** A household of 保家村 in `state`, made through the domain (test/factories.ts newHousehold). */
 async function household(state: HouseholdState = '脱贫户', members = 2) {
-  const { db } = await getTestDb();
-  const h = await createHousehold({ village: BAOJIA, members });
-  const inRegistry = !['待识别', '自然减少', '清退'].includes(state);
-  await db
-    .updateTable('households')
-    .set({
-      status: inRegistry ? state : '脱贫户',
-      registry_state: inRegistry ? '在册' : state,
-      monitoring_category: state === '监测户' || state === '已消除风险' ? '脱贫不稳定户' : null,
-    })
-    .where('id', '=', h.id)
-    .execute();
-  return h.id;
+  return (await newHousehold({ village: BAOJIA, state, members })).id;
 }
 
 /** One yearly record: all guarantees met and the given per-capita income (yuan) unless overridden. */
@@ -96,7 +86,14 @@ const PAYLOADS: Record<ProcedureType, Record<string, unknown>> = {
 };
 
 function startBody(householdId: string, type: ProcedureType, payload: Record<string, unknown> = PAYLOADS[type]) {
-  return { householdId, type, reason: `${type}：入户核实`, evidence: { text: '走访核实，见照片和村委会记录', references: [{ kind: 'document', title: '村委会记录' }] }, payload };
+  return {
+    householdId,
+    type,
+    origin: '干部走访',
+    reason: `${type}：入户核实`,
+    evidence: { text: '走访核实，见照片和村委会记录', references: [{ kind: 'document', title: '村委会记录' }] },
+    payload,
+  };
 }
 
 async function start(agent: Agent, householdId: string, type: ProcedureType, payload?: Record<string, unknown>) {
@@ -186,7 +183,13 @@ describe('procedures: allowed paths to completion', () => {
     expect(after.version).toBe(before.version + 1);
     switch (type) {
       case '识别纳入':
-        expect(after).toMatchObject({ registry_state: '在册', status: '未脱贫户', identified_year: YEAR, identification_standard: '国家标准', main_cause: '因病' });
+        expect(after).toMatchObject({
+          registry_state: '在册',
+          status: '未脱贫户',
+          identified_year: YEAR,
+          identification_standard: '国家标准',
+          main_cause: '因病',
+        });
         break;
       case '监测对象认定':
         expect(after).toMatchObject({ status: '监测户', monitoring_category: '脱贫不稳定户', risk_types: ['因病', '因务工就业不稳'] });
@@ -223,9 +226,7 @@ describe('procedures: allowed paths to completion', () => {
       .orderBy('seq')
       .execute();
     const actions = entries.map((e) => e.action);
-    expect(actions).toEqual(
-      expect.arrayContaining(['procedure.start', 'procedure.approve', 'household.procedure_applied']),
-    );
+    expect(actions).toEqual(expect.arrayContaining(['procedure.start', 'procedure.approve', 'household.procedure_applied']));
     expect(actions.filter((a) => a === 'procedure.approve')).toHaveLength(4);
     const applied = entries.find((e) => e.action === 'household.procedure_applied');
     expect(applied?.actor_name).toBe('qinglong_county');
@@ -252,7 +253,9 @@ describe('procedures: refused transitions', () => {
     const en = await loginAs('baojia_cadre', { lang: 'en' });
     const r = await en.post('/api/procedures', startBody(id, '风险消除'));
     expect(r.status).toBe(409);
-    expect(((await r.json()) as ErrorBody).error.message).toBe('The household is “not yet out of poverty”; risk elimination (风险消除) can start only from: monitored');
+    expect(((await r.json()) as ErrorBody).error.message).toBe(
+      'The household is “not yet out of poverty”; risk elimination (风险消除) can start only from: monitored',
+    );
 
     const tuopin = await household('脱贫户');
     const bad = await start(cadre, tuopin, '监测对象认定', { monitoringCategory: '边缘易致贫户', riskTypes: ['因病'] });
@@ -271,7 +274,27 @@ describe('procedures: refused transitions', () => {
     const missing = await cadre.post('/api/procedures', { householdId: id, type: '清退' });
     expect(missing.status).toBe(400);
     const fields = ((await missing.json()) as ErrorBody).error.fields?.map((f) => f.path);
-    expect(fields).toEqual(expect.arrayContaining(['reason', 'evidence']));
+    expect(fields).toEqual(expect.arrayContaining(['reason', 'evidence', 'origin']));
+  });
+
+  it('records where it came from: 农户申请, 干部走访, or 部门预警 with the finding that raised it', async () => {
+    const id = await household('脱贫户');
+    const body = startBody(id, '返贫');
+    const unknown = await cadre.post('/api/procedures', { ...body, origin: '电话' });
+    expect(unknown.status).toBe(400);
+    const alert = await cadre.post('/api/procedures', { ...body, origin: '部门预警' });
+    expect(alert.status).toBe(400);
+    expect(((await alert.json()) as ErrorBody).error.fields).toEqual([
+      expect.objectContaining({ path: 'findingId', message: '来源为“部门预警”时须指明引发它的比对疑点' }),
+    ]);
+    const stray = await cadre.post('/api/procedures', { ...body, findingId: crypto.randomUUID() });
+    expect(stray.status).toBe(400);
+    const notHers = await cadre.post('/api/procedures', { ...body, origin: '部门预警', findingId: crypto.randomUUID() });
+    expect(notHers.status).toBe(400);
+    expect(((await notHers.json()) as ErrorBody).error.fields?.[0]?.path).toBe('findingId');
+    const ok = await cadre.post('/api/procedures', { ...body, origin: '农户申请' });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ origin: '农户申请', findingId: null });
   });
 
   it('only one open procedure per household; a retry with the same id returns the same procedure', async () => {
@@ -406,6 +429,9 @@ describe('procedures: guards on 标注脱贫 and 风险消除', () => {
     expect(addMonths(new Date('2025-08-31T02:00:00Z'), 6).toISOString()).toBe('2026-02-28T02:00:00.000Z');
     expect(addMonths(new Date('2023-08-31T02:00:00Z'), 6).toISOString()).toBe('2024-02-29T02:00:00.000Z');
     expect(addMonths(new Date('2025-09-30T02:00:00Z'), -6).toISOString()).toBe('2025-03-30T02:00:00.000Z');
+    // By China's calendar: 00:30 on 1 December in China is still 30 November in UTC.
+    expect(addMonths(new Date('2025-11-30T16:30:00Z'), 6).toISOString()).toBe('2026-05-31T16:30:00.000Z');
+    expect(addMonths(new Date('2025-08-30T16:30:00Z'), 6).toISOString()).toBe('2026-02-27T16:30:00.000Z');
   });
 
   it('自然减少 needs every member deceased or moved out, consistent with the reason code', async () => {
@@ -460,9 +486,7 @@ describe('procedures: roles and scope', () => {
     await step(township, pid, 'approve');
     const en = await loginAs('shazi_township', { lang: 'en' });
     const r = await en.post(`/api/procedures/${pid}/steps`, { action: 'approve' });
-    expect(((await r.json()) as ErrorBody).error.message).toBe(
-      'The county approval (县级审定) step must be done by a county official of the county',
-    );
+    expect(((await r.json()) as ErrorBody).error.message).toBe('The county approval (县级审定) step must be done by a county official of the county');
     expect((await step(county, pid, 'approve')).body.status).toBe('completed');
   });
 
@@ -492,13 +516,18 @@ describe('procedures: notice period, objections, withdraw, reject, versions', ()
     const { db } = await getTestDb();
     const id = await household('脱贫户');
     const account = await db.selectFrom('accounts').select(['id', 'username', 'role']).where('username', '=', 'baojia_cadre').executeTakeFirstOrThrow();
-    const ctx = (now: Date) => ({ scope: new Scope(BAOJIA, 'village_cadre'), actor: { id: account.id, name: account.username, role: account.role }, now });
+    const ctx = (now: Date) => testCtx(db, new Scope(BAOJIA, 'village_cadre'), { actor: actorOf(account), now });
     const t0 = new Date('2026-03-01T09:00:00Z');
-    const { id: pid } = await db.transaction().execute((trx) => startProcedure(trx, ctx(t0), startBody(id, '返贫') as never));
-    await db.transaction().execute((trx) => takeStep(trx, ctx(t0), pid, { action: 'approve', note: '评议通过' }));
-    const early = db.transaction().execute((trx) => takeStep(trx, ctx(new Date(t0.getTime() + 7 * DAY - 1)), pid, { action: 'approve' }));
-    await expect(early).rejects.toMatchObject({ code: 'CONFLICT', key: 'procedure.publicityRunning', params: { days: 7, endsAt: '2026-03-08 17:00 (UTC+8)' }, details: { publicityEndsAt: '2026-03-08T09:00:00.000Z' } });
-    const onTime = await db.transaction().execute((trx) => takeStep(trx, ctx(new Date(t0.getTime() + 7 * DAY)), pid, { action: 'approve' }));
+    const { id: pid } = await startProcedure(ctx(t0), startBody(id, '返贫') as never);
+    await takeStep(ctx(t0), pid, { action: 'approve', note: '评议通过' });
+    const early = takeStep(ctx(new Date(t0.getTime() + 7 * DAY - 1)), pid, { action: 'approve' });
+    await expect(early).rejects.toMatchObject({
+      code: 'CONFLICT',
+      key: 'procedure.publicityRunning',
+      params: { days: 7, endsAt: '2026-03-08 17:00 (UTC+8)' },
+      details: { publicityEndsAt: '2026-03-08T09:00:00.000Z' },
+    });
+    const onTime = await takeStep(ctx(new Date(t0.getTime() + 7 * DAY)), pid, { action: 'approve' });
     expect(onTime.status).toBe('open');
     const p = await db.selectFrom('procedures').select(['stage', 'publicity_started_at']).where('id', '=', pid).executeTakeFirstOrThrow();
     expect(p.stage).toBe('乡镇审核');
@@ -582,15 +611,20 @@ describe('procedures: notice period, objections, withdraw, reject, versions', ()
     const { db } = await getTestDb();
     const id = await household('脱贫户');
     const account = await db.selectFrom('accounts').select(['id', 'username', 'role']).where('username', '=', 'qinglong_county').executeTakeFirstOrThrow();
-    const ctx = { scope: new Scope('522324', 'county_official'), actor: { id: account.id, name: account.username, role: account.role } };
+    const ctx = testCtx(db, new Scope('522324', 'county_official'), { actor: actorOf(account) });
     const r = await db.transaction().execute(async (trx) => {
-      const started = await startProcedure(trx, ctx, {
-        householdId: id,
-        type: '清退',
-        reason: '比对发现：家庭成员为财政供养人员',
-        evidence: { text: '公职人员比对结果已确认', references: [{ kind: 'finding', id: crypto.randomUUID() }] },
-        payload: { reasonCode: '有财政供养人员' },
-      });
+      // The caller's transaction handed on as the context's db: startProcedure joins it.
+      const started = await startProcedure(
+        { ...ctx, db: trx },
+        {
+          householdId: id,
+          type: '清退',
+          origin: '干部走访',
+          reason: '比对发现：家庭成员为财政供养人员',
+          evidence: { text: '公职人员比对结果已确认', references: [{ kind: 'finding', id: crypto.randomUUID() }] },
+          payload: { reasonCode: '有财政供养人员' },
+        },
+      );
       await sql`select 1`.execute(trx); // the caller keeps using its transaction
       return started;
     });
@@ -598,9 +632,11 @@ describe('procedures: notice period, objections, withdraw, reject, versions', ()
     const p = await db.selectFrom('procedures').select(['type', 'stage', 'started_by_name']).where('id', '=', r.id).executeTakeFirstOrThrow();
     expect(p).toEqual({ type: '清退', stage: '村级评议', started_by_name: 'qinglong_county' });
     // Invalid payloads are refused the same way as over HTTP.
-    const bad = db.transaction().execute((trx) =>
-      startProcedure(trx, ctx, { householdId: id, type: '监测对象认定', reason: 'x', evidence: { text: 'x' }, payload: {} }),
-    );
+    const bad = db
+      .transaction()
+      .execute((trx) =>
+        startProcedure({ ...ctx, db: trx }, { householdId: id, type: '监测对象认定', origin: '干部走访', reason: 'x', evidence: { text: 'x' }, payload: {} }),
+      );
     await expect(bad).rejects.toMatchObject({ code: 'CONFLICT' }); // one open procedure already
   });
 });
@@ -632,8 +668,6 @@ describe('procedures: concurrency and documentation', () => {
   it('is documented in /api/openapi.json', async () => {
     const doc = (await (await (await anonymous()).get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     const paths = Object.keys(doc.paths).map((p) => p.replace(/^\/api/, '').replace(/(.)\/$/, '$1'));
-    expect(paths).toEqual(
-      expect.arrayContaining(['/procedures', '/procedures/{id}', '/procedures/{id}/steps', '/county-settings/{countyCode}/years/{year}']),
-    );
+    expect(paths).toEqual(expect.arrayContaining(['/procedures', '/procedures/{id}', '/procedures/{id}/steps', '/county-settings/{countyCode}/years/{year}']));
   });
 });

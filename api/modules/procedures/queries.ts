@@ -1,12 +1,10 @@
 // SQL of status procedures and county settings: the only place that knows the procedures,
 // procedure_steps and county_year_settings tables (and the household columns procedures change).
 // Every list is filtered by the caller's scope (scope.sql).
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { CountyYearSettingsTable, DbOrTrx as Db, ProcedureStepsTable, ProceduresTable } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
 import { MIN_MONITORING_MONTHS } from './state-machine.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 // ── Households (the columns procedures read and change) ─────────────────────────────────────────
 const HOUSEHOLD_COLUMNS = [
@@ -65,16 +63,7 @@ export const applyHouseholdChange = (trx: Db, id: string, change: HouseholdChang
 export const latestYear = (db: Db, householdId: string) =>
   db
     .selectFrom('household_years')
-    .select([
-      'year',
-      'per_capita_income',
-      'food_secure',
-      'clothing_secure',
-      'education_secure',
-      'medical_secure',
-      'housing_secure',
-      'water_secure',
-    ])
+    .select(['year', 'per_capita_income', 'food_secure', 'clothing_secure', 'education_secure', 'medical_secure', 'housing_secure', 'water_secure'])
     .where('household_id', '=', householdId)
     .where('deleted_at', 'is', null)
     .orderBy('year', 'desc')
@@ -143,6 +132,8 @@ const PROCEDURE_COLUMNS = [
   'p.started_by',
   'p.started_by_name',
   'p.started_by_role',
+  'p.origin',
+  'p.finding_id',
   'p.publicity_started_at',
   'p.closed_at',
   'p.version',
@@ -166,7 +157,13 @@ export type ProcedureRow = NonNullable<Awaited<ReturnType<typeof findProcedure>>
 
 /** Locks the procedure row (steps on one procedure are serialised). */
 export const lockProcedure = (trx: Db, id: string) =>
-  trx.selectFrom('procedures').select(['id', 'household_id', 'version', 'status']).where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+  trx
+    .selectFrom('procedures')
+    .select(['id', 'household_id', 'version', 'status'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 
 export const openProcedureOf = (db: Db, householdId: string) =>
   db
@@ -177,11 +174,17 @@ export const openProcedureOf = (db: Db, householdId: string) =>
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
 
-export const procedureById = (db: Db, id: string) =>
-  db.selectFrom('procedures').select(['id', 'household_id', 'type']).where('id', '=', id).executeTakeFirst();
+export const procedureById = (db: Db, id: string) => db.selectFrom('procedures').select(['id', 'household_id', 'type']).where('id', '=', id).executeTakeFirst();
+
+/** A cross-check finding a 部门预警 procedure names (its household, to check it is this one). */
+export const findingForProcedure = async (db: Db, id: string) =>
+  (await sql<{ id: string; county_code: string; household_id: string | null }>`select id, county_code, household_id from findings where id = ${id}`.execute(db))
+    .rows[0];
 
 export interface NewProcedure {
   id?: string;
+  origin: string;
+  finding_id: string | null;
   county_code: string;
   village_code: string;
   household_id: string;
@@ -216,18 +219,15 @@ export const insertProcedure = (trx: Db, p: NewProcedure) =>
       started_by: p.started_by,
       started_by_name: p.started_by_name,
       started_by_role: p.started_by_role,
+      origin: p.origin,
+      finding_id: p.finding_id,
       created_at: p.now,
       updated_at: p.now,
     })
     .returning(['id', 'version'])
     .executeTakeFirstOrThrow();
 
-export interface ProcedureChange {
-  status?: 'open' | 'completed' | 'rejected' | 'withdrawn';
-  stage?: string | null;
-  publicity_started_at?: Date;
-  closed_at?: Date;
-}
+export type ProcedureChange = Pick<Updateable<ProceduresTable>, 'status' | 'stage' | 'publicity_started_at' | 'closed_at'>;
 
 export const updateProcedure = (trx: Db, id: string, change: ProcedureChange, now: Date) =>
   trx
@@ -237,18 +237,8 @@ export const updateProcedure = (trx: Db, id: string, change: ProcedureChange, no
     .returning(['id', 'status', 'stage', 'version'])
     .executeTakeFirstOrThrow();
 
-export interface NewStep {
-  procedure_id: string;
-  county_code: string;
-  stage: string;
-  action: 'start' | 'approve' | 'reject' | 'withdraw' | 'object' | 'answer';
-  note: string | null;
-  objection_id?: string | null;
-  actor_id: string | null;
-  actor_name: string;
-  actor_role: string;
-  at: Date;
-}
+/** A step; its seq is the procedure's next. */
+export type NewStep = Omit<Insertable<ProcedureStepsTable>, 'id' | 'seq' | 'created_at'>;
 
 /** Appends a step; seq is the next number of this procedure (the procedure row is locked). */
 export const insertStep = (trx: Db, s: NewStep) =>
@@ -325,12 +315,10 @@ export type CountySettingsRow = NonNullable<Awaited<ReturnType<typeof findCounty
 export const listCountySettings = (db: Db, countyCode: string) =>
   db.selectFrom('county_year_settings').selectAll().where('county_code', '=', countyCode).orderBy('year', 'desc').execute();
 
-export interface SettingsValues {
-  poverty_line: number;
-  monitoring_line: number;
-  medical_self_pay_threshold: number | null;
-  risk_elimination_months?: number;
-}
+export type SettingsValues = Pick<
+  Insertable<CountyYearSettingsTable>,
+  'poverty_line' | 'monitoring_line' | 'medical_self_pay_threshold' | 'risk_elimination_months' | 'medical_window_months'
+>;
 
 export const insertCountySettings = (trx: Db, countyCode: string, year: number, v: SettingsValues) =>
   trx

@@ -1,12 +1,11 @@
 // HTTP for status procedures (/api/procedures) and county settings (/api/county-settings).
 // Validation and response shaping only; the rules are in procedures.ts and county-settings.ts.
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../../http/context.ts';
+import { ctxOf } from '../../http/context.ts';
+import { body, err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { ErrorResponse } from '../auth/schema.ts';
 import { getCountySettings, listCountySettings, putCountySettings } from './county-settings.ts';
-import { getProcedure, listProcedures, type ProcedureContext, startProcedure, takeStep } from './procedures.ts';
+import { getProcedure, listProcedures, startProcedure, takeStep } from './procedures.ts';
 import {
   CountyParam,
   CountySettingsBody,
@@ -21,12 +20,6 @@ import {
   StepBody,
 } from './schema.ts';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const err = (d: string) => json(ErrorResponse, d);
-const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
-
-const ctxOf = (c: Context<AppEnv>): ProcedureContext => ({ scope: c.var.scope, actor: c.var.actor, origin: c.var.origin });
-
 export const proceduresRoutes = createRouter()
   .openapi(
     createRoute({
@@ -37,7 +30,7 @@ export const proceduresRoutes = createRouter()
       request: { query: ProcedureListQuery },
       responses: { 200: json(ProcedureList, 'A page of procedures, newest first'), 400: err('Invalid filter'), 403: err('Area outside your scope') },
     }),
-    async (c) => c.json(await listProcedures(c.var.db, c.var.scope, c.req.valid('query')), 200),
+    async (c) => c.json(await listProcedures(ctxOf(c), c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({
@@ -58,8 +51,8 @@ export const proceduresRoutes = createRouter()
     async (c) => {
       const ctx = ctxOf(c);
       const input = c.req.valid('json');
-      const r = await c.var.db.transaction().execute((trx) => startProcedure(trx, ctx, input));
-      const view = await getProcedure(c.var.db, ctx, r.id);
+      const r = await startProcedure(ctx, input);
+      const view = await getProcedure(ctx, r.id);
       return r.created ? c.json(view, 201) : c.json(view, 200);
     },
   )
@@ -72,7 +65,7 @@ export const proceduresRoutes = createRouter()
       request: { params: ProcedureIdParam },
       responses: { 200: json(ProcedureView, 'The procedure'), 403: err('Outside your area'), 404: err('No such procedure') },
     }),
-    async (c) => c.json(await getProcedure(c.var.db, ctxOf(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await getProcedure(ctxOf(c), c.req.valid('param').id), 200),
   )
   .openapi(
     createRoute({
@@ -96,8 +89,8 @@ export const proceduresRoutes = createRouter()
       const ctx = ctxOf(c);
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      await c.var.db.transaction().execute((trx) => takeStep(trx, ctx, id, input));
-      return c.json(await getProcedure(c.var.db, ctx, id), 200);
+      await takeStep(ctx, id, input);
+      return c.json(await getProcedure(ctx, id), 200);
     },
   );
 
@@ -111,7 +104,7 @@ export const countySettingsRoutes = createRouter()
       request: { params: CountyParam },
       responses: { 200: json(CountySettingsList, 'The years, latest first'), 403: err('Another county') },
     }),
-    async (c) => c.json(await listCountySettings(c.var.db, c.var.scope, c.req.valid('param').countyCode), 200),
+    async (c) => c.json(await listCountySettings(ctxOf(c), c.req.valid('param').countyCode), 200),
   )
   .openapi(
     createRoute({
@@ -124,7 +117,7 @@ export const countySettingsRoutes = createRouter()
     }),
     async (c) => {
       const { countyCode, year } = c.req.valid('param');
-      return c.json(await getCountySettings(c.var.db, c.var.scope, countyCode, year), 200);
+      return c.json(await getCountySettings(ctxOf(c), countyCode, year), 200);
     },
   )
   .openapi(
@@ -144,8 +137,6 @@ export const countySettingsRoutes = createRouter()
     async (c) => {
       const { countyCode, year } = c.req.valid('param');
       const input = c.req.valid('json');
-      const ctx = { scope: c.var.scope, actor: c.var.actor, origin: c.var.origin };
-      const saved = await c.var.db.transaction().execute((trx) => putCountySettings(trx, ctx, countyCode, year, input));
-      return c.json(saved, 200);
+      return c.json(await putCountySettings(ctxOf(c), countyCode, year, input), 200);
     },
   );

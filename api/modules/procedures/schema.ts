@@ -3,7 +3,7 @@
 // a payload with PAYLOAD_SCHEMAS[type], so startProcedure called from other modules is validated
 // the same way as the HTTP body.
 import { z } from '@hono/zod-openapi';
-import { IDENTIFICATION_STANDARDS, MONITORING_CATEGORIES, POVERTY_CAUSES, RISK_TYPES } from '../households/code-lists.ts';
+import { IDENTIFICATION_STANDARDS, MONITORING_CATEGORIES, POVERTY_CAUSES, PROCEDURE_ORIGINS, RISK_TYPES } from '../households/code-lists.ts';
 import {
   EVIDENCE_KINDS,
   HOUSEHOLD_STATES,
@@ -77,6 +77,10 @@ export const StartProcedureBody = z
     id: z.uuid().optional().openapi({ description: 'Client-generated UUID (a retry with the same id returns the same procedure)' }),
     householdId: z.uuid(),
     type: z.enum(PROCEDURE_TYPES),
+    origin: z.enum(PROCEDURE_ORIGINS).openapi({
+      description: 'Where it came from: 农户申请 (the household applied), 干部走访 (a cadre’s visit), 部门预警 (a department’s data: name the finding)',
+    }),
+    findingId: z.uuid().optional().openapi({ description: '部门预警: the cross-check finding that raised it (required then, refused otherwise)' }),
     reason: z.string().trim().min(1).max(2000),
     evidence: Evidence,
     payload: z
@@ -85,12 +89,21 @@ export const StartProcedureBody = z
       .openapi({ description: 'Per type: see PAYLOAD_SCHEMAS (识别纳入 {identifiedYear…}, 监测对象认定 {monitoringCategory, riskTypes}, …)' }),
   })
   .strict()
+  .superRefine((b, ctx) => {
+    if (b.origin === '部门预警' && !b.findingId) ctx.addIssue({ code: 'custom', path: ['findingId'], params: { key: 'procedure.findingRequired' } });
+    if (b.origin !== '部门预警' && b.findingId) ctx.addIssue({ code: 'custom', path: ['findingId'], params: { key: 'procedure.findingOnlyForAlert' } });
+  })
   .openapi('StartProcedureBody');
 
 export const StepBody = z
   .object({
     action: z.enum(STEP_ACTIONS),
-    note: z.string().trim().max(2000).optional().openapi({ description: 'Required for 村级评议 approval (the appraisal result), reject, withdraw, object and answer' }),
+    note: z
+      .string()
+      .trim()
+      .max(2000)
+      .optional()
+      .openapi({ description: 'Required for 村级评议 approval (the appraisal result), reject, withdraw, object and answer' }),
     objectionId: z.uuid().optional().openapi({ description: 'For answer: the objection step answered' }),
     version: z.number().int().min(1).optional().openapi({ description: 'The procedure version the client saw; a stale one gets 409' }),
   })
@@ -104,7 +117,11 @@ export const ProcedureListQuery = z.object({
   status: z.enum(PROCEDURE_STATUSES).optional(),
   type: z.enum(PROCEDURE_TYPES).optional(),
   stage: z.enum(STAGES).optional(),
-  area: z.string().regex(/^\d{2,12}$/).optional().openapi({ description: 'Area code prefix (county, township or village)' }),
+  area: z
+    .string()
+    .regex(/^\d{2,12}$/)
+    .optional()
+    .openapi({ description: 'Area code prefix (county, township or village)' }),
   actionable: z
     .enum(['true', 'false'])
     .optional()
@@ -143,6 +160,8 @@ export const ProcedureSummary = z
     fromState: z.string(),
     toState: z.string(),
     reason: z.string(),
+    origin: z.enum(PROCEDURE_ORIGINS).nullable().openapi({ description: '农户申请 / 干部走访 / 部门预警; null for procedures started before it was recorded' }),
+    findingId: z.string().nullable().openapi({ description: '部门预警: the finding that raised it' }),
     startedByName: z.string(),
     startedByRole: z.string(),
     publicityStartedAt: z.string().nullable(),
@@ -195,7 +214,10 @@ export const CountySettingsBody = z
   .object({
     povertyLineFen: fen.openapi({ description: '贫困线: per-capita net income per year, integer fen (460000 = 4,600.00 元)' }),
     monitoringLineFen: fen.openapi({ description: '监测线 (监测范围收入标准), integer fen' }),
-    medicalSelfPayThresholdFen: fen.nullable().optional().openapi({ description: 'Medical self-pay per year above which a household is a monitoring candidate, fen' }),
+    medicalSelfPayThresholdFen: fen
+      .nullable()
+      .optional()
+      .openapi({ description: 'Medical self-pay alert (MEDICAL_RISK of the cross-check), fen; null: the catalogue default 10,000 元' }),
     riskEliminationMonths: z
       .number()
       .int()
@@ -203,7 +225,10 @@ export const CountySettingsBody = z
       .max(36)
       .optional()
       .openapi({ description: 'Months under monitoring before 风险消除 may be marked (default 6; absent on a change: kept)' }),
-    version: z.number().int().min(1).optional().openapi({ description: 'Required to change existing settings (optimistic concurrency)' }),
+    medicalWindowMonths: z.number().int().min(1).max(36).optional().openapi({
+      description: 'Months of discharges (up to the cross-check’s as-of date) whose self-pay the medical alert sums (default 12; absent on a change: kept)',
+    }),
+    version: z.number().int().min(1).max(2_147_483_647).optional().openapi({ description: 'Required to change existing settings (optimistic concurrency)' }),
   })
   .strict()
   .refine((b) => b.monitoringLineFen >= b.povertyLineFen, { path: ['monitoringLineFen'], params: { key: 'countySettings.monitoringBelowPoverty' } })
@@ -217,9 +242,12 @@ export const CountySettingsView = z
     monitoringLineFen: z.number(),
     medicalSelfPayThresholdFen: z.number().nullable(),
     riskEliminationMonths: z.number(),
+    medicalWindowMonths: z.number(),
     version: z.number(),
     updatedAt: z.string(),
   })
   .openapi('CountySettings');
 
-export const CountySettingsList = z.object({ items: z.array(CountySettingsView).openapi({ description: 'Every year set, latest first' }) }).openapi('CountySettingsList');
+export const CountySettingsList = z
+  .object({ items: z.array(CountySettingsView).openapi({ description: 'Every year set, latest first' }) })
+  .openapi('CountySettingsList');

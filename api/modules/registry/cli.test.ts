@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cloneTemplate, dripline } from '../../test/cli.ts';
 import { household, type Row, tmpPath, writeCsv } from './test-files.ts';
 
-describe('dripline registry import', () => {
+// CLI processes each opening the database: minutes on a loaded machine; the timeout is a hang guard.
+describe('dripline registry import', { timeout: 480_000 }, () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterAll(async () => {
     for (const c of cleanups) await c();
@@ -53,7 +54,11 @@ describe('dripline registry import', () => {
       const rows = await h.db
         .selectFrom('households')
         .select('household_no')
-        .where('household_no', 'in', [...good, ...bad].map((r) => r['户编号'] as string))
+        .where(
+          'household_no',
+          'in',
+          [...good, ...bad].map((r) => r['户编号'] as string),
+        )
         .execute();
       expect(rows.map((r) => r.household_no).sort()).toEqual([...new Set(good.map((r) => r['户编号'] as string))].sort());
     } finally {

@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { debugLine } from '../../cli-output.ts';
+import { systemCtx } from '../../context.ts';
 import type { DbHandle } from '../../db/connect.ts';
 import { type Lang, type MessageKey, t } from '../../http/messages.ts';
 import { type Actor, SYSTEM_ACTOR } from '../audit/audit.ts';
-import { Scope } from '../auth/scope.ts';
 import { importRegistry, type RegistryImportResult } from './import.ts';
 import { errorReportXlsx } from './report.ts';
 
@@ -70,11 +71,14 @@ export async function registryCommand(h: DbHandle, sub: string | undefined, args
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new RegistryUsageError(`No such file: ${file}`);
   if (values.area && !/^\d{2,12}$/.test(values.area)) throw new RegistryUsageError(`--area must be an area code, not "${values.area}"`);
   const lang: Lang = values.lang === 'en' ? 'en' : 'zh-CN';
-  const r = await importRegistry(h.db, h.bulk, {
+  // Without --area the operator's context covers every area (importRegistry then checks none).
+  const ctx = systemCtx(h.db, { areaCode: values.area, actor: cliActor(), origin: { via: 'cli' } });
+  const r = await importRegistry(ctx, h.bulk, {
     filePath: file,
-    actor: cliActor(),
-    origin: { via: 'cli' },
-    scope: values.area ? new Scope(values.area, 'admin') : undefined,
+    onStep: (step, ms) => debugLine(`registry import: ${step} done (${ms} ms)`),
+    onProgress: (p) => {
+      if (p.rowsRead % 5000 === 0 && p.rowsRead > 0) debugLine(`registry import: ${p.phase}, ${p.rowsRead} rows read`);
+    },
   });
   for (const l of summary(r, lang)) (r.ok ? console.log : console.error)(l);
   if (!r.ok || r.warningCount > 0) {

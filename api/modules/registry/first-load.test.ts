@@ -4,6 +4,7 @@
 // then decides as it always did — nothing of the direct attempt is kept or reported twice.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCtx } from '../../context.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../audit/audit.ts';
 import { freshTestDb, type TestDb } from '../../test/db.ts';
 import { importRegistry, type RegistryImportResult } from './import.ts';
@@ -21,7 +22,8 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const run = (file: string, direct?: boolean): Promise<RegistryImportResult> => importRegistry(t.db, t.handle.bulk, { filePath: file, actor, direct });
+const run = (file: string, direct?: boolean): Promise<RegistryImportResult> =>
+  importRegistry(systemCtx(t.db, { actor }), t.handle.bulk, { filePath: file, direct });
 const numbers = (rows: Row[]) => [...new Set(rows.map((r) => r.户编号 as string))];
 
 /** What an import leaves for these households, without ids and times (which differ by design). */
@@ -86,10 +88,16 @@ describe('registry import: the direct path of a first load', () => {
     expect(viaDirect.audit).toEqual(viaMerge.audit);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
 
-    const job = await t.db.selectFrom('registry_imports').select(['status', 'rows_read', 'error_count']).where('id', '=', direct.jobId).executeTakeFirstOrThrow();
+    const job = await t.db
+      .selectFrom('registry_imports')
+      .select(['status', 'rows_read', 'error_count'])
+      .where('id', '=', direct.jobId)
+      .executeTakeFirstOrThrow();
     expect(job).toEqual({ status: 'succeeded', rows_read: 10, error_count: 0 });
     const own = await sql<{ n: number; path: string }>`
-      select count(*)::int as n, min(diff->'_note'->>'path') as path from audit_log where action = 'registry.import' and entity_id = ${direct.jobId}`.execute(t.db);
+      select count(*)::int as n, min(diff->'_note'->>'path') as path from audit_log where action = 'registry.import' and entity_id = ${direct.jobId}`.execute(
+      t.db,
+    );
     expect(own.rows[0]).toEqual({ n: 1, path: 'direct' });
   });
 

@@ -8,10 +8,9 @@
 // the county, an unknown village, a row error, a household whose rows are not together, a person
 // listed in two households — it gives up, the transaction is rolled back, and the importer runs
 // the merge from the start. Column lists, values and audit entries are the merge's own.
-import type { Transaction } from 'kysely';
 import { CopyText, copyLine } from '../../db/bulk.ts';
 import type { BulkSession } from '../../db/bulk.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Trx } from '../../db/schema.ts';
 import { type Actor, AUDIT_COLUMNS, AuditChainWriter, chainOf } from '../audit/audit.ts';
 import { uuidv7 } from '../../shared/uuid7.ts';
 import { HEAD_RELATION } from '../households/code-lists.ts';
@@ -22,7 +21,18 @@ import { type ColumnKey, type StagedRow } from './rows.ts';
 /** Thrown inside the bulk session to roll the direct path back; the merge takes over. */
 export class GiveUp extends Error {}
 
-type HouseholdColumn = 'village_code' | 'group_name' | 'head_name' | 'head_initials' | 'household_type' | 'status' | 'monitoring_category' | 'main_cause' | 'exit_year' | 'reported_income_per_capita' | 'phone';
+type HouseholdColumn =
+  | 'village_code'
+  | 'group_name'
+  | 'head_name'
+  | 'head_initials'
+  | 'household_type'
+  | 'status'
+  | 'monitoring_category'
+  | 'main_cause'
+  | 'exit_year'
+  | 'reported_income_per_capita'
+  | 'phone';
 type MemberColumn =
   | 'name'
   | 'name_initials'
@@ -120,7 +130,7 @@ export class FirstLoader {
   private readonly mValues: ((r: StagedRow) => Value)[];
 
   constructor(
-    private readonly trx: Transaction<Database>,
+    private readonly trx: Trx,
     private readonly copyFrom: BulkSession['copyFrom'],
     present: ReadonlySet<ColumnKey>,
     private readonly o: FirstLoadOptions,
@@ -185,31 +195,31 @@ export class FirstLoader {
     // The entry the merge writes for a card it creates (queries.ts snapshots 'new').
     this.aText.push(
       county.audit.line({
-      actor: this.o.actor,
-      action: 'household.import.create',
-      entity: 'household',
-      entityId: id,
-      subjectId: id,
-      areaCode: head.villageCode,
-      before: null,
-      after: {
-        village_code: head.villageCode,
-        group_name: this.written.has('group_name') ? oneLine(head.groupName) : null,
-        head_name: oneLine(head.headName),
-        household_type: head.householdType,
-        status: head.status,
-        monitoring_category: this.written.has('monitoring_category') ? head.monitoringCategory : null,
-        main_cause: this.written.has('main_cause') ? head.mainCause : null,
-        exit_year: this.written.has('exit_year') ? head.exitYear : null,
-        reported_income_per_capita: this.written.has('reported_income_per_capita') ? head.income : null,
-        phone: this.written.has('phone') ? head.phone : null,
-        location,
-        deleted: false,
-        member_count: rows.length,
-      },
-      note: this.o.note,
-      origin: this.o.origin,
-    }),
+        actor: this.o.actor,
+        action: 'household.import.create',
+        entity: 'household',
+        entityId: id,
+        subjectId: id,
+        areaCode: head.villageCode,
+        before: null,
+        after: {
+          village_code: head.villageCode,
+          group_name: this.written.has('group_name') ? oneLine(head.groupName) : null,
+          head_name: oneLine(head.headName),
+          household_type: head.householdType,
+          status: head.status,
+          monitoring_category: this.written.has('monitoring_category') ? head.monitoringCategory : null,
+          main_cause: this.written.has('main_cause') ? head.mainCause : null,
+          exit_year: this.written.has('exit_year') ? head.exitYear : null,
+          reported_income_per_capita: this.written.has('reported_income_per_capita') ? head.income : null,
+          phone: this.written.has('phone') ? head.phone : null,
+          location,
+          deleted: false,
+          member_count: rows.length,
+        },
+        note: this.o.note,
+        origin: this.o.origin,
+      }),
     );
     this.households++;
     this.members += rows.length;

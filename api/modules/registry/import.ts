@@ -13,22 +13,23 @@
 // Any error rejects the whole file: nothing is kept but the job record and its error report.
 // On PostgreSQL a first load tries the direct path first (first-load.ts): the same cards written
 // while the file is read; it hands over to the two phases above when the file needs the merge.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Kysely, Transaction } from 'kysely';
+import { type Ctx, inTransaction } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
 import { copyLine } from '../../db/bulk.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
 import { type Actor, type AuditInput, recordAudit, recordAuditMany } from '../audit/audit.ts';
 import { withdrawSuperseded } from '../procedures/procedures.ts';
 import type { Scope } from '../auth/scope.ts';
 import { cellReader, mapHeaders } from '../imports/headers.ts';
 import { openTable, TableReadError } from '../imports/read-table.ts';
+import { asLiveJob, markInterruptedImports } from './interrupted.ts';
 import * as q from './queries.ts';
 import { FirstLoader, GiveUp } from './first-load.ts';
 import { type ColumnKey, COLUMN_NAME, FileChecker, parseRow, REGISTRY_COLUMNS, type ReportEntry, type RowProblem, type StagedRow } from './rows.ts';
@@ -67,21 +68,28 @@ export interface RegistryImportResult {
   directGaveUp: string | null;
 }
 
-export interface RegistryImportOptions {
+export interface RegistryImportInput {
   filePath: string;
   /** The name shown in the job and the audit (defaults to the file's base name). */
   fileName?: string;
-  actor: Actor;
-  origin?: Record<string, unknown>;
-  /** The importing account's scope; rows outside it are errors. Omitted: operator (CLI, seed) — everything. */
-  scope?: Scope;
   /** A job row created beforehand (HTTP upload); otherwise one is created. */
   jobId?: string;
   onProgress?: (p: ImportProgress) => void;
+  /** Each step as it ends (its name and milliseconds), e.g. for the CLI's debug output. */
+  onStep?: (step: string, ms: number) => void;
   /** Entries kept in the result and the job (default 10,000). */
   maxErrors?: number;
   /** Try the direct path for a first load (default: when the database allows other connections meanwhile). */
   direct?: boolean;
+}
+
+/** An import's input with who imports it, taken from the context. */
+interface RegistryImportOptions extends RegistryImportInput {
+  ctx: Ctx;
+  actor: Actor;
+  origin: Record<string, unknown>;
+  /** The importing account's scope; rows outside it are errors. Undefined: an operator (CLI, seed) — everything. */
+  scope?: Scope;
 }
 
 const ZERO: q.MergeCounts = { householdsCreated: 0, householdsUpdated: 0, householdsUnchanged: 0, membersCreated: 0, membersUpdated: 0, membersRemoved: 0 };
@@ -147,9 +155,11 @@ class Attempt {
   private mark = performance.now();
   /** Whether reading may write the job row's progress through `db`. */
   saveProgress = true;
+  /** Rows whose person is a member of a household outside the importer's area (audited, not named). */
+  personsOutsideArea = 0;
   constructor(
     readonly o: RegistryImportOptions,
-    readonly db: Kysely<Database>,
+    readonly db: Db,
     readonly t0: number,
     base: Pick<RegistryImportResult, 'jobId' | 'fileName' | 'sha256'>,
     readonly maxErrors: number,
@@ -177,6 +187,7 @@ class Attempt {
     const now = performance.now();
     this.result.timings[step] = Math.round(now - this.mark);
     this.mark = now;
+    this.o.onStep?.(step, this.result.timings[step] as number);
   }
   report(e: ReportEntry) {
     if (e.severity === 'error') this.result.errorCount++;
@@ -198,7 +209,10 @@ class Attempt {
    * rows before it; problems go to the report. Hands on the valid rows batch by batch until the
    * file ends or `stop()` says so. Returns the file's columns.
    */
-  async read(onBatch: (present: ReadonlySet<ColumnKey>, rows: ValidRow[]) => Promise<void>, stop: () => boolean = () => false): Promise<{ present: Set<ColumnKey>; checker: FileChecker }> {
+  async read(
+    onBatch: (present: ReadonlySet<ColumnKey>, rows: ValidRow[]) => Promise<void>,
+    stop: () => boolean = () => false,
+  ): Promise<{ present: Set<ColumnKey>; checker: FileChecker }> {
     const { result, o } = this;
     try {
       const table = await openTable(o.filePath);
@@ -211,7 +225,8 @@ class Attempt {
       if (present.size === 0) throw this.fileError('registry.noKnownColumns');
       if (map.missing.length) throw this.fileError('registry.missingColumns', { columns: map.missing.join('、') });
       if (map.duplicated.length) throw this.fileError('registry.duplicateColumns', { columns: map.duplicated.join('、') });
-      if (map.ignored.length) this.report({ rowNo: 1, column: '', key: 'registry.ignoredColumns', params: { columns: result.ignoredColumns.join('、') }, severity: 'warning' });
+      if (map.ignored.length)
+        this.report({ rowNo: 1, column: '', key: 'registry.ignoredColumns', params: { columns: result.ignoredColumns.join('、') }, severity: 'warning' });
 
       const checker = new FileChecker(map);
       let lastSaved = performance.now();
@@ -269,14 +284,16 @@ class Attempt {
       return { present, checker };
     } catch (e) {
       if (e instanceof TableReadError) {
-        throw e.key === 'import.empty' ? this.fileError('registry.empty', undefined, 0) : this.fileError('registry.unreadable', { detail: e.message.slice(0, 200) });
+        throw e.key === 'import.empty'
+          ? this.fileError('registry.empty', undefined, 0)
+          : this.fileError('registry.unreadable', { detail: e.message.slice(0, 200) });
       }
       throw e;
     }
   }
 
   /** The import's own entry and the job's final state, in the session that wrote the cards. */
-  async succeed(trx: Transaction<Database>) {
+  async succeed(trx: Trx) {
     const { result, o } = this;
     await recordAudit(trx, {
       actor: o.actor,
@@ -294,14 +311,30 @@ class Attempt {
   }
 }
 
-export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: RegistryImportOptions): Promise<RegistryImportResult> {
+/**
+ * Imports a registry file as `ctx` (the importing account's scope; an operator's context — systemCtx
+ * without an area, the CLI and the seed — checks no area), all or nothing, through `bulk`.
+ */
+export async function importRegistry(ctx: Ctx, bulk: BulkRunner, input: RegistryImportInput): Promise<RegistryImportResult> {
+  const { db } = ctx;
+  const o: RegistryImportOptions = { ...input, ctx, actor: ctx.actor, origin: ctx.origin, scope: ctx.scope.areaCode ? ctx.scope : undefined };
+  // Jobs left "running" by a process that died are failed now (interrupted.ts).
+  await markInterruptedImports(db, bulk);
+  // A job created by the caller (an upload) is held by the caller; otherwise this import holds its own.
+  if (o.jobId) return runImport(db, bulk, o, o.jobId);
+  const jobId = randomUUID();
+  return asLiveJob(db, bulk, jobId, async () => {
+    const fileName = o.fileName ?? path.basename(o.filePath);
+    const byteSize = fs.statSync(o.filePath).size;
+    await q.createJob(db, { id: jobId, areaCode: o.scope?.areaCode ?? '', fileName, byteSize, createdBy: o.actor.id, createdByName: o.actor.name });
+    return runImport(db, bulk, o, jobId);
+  });
+}
+
+async function runImport(db: Db, bulk: BulkRunner, o: RegistryImportOptions, jobId: string): Promise<RegistryImportResult> {
   const t0 = performance.now();
   const maxErrors = o.maxErrors ?? 10_000;
   const fileName = o.fileName ?? path.basename(o.filePath);
-  const byteSize = fs.statSync(o.filePath).size;
-  const jobId =
-    o.jobId ??
-    (await q.createJob(db, { areaCode: o.scope?.areaCode ?? '', fileName, byteSize, createdBy: o.actor.id, createdByName: o.actor.name }));
   const base = { jobId, fileName, sha256: await sha256File(o.filePath) };
   await q.updateJob(db, jobId, { status: 'running', started_at: new Date(), sha256: base.sha256 });
 
@@ -330,6 +363,20 @@ export async function importRegistry(db: Kysely<Database>, bulk: BulkRunner, o: 
     result.errors.sort((x, y) => x.rowNo - y.rowNo);
     result.seconds = (performance.now() - t0) / 1000;
     await q.updateJob(db, jobId, finalJob(result));
+    if (a.personsOutsideArea > 0) {
+      // The file looked people up outside the importer's area: on record, like any refused access.
+      await inTransaction(o.ctx, (trx) =>
+        recordAudit(trx, {
+          actor: o.actor,
+          action: 'access.denied',
+          entity: 'registry_import',
+          entityId: jobId,
+          areaCode: o.scope?.areaCode ?? null,
+          note: { kind: 'person_lookup', rows: a.personsOutsideArea, fileName },
+          origin: o.origin,
+        }),
+      );
+    }
     a.progress('done');
     return result;
   }
@@ -441,17 +488,40 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       a.lap('stageHouseholds');
       const scopePrefix = o.scope ? o.scope.areaCode : null;
       for (const p of await q.databaseProblems(trx, scopePrefix, maxErrors)) {
-        if (p.kind === 'villageUnknown') a.report({ rowNo: p.row_no, column: COLUMN_NAME.villageCode, key: 'registry.villageUnknown', params: { code: p.code }, severity: 'error' });
+        if (p.kind === 'villageUnknown')
+          a.report({ rowNo: p.row_no, column: COLUMN_NAME.villageCode, key: 'registry.villageUnknown', params: { code: p.code }, severity: 'error' });
         else if (p.kind === 'householdOutOfScope')
-          a.report({ rowNo: p.row_no, column: COLUMN_NAME.householdNo, key: 'registry.householdOutOfScope', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
-        else
-          a.report({ rowNo: p.row_no, column: COLUMN_NAME.idNumber, key: 'registry.personInOtherHousehold', params: { household: p.household_no ?? '', code: p.code }, severity: 'error' });
+          a.report({
+            rowNo: p.row_no,
+            column: COLUMN_NAME.householdNo,
+            key: 'registry.householdOutOfScope',
+            params: { household: p.household_no ?? '', code: p.code },
+            severity: 'error',
+          });
+        else if (o.scope && !o.scope.covers(p.code)) {
+          // Outside the importer's area the household is not named (no cross-area lookups by ID number).
+          a.personsOutsideArea++;
+          a.report({ rowNo: p.row_no, column: COLUMN_NAME.idNumber, key: 'registry.personOutsideArea', severity: 'error' });
+        } else
+          a.report({
+            rowNo: p.row_no,
+            column: COLUMN_NAME.idNumber,
+            key: 'registry.personInOtherHousehold',
+            params: { household: p.household_no ?? '', code: p.code },
+            severity: 'error',
+          });
       }
       a.lap('dbChecks');
       if (result.errorCount > 0) throw new Rejected();
       const adopted = await q.adoptedCards(trx);
       for (const c of adopted) {
-        a.report({ rowNo: c.first_row, column: COLUMN_NAME.householdNo, key: 'registry.provisionalAdopted', params: { household: c.household_no, provisional: c.adopted_from }, severity: 'warning' });
+        a.report({
+          rowNo: c.first_row,
+          column: COLUMN_NAME.householdNo,
+          key: 'registry.provisionalAdopted',
+          params: { household: c.household_no, provisional: c.adopted_from },
+          severity: 'warning',
+        });
       }
 
       await q.markChanges(trx, present);
@@ -461,7 +531,11 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       result.counts = await q.applyMerge(trx, present);
       // An adopted card's open procedure (识别纳入 of a 待识别 household) can no longer complete.
       for (const c of adopted) {
-        await withdrawSuperseded(trx, { actor: o.actor, origin: o.origin }, c.id, `国家系统导入（${result.fileName}）：本户已在册，户编号 ${c.household_no}（原临时户编号 ${c.adopted_from}）`);
+        await withdrawSuperseded(
+          { ...o.ctx, db: trx },
+          c.id,
+          `国家系统导入（${result.fileName}）：本户已在册，户编号 ${c.household_no}（原临时户编号 ${c.adopted_from}）`,
+        );
       }
       a.lap('merge');
       const c = result.counts;
@@ -471,18 +545,24 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
       }
       const after = [...(await q.snapshots(trx, 'changed')), ...(await q.snapshots(trx, 'new'))];
       const note = { importId: result.jobId, fileName: result.fileName };
-      const entries: AuditInput[] = after.map((s) => ({
-        actor: o.actor,
-        action: before.has(s.id) ? 'household.import.update' : 'household.import.create',
-        entity: 'household',
-        entityId: s.id,
-        subjectId: s.id,
-        areaCode: s.village_code,
-        before: before.get(s.id) ?? null,
-        after: s.card,
-        note,
-        origin: o.origin,
-      }));
+      const entries: AuditInput[] = after.map((s) => {
+        const was = before.get(s.id);
+        // 户状态 and 监测对象类别 change only by procedures on the card — or by the national system,
+        // whose decision a re-import carries: the history names it as the origin of the change.
+        const decided = was ? STATUS_GRADED_COLUMNS.filter((k) => was[k] !== s.card[k]) : [];
+        return {
+          actor: o.actor,
+          action: was ? 'household.import.update' : 'household.import.create',
+          entity: 'household',
+          entityId: s.id,
+          subjectId: s.id,
+          areaCode: s.village_code,
+          before: was ?? null,
+          after: s.card,
+          note: decided.length ? { ...note, decidedBy: NATIONAL_SYSTEM, statusFields: decided } : note,
+          origin: o.origin,
+        };
+      });
       a.lap('snapshotAfter');
       await recordAuditMany(trx, entries, { copyFrom });
       a.lap('audit');
@@ -492,6 +572,11 @@ async function merge(a: Attempt, bulk: BulkRunner): Promise<void> {
     fs.rmSync(path.dirname(scratch), { recursive: true, force: true });
   }
 }
+
+/** Who decides a status change that arrives in a registry file (named in the card's history). */
+export const NATIONAL_SYSTEM = '国家系统';
+/** The status-graded columns a registry file carries (风险类型 is not in the file). */
+const STATUS_GRADED_COLUMNS = ['status', 'monitoring_category', 'registry_state'] as const;
 
 /** PostgreSQL text and jsonb refuse NUL characters (a UTF-16 file read as GBK is full of them). */
 const noNul = (s: string) => s.replace(/\u0000/g, '');

@@ -1,53 +1,65 @@
 // Import jobs for the upload page: an uploaded file becomes a job that runs in the background of
 // this process; its progress (rows read, phase) is kept in memory while it runs and the outcome
-// in registry_imports. Who may import: county offices, township officers and administrators,
-// within their area. Never logs row contents.
+// in registry_imports. Who may import: the roles with permission registry.import
+// (api/shared/permissions.ts), within their area. Never logs row contents.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
-import type { Database, Role } from '../../db/schema.ts';
 import { AppError, Forbidden, NotFound } from '../../errors.ts';
 import { type Lang, type MessageKey, t } from '../../http/messages.ts';
-import type { Actor } from '../audit/audit.ts';
 import type { Scope } from '../auth/scope.ts';
+import { can } from '../../shared/permissions.ts';
 import { type ImportProgress, importRegistry } from './import.ts';
+import { asLiveJob } from './interrupted.ts';
 import * as q from './queries.ts';
 import { errorReportXlsx, type ReportLine } from './report.ts';
-
-export const IMPORT_ROLES: ReadonlySet<Role> = new Set(['county_official', 'township_officer', 'admin']);
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 /** Progress of the jobs running in this process. */
 const running = new Map<string, ImportProgress>();
 /** Settles when a job started here finishes (tests and shutdown can wait on it). */
 const finished = new Map<string, Promise<void>>();
 
+/** Permission registry.import (the routes check it first: api/http/permission.ts). */
 export function assertMayImport(scope: Scope) {
-  if (!IMPORT_ROLES.has(scope.role) || !scope.canWrite) throw Forbidden('registry.roleCannotImport');
+  if (!can(scope.role, 'registry.import') || !scope.canWrite) throw Forbidden('registry.roleCannotImport');
 }
 
 export async function startImport(
-  db: Kysely<Database>,
+  ctx: Ctx,
   bulk: BulkRunner,
-  scope: Scope,
-  actor: Actor,
-  origin: Record<string, unknown>,
-  upload: { name: string; bytes: Uint8Array },
+  /** The uploaded file on disk (api/http/upload.ts); the job removes `dir` when it ends. */
+  upload: { name: string; filePath: string; dir: string },
 ): Promise<string> {
+  const { db, scope, actor } = ctx;
   assertMayImport(scope);
-  if (upload.bytes.byteLength > MAX_UPLOAD_BYTES) throw new AppError('INVALID', 'registry.fileTooLarge', { maxMb: MAX_UPLOAD_BYTES / 1024 / 1024 });
   const fileName = path.basename(upload.name || 'upload').slice(0, 200);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dripline-upload-'));
-  const filePath = path.join(dir, 'upload');
-  fs.writeFileSync(filePath, upload.bytes);
-  const jobId = await q.createJob(db, { areaCode: scope.areaCode, fileName, byteSize: upload.bytes.byteLength, createdBy: actor.id, createdByName: actor.name });
-  running.set(jobId, { phase: 'queued', rowsRead: 0 });
-  const done = importRegistry(db, bulk, { filePath, fileName, actor, origin, scope, jobId, onProgress: (p) => running.set(jobId, p) })
+  const { dir, filePath } = upload;
+  const byteSize = fs.statSync(filePath).size;
+  // The job is held by this process from before its row exists (interrupted.ts) to its end.
+  const jobId = randomUUID();
+  let created!: () => void;
+  let notCreated!: (e: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    created = resolve;
+    notCreated = reject;
+  });
+  const done = asLiveJob(db, bulk, jobId, async () => {
+    try {
+      await q.createJob(db, { id: jobId, areaCode: scope.areaCode, fileName, byteSize, createdBy: actor.id, createdByName: actor.name });
+    } catch (e) {
+      notCreated(e);
+      throw e;
+    }
+    running.set(jobId, { phase: 'queued', rowsRead: 0 });
+    created();
+    return importRegistry(ctx, bulk, { filePath, fileName, jobId, onProgress: (p) => running.set(jobId, p) });
+  })
     .then(
       () => {},
-      (e: Error) => console.error(`[registry] import ${jobId} failed: ${e.name}${(e as { code?: string }).code ? ` (sqlstate ${(e as { code?: string }).code})` : ''}`),
+      (e: Error) =>
+        console.error(`[registry] import ${jobId} failed: ${e.name}${(e as { code?: string }).code ? ` (sqlstate ${(e as { code?: string }).code})` : ''}`),
     )
     .finally(() => {
       running.delete(jobId);
@@ -57,6 +69,7 @@ export async function startImport(
     jobId,
     done.finally(() => finished.delete(jobId)),
   );
+  await ready;
   return jobId;
 }
 
@@ -65,7 +78,7 @@ export function whenFinished(jobId: string): Promise<void> {
   return finished.get(jobId) ?? Promise.resolve();
 }
 
-async function visibleJob(db: Kysely<Database>, scope: Scope, id: string) {
+async function visibleJob({ db, scope }: Ctx, id: string) {
   assertMayImport(scope);
   const job = await q.findJob(db, id);
   if (!job) throw NotFound('registry.importNotFound', { id });
@@ -77,8 +90,8 @@ type StoredEntry = ReportLine;
 
 const message = (lang: Lang, e: StoredEntry) => t(lang, e.key as MessageKey, e.params ?? {});
 
-export async function getImport(db: Kysely<Database>, scope: Scope, id: string, lang: Lang, errorsShown = 200) {
-  const job = await visibleJob(db, scope, id);
+export async function getImport(ctx: Ctx, id: string, lang: Lang, errorsShown = 200) {
+  const job = await visibleJob(ctx, id);
   const live = running.get(id);
   const errors = (job.errors ?? []) as StoredEntry[];
   const counts = (job.counts ?? {}) as Record<string, number>;
@@ -87,12 +100,14 @@ export async function getImport(db: Kysely<Database>, scope: Scope, id: string, 
   return {
     id: job.id,
     status: job.status,
-    phase: live?.phase ?? (done ? 'done' : 'queued'),
+    // The row is marked finished (in the import's transaction) before the in-memory progress is
+    // cleared: a finished row wins, so no reader sees `succeeded` while still `reading`.
+    phase: done ? 'done' : (live?.phase ?? 'queued'),
     fileName: job.file_name,
     byteSize: Number(job.byte_size),
     format: job.format,
     encoding: job.encoding,
-    rowsRead: live?.rowsRead ?? job.rows_read,
+    rowsRead: done ? job.rows_read : (live?.rowsRead ?? job.rows_read),
     households: counts.households ?? null,
     counts: {
       householdsCreated: counts.householdsCreated ?? 0,
@@ -116,15 +131,9 @@ export async function getImport(db: Kysely<Database>, scope: Scope, id: string, 
   };
 }
 
-export async function listImports(db: Kysely<Database>, scope: Scope, limit = 20) {
+export async function listImports({ db, scope }: Ctx, limit = 20) {
   assertMayImport(scope);
-  const rows = await db
-    .selectFrom('registry_imports')
-    .select(['id', 'status', 'file_name', 'rows_read', 'error_count', 'warning_count', 'created_by_name', 'created_at', 'finished_at'])
-    .where(scope.sql('area_code'))
-    .orderBy('created_at', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await q.listJobs(db, scope, limit);
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -140,8 +149,8 @@ export async function listImports(db: Kysely<Database>, scope: Scope, limit = 20
   };
 }
 
-export async function importErrorReport(db: Kysely<Database>, scope: Scope, id: string, lang: Lang) {
-  const job = await visibleJob(db, scope, id);
+export async function importErrorReport(ctx: Ctx, id: string, lang: Lang) {
+  const job = await visibleJob(ctx, id);
   if (job.status !== 'succeeded' && job.status !== 'failed') throw new AppError('CONFLICT', 'registry.notFinished');
   const lines = (job.errors ?? []) as StoredEntry[];
   const bytes = await errorReportXlsx(lines, { lang, errorCount: job.error_count, warningCount: job.warning_count });

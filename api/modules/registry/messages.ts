@@ -38,7 +38,7 @@ export const registryMessages = {
   'registry.year': { 'zh-CN': '应为年份（如 2019）', en: 'Must be a year (e.g. 2019)' },
   'registry.workMonths': { 'zh-CN': '务工时间应为 0 至 12 的整数（月）', en: 'Months of work must be a whole number from 0 to 12' },
   'registry.yesNo': { 'zh-CN': '应为“是”或“否”', en: 'Must be 是 or 否' },
-  'registry.deceased': { 'zh-CN': '应为“是/否”或“正常/死亡”', en: 'Must be 是/否 or 正常/死亡' },
+  'registry.deceased': { 'zh-CN': '应为“是/否”或人员状态之一：{values}', en: 'Must be 是/否 or a person status: {values}' },
   'registry.phone': { 'zh-CN': '联系电话应为 11 位手机号码或留空', en: 'The phone must be an 11-digit mobile number or empty' },
   'registry.longitude': { 'zh-CN': '经度应为 73 至 136 之间的十进制度数', en: 'Longitude must be decimal degrees between 73 and 136' },
   'registry.latitude': { 'zh-CN': '纬度应为 3 至 54 之间的十进制度数', en: 'Latitude must be decimal degrees between 3 and 54' },
@@ -52,6 +52,10 @@ export const registryMessages = {
   'registry.inconsistent': {
     'zh-CN': '同一户各行的“{column}”应一致：本行与第 {row} 行不同',
     en: '"{column}" must be the same on every row of a household: this row differs from row {row}',
+  },
+  'registry.personOutsideArea': {
+    'zh-CN': '此人已登记在您管辖范围以外的另一户中，一人只能属于一户；如需核实或办理迁移，请联系县扶贫办',
+    en: 'This person is registered in another household outside your area; a person belongs to one household — to check or move them, ask the county poverty alleviation office (县扶贫办)',
   },
   'registry.personInOtherHousehold': {
     'zh-CN': '此人已是户 {household}（区划 {code}）的成员，一人只能属于一户；请先在原户办理迁出',
@@ -82,6 +86,10 @@ export const registryMessages = {
     en: 'Only county poverty offices, township officers and administrators can import the registry',
   },
   'registry.noFile': { 'zh-CN': '请选择要上传的文件（字段名 file）', en: 'Choose a file to upload (form field "file")' },
-  'registry.fileTooLarge': { 'zh-CN': '文件过大（上限 {maxMb} MB）', en: 'The file is too large (limit {maxMb} MB)' },
+  'registry.interrupted': {
+    'zh-CN': '导入被中断（处理它的进程意外退出），未导入任何数据，请重新导入该文件',
+    en: 'The import was interrupted (its process stopped); nothing was imported — import the file again',
+  },
+  'registry.fileTooLarge': { 'zh-CN': '文件过大（上限 {limit}）', en: 'The file is too large (limit {limit})' },
   'registry.notFinished': { 'zh-CN': '导入尚未结束', en: 'The import has not finished yet' },
 } as const;

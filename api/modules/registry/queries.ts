@@ -2,11 +2,10 @@
 // the database, the set-based merge into households/members, card snapshots for the audit diff,
 // and the import-job rows. Only this file knows these statements; all run inside the import's
 // one transaction (the bulk session) except the job-row bookkeeping.
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { type RawBuilder, sql, type Updateable } from 'kysely';
+import type { Db, DbOrTrx, RegistryImportsTable, Trx } from '../../db/schema.ts';
+import type { Scope } from '../auth/scope.ts';
 import type { ColumnKey } from './rows.ts';
-
-type Trx = Transaction<Database>;
 
 /** Staging columns, in COPY order (import.ts writes the lines in this order). */
 export const STAGE_COLUMNS = [
@@ -131,6 +130,7 @@ export async function databaseProblems(trx: Trx, scopePrefix: string | null, lim
            and m.deleted_at is null and m.person_status not in ('死亡', '迁出')
          offset 0) x
       where not exists (select 1 from reg_hh r where r.id = x.household_id)
+        and s.person_status not in ('死亡', '迁出')
       order by s.row_no limit ${limit})`.execute(trx);
   return r.rows.map((p) => ({ ...p, row_no: Number(p.row_no) }));
 }
@@ -174,7 +174,10 @@ const MEMBER_FIELDS: { col: string; from: ColumnKey | null }[] = [
 
 /** Household columns a load writes (besides id, county_code, household_no), for the file's columns. */
 export function householdColumns(present: ReadonlySet<ColumnKey>) {
-  return { fields: HOUSEHOLD_FIELDS.filter((f) => f.from === null || present.has(f.from)).map((f) => f.col), withLocation: present.has('lon') && present.has('lat') };
+  return {
+    fields: HOUSEHOLD_FIELDS.filter((f) => f.from === null || present.has(f.from)).map((f) => f.col),
+    withLocation: present.has('lon') && present.has('lat'),
+  };
 }
 
 /** Member columns a load writes (besides household_id, county_code, id_number), for the file's columns. */
@@ -240,7 +243,9 @@ export async function markChanges(trx: Trx, present: ReadonlySet<ColumnKey>) {
   await sql`analyze reg_mem (county_code, id_number, household_id, member_id, mchanged, is_new)`.execute(trx);
   await sql`
     update reg_mem x set mchanged = true from members m
-    where m.id = x.member_id and (${raw(mf.map((f) => `m.${f.col}`).join(', '))}) is distinct from (${raw(mf.map((f) => `x.${f.col}`).join(', '))})`.execute(trx);
+    where m.id = x.member_id and (${raw(mf.map((f) => `m.${f.col}`).join(', '))}) is distinct from (${raw(mf.map((f) => `x.${f.col}`).join(', '))})`.execute(
+    trx,
+  );
   await sql`
     update reg_hh r set changed = true
     where not r.is_new and not r.changed and (
@@ -289,7 +294,7 @@ export async function applyMerge(trx: Trx, present: ReadonlySet<ColumnKey>): Pro
     select ${raw(mCols.map((c) => `x.${c}`).join(', '))},
       exists (select 1 from reg_mem y
               where y.county_code = x.county_code and y.id_number = x.id_number and y.household_id <> x.household_id
-                and y.person_status <> '死亡' and (y.member_id is not null or y.row_no < x.row_no))
+                and y.person_status not in ('死亡', '迁出') and (y.member_id is not null or y.row_no < x.row_no))
     from reg_mem x where x.member_id is null
     order by x.row_no`.execute(trx);
   const unchanged = await sql<{ n: number }>`select count(*)::int as n from reg_hh where not is_new and not changed`.execute(trx);
@@ -319,7 +324,14 @@ export interface CardSnapshot {
 export async function snapshots(trx: Trx, which: 'changed' | 'new'): Promise<CardSnapshot[]> {
   const filter = which === 'changed' ? sql`r.changed` : sql`r.is_new`;
   const withMembers = which === 'changed';
-  const r = await sql<{ id: string; household_no: string; village_code: string; household: Record<string, unknown>; members: Record<string, unknown>[] | null; member_count: number }>`
+  const r = await sql<{
+    id: string;
+    household_no: string;
+    village_code: string;
+    household: Record<string, unknown>;
+    members: Record<string, unknown>[] | null;
+    member_count: number;
+  }>`
     select h.id, h.household_no, h.village_code,
       jsonb_build_object(
         ${withMembers ? sql`'household_no', h.household_no, 'registry_state', h.registry_state,` : sql``}
@@ -332,14 +344,16 @@ export async function snapshots(trx: Trx, which: 'changed' | 'new'): Promise<Car
     from reg_hh r join households h on h.id = r.id
     left join (
       select m.household_id, count(*) as n,
-        ${withMembers
-          ? sql`jsonb_agg(jsonb_build_object(
+        ${
+          withMembers
+            ? sql`jsonb_agg(jsonb_build_object(
               'id', m.id, 'name', m.name, 'id_number', m.id_number, 'sex', m.sex, 'birth_date', m.birth_date, 'relation', m.relation,
               'ethnicity', m.ethnicity, 'education', m.education, 'schooling', m.schooling, 'health', m.health,
               'labor_skill', m.labor_skill, 'work_status', m.work_status, 'work_months', m.work_months,
               'has_medical_insurance', m.has_medical_insurance, 'has_pension_insurance', m.has_pension_insurance,
               'phone', m.phone, 'person_status', m.person_status))`
-          : sql`null::jsonb`} as members
+            : sql`null::jsonb`
+        } as members
       from reg_hh r2 join members m on m.household_id = r2.id
       where ${which === 'changed' ? sql`r2.changed` : sql`r2.is_new`} and m.deleted_at is null
       group by m.household_id) ma on ma.household_id = h.id
@@ -365,46 +379,87 @@ export async function adoptedCards(trx: Trx) {
 
 // ── Job rows ────────────────────────────────────────────────────────────────────────────────
 
-export async function createJob(db: Kysely<Database>, v: { areaCode: string; fileName: string; byteSize: number; createdBy: string | null; createdByName: string }) {
+export async function createJob(
+  db: Db,
+  v: { id?: string; areaCode: string; fileName: string; byteSize: number; createdBy: string | null; createdByName: string },
+) {
   const row = await db
     .insertInto('registry_imports')
-    .values({ area_code: v.areaCode, file_name: v.fileName, byte_size: v.byteSize, created_by: v.createdBy, created_by_name: v.createdByName })
+    .values({
+      ...(v.id ? { id: v.id } : {}),
+      area_code: v.areaCode,
+      file_name: v.fileName,
+      byte_size: v.byteSize,
+      created_by: v.createdBy,
+      created_by_name: v.createdByName,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export type JobUpdate = Partial<{
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  sha256: string;
-  format: string | null;
-  encoding: string | null;
-  rows_read: number;
-  counts: string;
-  ignored_columns: string[];
-  file_error: string | null;
-  errors: string;
-  error_count: number;
-  warning_count: number;
-  started_at: Date;
-  finished_at: Date;
-}>;
+export type JobUpdate = Omit<
+  Updateable<RegistryImportsTable>,
+  'id' | 'area_code' | 'file_name' | 'byte_size' | 'created_by' | 'created_by_name' | 'created_at'
+>;
 
-export async function updateJob(db: Kysely<Database> | Trx, id: string, v: JobUpdate) {
+export async function updateJob(db: DbOrTrx, id: string, v: JobUpdate) {
   await db.updateTable('registry_imports').set(v).where('id', '=', id).execute();
 }
 
-export async function findJob(db: Kysely<Database>, id: string) {
+export async function findJob(db: Db, id: string) {
   return db.selectFrom('registry_imports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The latest jobs in the scope, newest first. */
+export async function listJobs(db: Db, scope: Scope, limit: number) {
+  return db
+    .selectFrom('registry_imports')
+    .select(['id', 'status', 'file_name', 'rows_read', 'error_count', 'warning_count', 'created_by_name', 'created_at', 'finished_at'])
+    .where(scope.sql('area_code'))
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Jobs not finished (queued or running): those a dead process may have left behind (interrupted.ts). */
+export async function openJobIds(db: Db) {
+  return db.selectFrom('registry_imports').select('id').where('status', 'in', ['queued', 'running']).execute();
+}
+
+/** Whether no session holds the job's advisory lock (`key`: interrupted.ts's lock text), tried on one connection. */
+export async function jobLockFree(db: Db, key: string) {
+  const lockKey = sql`hashtextextended(${key}, 0)`;
+  return db.connection().execute(async (conn) => {
+    const r = await sql<{ got: boolean }>`select pg_try_advisory_lock(${lockKey}) as got`.execute(conn);
+    const got = r.rows[0]?.got === true;
+    if (got) await sql`select pg_advisory_unlock(${lockKey})`.execute(conn);
+    return got;
+  });
+}
+
+/** Marks the jobs failed with one file-level error `entry` (those still queued or running). */
+export async function failJobs(db: Db, ids: string[], entry: Record<string, unknown>) {
+  await db
+    .updateTable('registry_imports')
+    .set({ status: 'failed', finished_at: new Date(), file_error: JSON.stringify(entry), errors: JSON.stringify([entry]), error_count: 1 })
+    .where('id', 'in', ids)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
 }
 
 /**
  * Fresh planner statistics after a large merge (PGlite has no autovacuum; PostgreSQL's lags):
  * for the columns that queries filter, join or sort on (list filters, search, card, cross-check
  * and the importer's own checks), not the free text and figures around them — half the time of
- * a whole-table ANALYZE on the card tables (docs/BENCHMARKS.md).
+ * a whole-table ANALYZE on the card tables (docs/BENCHMARKS.md). Through dripline_analyze
+ * (migrations/0022): the server's role does not own the tables, and only an owner may ANALYZE.
  */
 export async function analyzeCards(trx: Trx) {
-  await sql`analyze households (id, county_code, village_code, household_no, status, household_type, monitoring_category, main_cause, registry_state, deleted_at)`.execute(trx);
-  await sql`analyze members (id, household_id, county_code, id_number, name, name_initials, relation, person_status, registry_duplicate, deleted_at)`.execute(trx);
+  await sql`select dripline_analyze('households', array['id', 'county_code', 'village_code', 'household_no', 'status', 'household_type', 'monitoring_category', 'main_cause', 'registry_state', 'deleted_at'])`.execute(
+    trx,
+  );
+  await sql`select dripline_analyze('members', array['id', 'household_id', 'county_code', 'id_number', 'name', 'name_initials', 'relation', 'person_status', 'registry_duplicate', 'deleted_at'])`.execute(
+    trx,
+  );
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCtx } from '../../context.ts';
 import { upgrade15 } from '../../shared/id-number.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../audit/audit.ts';
 import { Scope } from '../auth/scope.ts';
@@ -20,13 +21,19 @@ const SANHE = '522324101002';
 const actor = { ...SYSTEM_ACTOR, name: 'registry-test' };
 
 async function run(t: Pick<TestDb, 'db' | 'handle'>, filePath: string, scope?: Scope): Promise<RegistryImportResult> {
-  return importRegistry(t.db, t.handle.bulk, { filePath, actor, scope });
+  // An account's scope when given; otherwise the operator's (every area).
+  const ctx = systemCtx(t.db, { actor });
+  return importRegistry(scope ? { ...ctx, scope } : ctx, t.handle.bulk, { filePath });
 }
 
 const errorsOf = (r: RegistryImportResult) => r.errors.filter((e) => e.severity === 'error').map((e) => ({ rowNo: e.rowNo, column: e.column, key: e.key }));
 
 async function householdCount(t: Pick<TestDb, 'db'>, nos: string[]) {
-  const r = await t.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'in', nos).executeTakeFirstOrThrow();
+  const r = await t.db
+    .selectFrom('households')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('household_no', 'in', nos)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -47,7 +54,14 @@ describe('registry import: the contract sample', () => {
     expect(errorsOf(r)).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r).toMatchObject({ format: 'csv', encoding: 'utf-8-bom', rowsRead: 3194, households: 800 });
-    expect(r.counts).toEqual({ householdsCreated: 800, householdsUpdated: 0, householdsUnchanged: 0, membersCreated: 3194, membersUpdated: 0, membersRemoved: 0 });
+    expect(r.counts).toEqual({
+      householdsCreated: 800,
+      householdsUpdated: 0,
+      householdsUnchanged: 0,
+      membersCreated: 3194,
+      membersUpdated: 0,
+      membersRemoved: 0,
+    });
     // The national export holds 9 people in two households: accepted, each reported as a warning.
     expect(r.errors.filter((e) => e.key === 'registry.personTwiceInFile')).toHaveLength(9);
 
@@ -59,7 +73,18 @@ describe('registry import: the contract sample', () => {
     expect(n.rows[0]).toEqual({ h: 800, m: 3194, noInitials: 0, heads: 800 });
     const first = await t.db
       .selectFrom('households')
-      .select(['head_name', 'head_initials', 'village_code', 'household_type', 'status', 'reported_income_per_capita', 'exit_year', 'main_cause', 'phone', sql<number>`st_x(location)`.as('lon')])
+      .select([
+        'head_name',
+        'head_initials',
+        'village_code',
+        'household_type',
+        'status',
+        'reported_income_per_capita',
+        'exit_year',
+        'main_cause',
+        'phone',
+        sql<number>`st_x(location)`.as('lon'),
+      ])
       .where('household_no', '=', '5223240000001')
       .executeTakeFirstOrThrow();
     expect(first).toEqual({
@@ -74,7 +99,11 @@ describe('registry import: the contract sample', () => {
       phone: '15585268493',
       lon: 105.251176,
     });
-    const m = await t.db.selectFrom('members').select(['sex', 'birth_date', 'person_status']).where('id_number', '=', '52232419640717049X').executeTakeFirstOrThrow();
+    const m = await t.db
+      .selectFrom('members')
+      .select(['sex', 'birth_date', 'person_status'])
+      .where('id_number', '=', '52232419640717049X')
+      .executeTakeFirstOrThrow();
     expect(m).toEqual({ sex: '男', birth_date: '1964-07-17', person_status: '正常' });
     const audit = await sql<{ action: string; n: number }>`
       select action, count(*)::int as n from audit_log
@@ -108,7 +137,9 @@ describe('registry import: the contract sample', () => {
              (select count(*)::int from members where county_code = '522324') as m`.execute(t.db);
     expect(n.rows[0]).toEqual({ h: 800, m: 3194 });
     const audit = await sql<{ n: number }>`
-      select count(*)::int as n from audit_log where action like 'household.import.%' and diff->'_note'->>'importId' in (${g.jobId}, ${x.jobId}, ${plain.jobId})`.execute(t.db);
+      select count(*)::int as n from audit_log where action like 'household.import.%' and diff->'_note'->>'importId' in (${g.jobId}, ${x.jobId}, ${plain.jobId})`.execute(
+      t.db,
+    );
     expect(audit.rows[0]?.n).toBe(0);
   });
 
@@ -140,9 +171,20 @@ describe('registry import: the contract sample', () => {
     const after2 = await t.db.selectFrom('households').select(['head_name', 'head_initials', 'version']).where('id', '=', before2.id).executeTakeFirstOrThrow();
     expect(after2.head_name).toBe(spouse['姓名']);
     expect(after2.version).toBe(before2.version + 1);
-    const gone = await t.db.selectFrom('members').select(['deleted_at']).where('household_id', '=', before2.id).where('id_number', '=', removed['证件号码'] as string).executeTakeFirstOrThrow();
+    const gone = await t.db
+      .selectFrom('members')
+      .select(['deleted_at'])
+      .where('household_id', '=', before2.id)
+      .where('id_number', '=', removed['证件号码'] as string)
+      .executeTakeFirstOrThrow();
     expect(gone.deleted_at).not.toBeNull();
-    const heads = await t.db.selectFrom('members').select(['name']).where('household_id', '=', before2.id).where('relation', '=', '户主').where('deleted_at', 'is', null).execute();
+    const heads = await t.db
+      .selectFrom('members')
+      .select(['name'])
+      .where('household_id', '=', before2.id)
+      .where('relation', '=', '户主')
+      .where('deleted_at', 'is', null)
+      .execute();
     expect(heads.map((h) => h.name)).toEqual([spouse['姓名']]);
 
     const entry = await t.db
@@ -163,6 +205,55 @@ describe('registry import: the contract sample', () => {
     // Importing the same file again changes nothing.
     const again = await run(t, file);
     expect(again.counts).toMatchObject({ householdsUpdated: 0, householdsUnchanged: 2, membersCreated: 0, membersUpdated: 0, membersRemoved: 0 });
+  });
+});
+
+describe('registry import: the national system decides status, and speaks the card’s 人员状态', () => {
+  it('imports 迁出 and 失踪; a re-import that changes 户状态/监测对象类别 is recorded as the national system’s decision', async () => {
+    const t = await getTestDb();
+    const headers = HEADERS.map((h) => (h === '是否死亡' ? '人员状态' : h));
+    const rows: Row[] = household(BAOJIA, 4).map((r, i) => ({ ...r, 人员状态: ['正常', '迁出', '失踪', '死亡'][i] as string }));
+    const first = await run(t, writeCsv(rows, { headers }));
+    expect(errorsOf(first)).toEqual([]);
+    const no = rows[0]?.['户编号'] as string;
+    const h = await t.db.selectFrom('households').select(['id', 'status']).where('household_no', '=', no).executeTakeFirstOrThrow();
+    const statuses = await t.db.selectFrom('members').select(['id_number', 'person_status']).where('household_id', '=', h.id).execute();
+    expect(Object.fromEntries(statuses.map((m) => [m.id_number, m.person_status]))).toEqual(
+      Object.fromEntries(rows.map((r) => [r['证件号码'], r['人员状态']])),
+    );
+
+    // The national system puts the household under monitoring: not a plain edit, its decision.
+    for (const r of rows) Object.assign(r, { 户状态: '监测户', 监测对象类别: '脱贫不稳定户', 主要致贫原因: '因意外事故' });
+    const again = await run(t, writeCsv(rows, { headers }));
+    expect(errorsOf(again)).toEqual([]);
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select(['diff'])
+      .where('action', '=', 'household.import.update')
+      .where('entity_id', '=', h.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const diff = (typeof entry.diff === 'string' ? JSON.parse(entry.diff) : entry.diff) as Record<string, unknown>;
+    expect(diff.status).toEqual(['脱贫户', '监测户']);
+    expect(diff._note).toMatchObject({ decidedBy: '国家系统', statusFields: ['status', 'monitoring_category'] });
+    // The card's history names it.
+    const cadre = await loginAs('baojia_cadre');
+    const history = (await (await cadre.get(`/api/households/${h.id}/history`)).json()) as {
+      entries: { action: string; note: Record<string, unknown> | null }[];
+    };
+    expect(history.entries.find((e) => e.action === 'household.import.update')?.note).toMatchObject({ decidedBy: '国家系统' });
+    // A change of other fields only carries no such decision.
+    for (const r of rows) r['文化程度'] = '高中';
+    await run(t, writeCsv(rows, { headers }));
+    const last = await t.db
+      .selectFrom('audit_log')
+      .select(['diff'])
+      .where('action', '=', 'household.import.update')
+      .where('entity_id', '=', h.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const lastDiff = (typeof last.diff === 'string' ? JSON.parse(last.diff) : last.diff) as Record<string, unknown>;
+    expect(lastDiff._note).not.toHaveProperty('decidedBy');
   });
 });
 
@@ -263,6 +354,24 @@ describe('registry import: bad files are rejected with row, column and reason, a
     expect(moved.counts).toMatchObject({ householdsCreated: 1, householdsUpdated: 1, membersRemoved: 1, membersCreated: 3 });
   });
 
+  it('a person in a household outside the importing account’s area is refused without naming it, and the attempt is audited', async () => {
+    const elsewhere = household('522324106204', 2); // another township
+    expect(errorsOf(await run(t, writeCsv(elsewhere)))).toEqual([]);
+    const rows = household(BAOJIA, 3);
+    (rows[2] as Row)['证件号码'] = elsewhere[1]?.['证件号码'] as string;
+    const scope = new Scope('522324101', 'township_officer');
+    const r = await rejected(rows, writeCsv(rows), scope);
+    expect(errorsOf(r)).toEqual([{ rowNo: 4, column: '证件号码', key: 'registry.personOutsideArea' }]);
+    const e = r.errors.find((x) => x.key === 'registry.personOutsideArea');
+    expect(e?.params ?? {}).toEqual({});
+    expect(JSON.stringify(r.errors)).not.toContain(elsewhere[0]?.['户编号'] as string);
+    const audit = await sql<{ note: { kind: string; rows: number } }>`
+      select diff->'_note' as note from audit_log where action = 'access.denied' and entity = 'registry_import' and entity_id = ${r.jobId}`.execute(t.db);
+    expect(audit.rows.map((x) => (typeof x.note === 'string' ? JSON.parse(x.note) : x.note))).toEqual([
+      expect.objectContaining({ kind: 'person_lookup', rows: 1 }),
+    ]);
+  });
+
   it('rows outside the importing account’s area are row errors', async () => {
     const rows = [...household('522324101209', 2), ...household('522324106204', 2)];
     const r = await rejected(rows, writeCsv(rows), new Scope('522324101', 'township_officer'));
@@ -276,7 +385,11 @@ describe('registry import: bad files are rejected with row, column and reason, a
 describe('registry import: a card registered here before the national system numbered it', () => {
   async function candidateFor(head: Row) {
     const cadre = await loginAs('baojia_cadre');
-    const res = await cadre.post('/api/households', { villageCode: BAOJIA, householdType: '一般户', head: { name: head['姓名'], idNumber: head['证件号码'], ethnicity: '汉族' } });
+    const res = await cadre.post('/api/households', {
+      villageCode: BAOJIA,
+      householdType: '一般户',
+      head: { name: head['姓名'], idNumber: head['证件号码'], ethnicity: '汉族' },
+    });
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; householdNo: string };
   }
@@ -292,6 +405,7 @@ describe('registry import: a card registered here before the national system num
     const started = await cadre.post('/api/procedures', {
       householdId: id,
       type: '识别纳入',
+      origin: '农户申请',
       reason: '农户申请',
       evidence: { text: '入户核实' },
       payload: { identifiedYear: 2026, identificationStandard: '国家标准', mainCause: '因病' },
@@ -305,15 +419,35 @@ describe('registry import: a card registered here before the national system num
     expect(r.errors.filter((e) => e.key === 'registry.provisionalAdopted')).toEqual([
       expect.objectContaining({ rowNo: 2, column: '户编号', severity: 'warning', params: { household: no, provisional } }),
     ]);
-    const h = await t.db.selectFrom('households').select(['household_no', 'registry_state', 'status', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    const h = await t.db
+      .selectFrom('households')
+      .select(['household_no', 'registry_state', 'status', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(h).toEqual({ household_no: no, registry_state: '在册', status: '脱贫户', version: 2 });
-    const members = await t.db.selectFrom('members').select(['id_number', 'household_no', 'ethnicity']).where('household_id', '=', id).where('deleted_at', 'is', null).orderBy('id_number').execute();
-    expect(members).toEqual(rows.map((x) => ({ id_number: x['证件号码'] as string, household_no: no, ethnicity: '布依族' })).sort((a, b) => (a.id_number < b.id_number ? -1 : 1)));
-    const entry = await t.db.selectFrom('audit_log').select(['action', 'diff']).where('subject_id', '=', id).where('action', '=', 'household.import.update').executeTakeFirstOrThrow();
+    const members = await t.db
+      .selectFrom('members')
+      .select(['id_number', 'household_no', 'ethnicity'])
+      .where('household_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .orderBy('id_number')
+      .execute();
+    expect(members).toEqual(
+      rows.map((x) => ({ id_number: x['证件号码'] as string, household_no: no, ethnicity: '布依族' })).sort((a, b) => (a.id_number < b.id_number ? -1 : 1)),
+    );
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'diff'])
+      .where('subject_id', '=', id)
+      .where('action', '=', 'household.import.update')
+      .executeTakeFirstOrThrow();
     expect(entry.diff).toMatchObject({ household_no: [provisional, no], registry_state: ['待识别', '在册'] });
     expect(await householdCount(t, [provisional])).toBe(0);
     // The procedure can no longer complete (the household is 在册): withdrawn by the import, saying why.
-    const p = (await (await cadre.get(`/api/procedures/${procedureId}`)).json()) as { status: string; steps: { action: string; stage: string; note: string; actorName: string }[] };
+    const p = (await (await cadre.get(`/api/procedures/${procedureId}`)).json()) as {
+      status: string;
+      steps: { action: string; stage: string; note: string; actorName: string }[];
+    };
     expect(p.status).toBe('withdrawn');
     expect(p.steps.at(-1)).toMatchObject({ action: 'withdraw', stage: '村级评议', actorName: 'registry-test' });
     expect(p.steps.at(-1)?.note).toContain(`户编号 ${no}（原临时户编号 ${provisional}）`);
@@ -355,7 +489,9 @@ describe('registry import: real-world dirt is normalised, not rejected', () => {
       r['年人均纯收入（元）'] = '12,345.5元';
       r['联系电话'] = r['联系电话'] ? '155-8526-8493' : '';
     }
-    const headers = HEADERS.map((h) => (h === '户编号' ? '户码' : h === '证件号码' ? '身份证号码' : h === '户类型' ? '贫困户属性' : h === '务工时间（月）' ? '务工时间 (月)' : h));
+    const headers = HEADERS.map((h) =>
+      h === '户编号' ? '户码' : h === '证件号码' ? '身份证号码' : h === '户类型' ? '贫困户属性' : h === '务工时间（月）' ? '务工时间 (月)' : h,
+    );
     const renamed = rows.map((r) => Object.fromEntries(HEADERS.map((h, i) => [headers[i] as string, r[h] as string])));
     const r = await run(t, writeCsv(renamed, { headers: [...headers, '备注'] }));
     expect(errorsOf(r)).toEqual([]);
@@ -369,7 +505,15 @@ describe('registry import: real-world dirt is normalised, not rejected', () => {
       .orderBy('m.birth_date')
       .execute();
     expect(new Set(members.map((m) => m.id_number))).toEqual(new Set([headId, upgrade15('522399750315123'), xId]));
-    expect(members.find((m) => m.id_number === headId)).toMatchObject({ name: head['户主姓名'], ethnicity: '布依族', reported_income_per_capita: '12345.50', phone: '15585268493' });
-    expect(members.find((m) => m.id_number.startsWith('522399197503151'))).toMatchObject({ birth_date: '1975-03-15', id_number: expect.stringMatching(/^52239919750315123[\dX]$/) });
+    expect(members.find((m) => m.id_number === headId)).toMatchObject({
+      name: head['户主姓名'],
+      ethnicity: '布依族',
+      reported_income_per_capita: '12345.50',
+      phone: '15585268493',
+    });
+    expect(members.find((m) => m.id_number.startsWith('522399197503151'))).toMatchObject({
+      birth_date: '1975-03-15',
+      id_number: expect.stringMatching(/^52239919750315123[\dX]$/),
+    });
   });
 });

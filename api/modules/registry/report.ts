@@ -21,7 +21,10 @@ const LEVEL: Record<Lang, Record<ReportLine['severity'], string>> = {
 };
 
 /** The report as an .xlsx buffer: errors first, then warnings, each by row. */
-export async function errorReportXlsx(lines: ReportLine[], opts: { lang?: Lang; fileName?: string; errorCount?: number; warningCount?: number } = {}): Promise<Buffer> {
+export async function errorReportXlsx(
+  lines: ReportLine[],
+  opts: { lang?: Lang; fileName?: string; errorCount?: number; warningCount?: number } = {},
+): Promise<Buffer> {
   const lang = opts.lang ?? 'zh-CN';
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Dripline';

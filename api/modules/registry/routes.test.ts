@@ -60,7 +60,15 @@ describe('registry import over HTTP', () => {
     const reads = seen.map((s) => s.rowsRead);
     expect([...reads].sort((a, b) => a - b)).toEqual(reads);
     const { db } = await getTestDb();
-    const n = await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('household_no', 'in', rows.map((r) => r['户编号'] as string)).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('households')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(
+        'household_no',
+        'in',
+        rows.map((r) => r['户编号'] as string),
+      )
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(150);
     // The list shows it; the county office (above the township) sees it too.
     const list = (await (await agent.get('/api/registry/imports')).json()) as { items: { id: string }[] };
@@ -87,7 +95,11 @@ describe('registry import over HTTP', () => {
     expect(job.errors[0]?.message).toContain('火星族');
     expect(job.errorReport).toBe(`/api/registry/imports/${id}/errors.xlsx`);
     const { db } = await getTestDb();
-    const kept = await db.selectFrom('households').select('id').where('household_no', '=', a[0]?.['户编号'] as string).execute();
+    const kept = await db
+      .selectFrom('households')
+      .select('id')
+      .where('household_no', '=', a[0]?.['户编号'] as string)
+      .execute();
     expect(kept).toEqual([]);
 
     const xlsx = await agent.get(job.errorReport as string);

@@ -13,10 +13,11 @@ import {
   HOUSEHOLD_STATUSES,
   HOUSEHOLD_TYPES,
   LABOR_SKILLS,
+  MAIN_CAUSES,
   MONITORING_CATEGORIES,
-  POVERTY_CAUSES,
+  PERSON_STATUSES,
+  type PersonStatus,
   RELATIONS,
-  RISK_TYPES,
   SCHOOLING_STATUSES,
   WORK_STATUSES,
 } from '../households/code-lists.ts';
@@ -56,8 +57,8 @@ export const REGISTRY_COLUMNS = [
 export type ColumnKey = (typeof REGISTRY_COLUMNS)[number]['key'];
 export const COLUMN_NAME = Object.fromEntries(REGISTRY_COLUMNS.map((c) => [c.key, c.name])) as Record<ColumnKey, string>;
 
-/** 主要致贫原因 / 主要风险类型: the causes, plus the risk types monitoring households are filed under. */
-export const MAIN_CAUSES: readonly string[] = [...new Set<string>([...POVERTY_CAUSES, ...RISK_TYPES])];
+/** 主要致贫原因 / 主要风险类型: the card's own list (code-lists.ts), so an imported card can be saved as it is. */
+export { MAIN_CAUSES };
 
 /** Household fields that every row of a household repeats and that must agree. */
 export const HOUSEHOLD_CONSISTENT: readonly ColumnKey[] = [
@@ -118,7 +119,7 @@ export interface StagedRow {
   medical: boolean | null;
   pension: boolean | null;
   phone: string | null;
-  personStatus: '正常' | '死亡';
+  personStatus: PersonStatus;
 }
 
 const ETHNICITY_SET = new Set<string>(ETHNICITIES);
@@ -194,7 +195,9 @@ export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: S
   // 民族 written without 族 (汉, 布依) is common dirt.
   let ethnicity = get('ethnicity') || null;
   if (ethnicity && !ETHNICITY_SET.has(ethnicity)) {
-    ethnicity = ETHNICITY_SET.has(`${ethnicity}族`) ? `${ethnicity}族` : c.err('ethnicity', 'registry.oneOf', { value: ethnicity.slice(0, 30), values: '汉族、布依族、苗族…（GB/T 3304）' });
+    ethnicity = ETHNICITY_SET.has(`${ethnicity}族`)
+      ? `${ethnicity}族`
+      : c.err('ethnicity', 'registry.oneOf', { value: ethnicity.slice(0, 30), values: '汉族、布依族、苗族…（GB/T 3304）' });
   }
   const education = c.oneOf('education', EDUCATION_LEVELS);
   const schooling = c.oneOf('schooling', SCHOOLING_STATUSES);
@@ -244,14 +247,14 @@ export function parseRow(get: (k: ColumnKey) => string, rowNo: number): { row: S
     lat = n !== undefined && n >= 3 && n <= 54 ? n : c.err('lat', 'registry.latitude');
   }
   if (!!lonRaw !== !!latRaw) c.err(lonRaw ? 'lat' : 'lon', 'registry.coordinatePair');
-  let personStatus: '正常' | '死亡' = '正常';
+  // 是否死亡 (是/否) or 人员状态 (the card's code list: 正常, 死亡, 迁出, 失踪).
+  let personStatus: PersonStatus = '正常';
   const dead = get('deceased');
   if (dead) {
-    if (dead === '死亡') personStatus = '死亡';
-    else if (dead === '正常') personStatus = '正常';
+    if ((PERSON_STATUSES as readonly string[]).includes(dead)) personStatus = dead as PersonStatus;
     else {
       const yn = parseYesNo(dead);
-      if (yn === undefined) c.err('deceased', 'registry.deceased');
+      if (yn === undefined) c.err('deceased', 'registry.deceased', { values: PERSON_STATUSES.join('、') });
       else personStatus = yn ? '死亡' : '正常';
     }
   }
@@ -359,7 +362,12 @@ export class FileChecker {
     }
     const other = this.people.get(r.idNumber);
     if (other && other.householdNo !== r.householdNo) {
-      out.push({ column: COLUMN_NAME.idNumber, key: 'registry.personTwiceInFile', params: { household: other.householdNo, row: other.rowNo }, severity: 'warning' });
+      out.push({
+        column: COLUMN_NAME.idNumber,
+        key: 'registry.personTwiceInFile',
+        params: { household: other.householdNo, row: other.rowNo },
+        severity: 'warning',
+      });
     } else if (!other) this.people.set(r.idNumber, { householdNo: r.householdNo, rowNo: r.rowNo });
     return out;
   }

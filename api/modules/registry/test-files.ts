@@ -52,7 +52,9 @@ export function newId(sex: '男' | '女' = '男'): string {
 let hhSeq = Math.floor(Math.random() * 90_000);
 export function newHouseholdNo(): string {
   hhSeq++;
-  return `52232497${String((process.pid % 100) * 100_000 + hhSeq).padStart(7, '0').slice(-7)}`;
+  return `52232497${String((process.pid % 100) * 100_000 + hhSeq)
+    .padStart(7, '0')
+    .slice(-7)}`;
 }
 
 /** A household of `size` members in `village`: head, spouse, children. */
@@ -130,7 +132,11 @@ export async function writeXlsx(rows: Row[], headers: readonly string[] = HEADER
 
 /** Reads a CSV file (the contract sample) back into rows. */
 export function readCsvRows(file: string): { headers: string[]; rows: Row[] } {
-  const lines = fs.readFileSync(file, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split(/\r?\n/);
   const headers = (lines[0] ?? '').split(',');
   return { headers, rows: lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [headers[i] as string, v]))) };
 }

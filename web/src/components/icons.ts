@@ -33,3 +33,9 @@ export const DropIcon = icon('DropIcon', ['M12 3c-4 5.5-7 9-7 12.5a7 7 0 0 0 14 
 export const UploadIcon = icon('UploadIcon', ['M12 16V4', 'M7 9l5-5 5 5', 'M4 16v4h16v-4']);
 export const SettingsIcon = icon('SettingsIcon', ['M4 6h10', 'M18 6h2', 'M4 12h4', 'M12 12h8', 'M4 18h12', 'M20 18h0', 'M16 4v4', 'M10 10v4', 'M18 16v4']);
 export const CheckIcon = icon('CheckIcon', ['M9 11l3 3 8-8', 'M20 12v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h11']);
+export const UsersIcon = icon('UsersIcon', [
+  'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  'M2 21v-1a6 6 0 0 1 12 0v1',
+  'M16 3.5a4 4 0 0 1 0 7',
+  'M18 14a6 6 0 0 1 4 6v1',
+]);

@@ -236,7 +236,11 @@ const EN: Record<string, string> = {
   再次纳入: 'Re-inclusion',
   自然减少: 'Natural reduction',
   清退: 'Removal (ineligible)',
+  // 来源 (where a procedure came from) and who decided an imported change
   农户申请: 'Household application',
+  干部走访: 'Cadre visit',
+  部门预警: 'Department alert',
+  国家系统: 'national system',
   村级评议: 'Village appraisal',
   村内公示: 'Village public notice',
   乡镇审核: 'Township review',

@@ -120,9 +120,9 @@ export const useHouseholdCardStore = defineStore('householdCard', () => {
   }
 
   /**
-   * Runs a write against the open card, then reloads it. A 409 asks the user to reload (their
-   * copy is out of date) and throws ConflictHandled; any other failure is rethrown for the form
-   * to show (field errors on the fields).
+   * Runs a write against the open card, then reloads it. A 409 without field errors asks the user
+   * to reload (their copy is out of date) and throws ConflictHandled; any other failure is rethrown
+   * for the form to show (field errors on the fields).
    */
   async function write<T>(request: () => Promise<T>): Promise<T> {
     try {
@@ -131,7 +131,9 @@ export const useHouseholdCardStore = defineStore('householdCard', () => {
       await reload();
       return result;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
+      // A 409 naming a field (a person already in another household) is the form's to show, not a
+      // stale copy of the card.
+      if (e instanceof ApiError && e.status === 409 && e.fields.length === 0) {
         const t = i18n.global.t;
         try {
           await ElMessageBox.confirm(`${e.message} ${t('card.conflictHint')}`, t('card.conflictTitle'), {

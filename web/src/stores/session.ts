@@ -1,8 +1,10 @@
-// Session store: who is logged in (account, role, area), login/logout/password change, and the
-// CSRF token handed to the API client. Hydrates once from /auth/me; never stores the password.
+// Session store: who is logged in (account, role, area), what the role may do (`can`, from the
+// server's permission table), login/logout/password change, and the CSRF token handed to the API
+// client. Hydrates once from /auth/me; never stores the password.
+import type { Permission } from '@shared/permissions.ts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, api, call, type Ok, onSessionLost, setCsrfToken } from '../api.ts';
+import { ApiError, api, call, type Ok, onPasswordChangeRequired, onSessionLost, setCsrfToken } from '../api.ts';
 
 type MeBody = Ok<Awaited<ReturnType<typeof api.auth.me.$get>>>;
 export type Account = MeBody['account'];
@@ -15,6 +17,15 @@ export const useSessionStore = defineStore('session', () => {
   let hydrated = false;
 
   const isAuthenticated = computed(() => account.value !== null);
+
+  /**
+   * Whether the account's role may do `permission` — the list /auth/me sends from the server's
+   * table (api/shared/permissions.ts). Pages show an action only when this allows it; the server
+   * decides again (and the account's area) when it is taken.
+   */
+  function can(permission: Permission): boolean {
+    return account.value?.can.includes(permission) ?? false;
+  }
 
   function accept(body: MeBody): Account {
     account.value = body.account;
@@ -75,6 +86,12 @@ export const useSessionStore = defineStore('session', () => {
     accept(await call(api.auth.me.$get()));
   }
 
+  // The password was reset (or is still the one-time one) while this page was open: the guard
+  // (router.ts) sends the user to the password page.
+  onPasswordChangeRequired(() => {
+    if (account.value && !account.value.mustChangePassword) account.value = { ...account.value, mustChangePassword: true };
+  });
+
   onSessionLost(() => {
     if (account.value) {
       forget();
@@ -82,5 +99,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   });
 
-  return { account, expired, isAuthenticated, hydrate, login, logout, changePassword };
+  return { account, expired, isAuthenticated, can, hydrate, login, logout, changePassword };
 });

@@ -8,6 +8,7 @@ export const disabilityMismatch: Rule = {
   severity: 'update',
   sources: ['disability'],
   title: '健康状况与残疾人证不一致',
+  healthEvidence: true,
   insert: (ctx) => sql`
     insert into cc_candidates ${CANDIDATE_COLUMNS}
     select 'DISABILITY_MISMATCH', m.household_no, m.id_number, m.household_id, m.member_id, m.village_code, 'update',

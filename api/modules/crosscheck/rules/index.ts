@@ -1,4 +1,4 @@
-// The rule catalogue (../shared/domain/crosscheck-rules.md): codes are stable interfaces.
+// The rule catalogue (docs/domain/crosscheck-rules.md): codes are stable interfaces.
 import { assistanceMismatch } from './assistance-mismatch.ts';
 import { business } from './business.ts';
 import { deceased } from './deceased.ts';
@@ -33,3 +33,5 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULE_CODES = RULES.map((r) => r.code);
+/** Rules whose evidence is health data (auth/personal-data.ts grades it 'health'). */
+export const HEALTH_EVIDENCE_RULES: ReadonlySet<string> = new Set(RULES.filter((r) => r.healthEvidence).map((r) => r.code));

@@ -8,6 +8,7 @@ export const medicalRisk: Rule = {
   severity: 'risk',
   sources: ['medical_claims'],
   title: '大额医疗自付（因病返贫预警）',
+  healthEvidence: true,
   insert: (ctx) => sql`
     insert into cc_candidates ${CANDIDATE_COLUMNS}
     select 'MEDICAL_RISK', m.household_no, m.id_number, m.household_id, m.member_id, m.village_code, 'risk',

@@ -1,16 +1,18 @@
-// Every rule of the catalogue (../shared/domain/crosscheck-rules.md) fires where it should and not
+// Every rule of the catalogue (docs/domain/crosscheck-rules.md) fires where it should and not
 // on the decoys it names: production vehicles, 注销 vehicles, cooperatives, 安置房, 城市低保
 // outside the registry, claims outside the 12-month window, namesakes with other IDs. Each test
 // builds its own households in 贞丰县 (no demo data there), imports small department files through
 // the real importer, and runs only the rule under test.
+import { systemCtx } from '../../../context.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTestDb, type TestDb } from '../../../test/db.ts';
+import { getTestDb, type TestDb, unique } from '../../../test/db.ts';
 import { makeHouseholdNo, makeIdNumber } from '../../../test/factories.ts';
+import { loginAs } from '../../../test/http.ts';
+import { createAccount } from '../../auth/auth.ts';
 import { TMP } from '../../../test/template.ts';
-import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import { importDataset } from '../../datasets/import.ts';
 import type { SourceCode } from '../../datasets/sources.ts';
 import { insertRegistryRows, type RegistryRow } from '../../households/registry.ts';
@@ -76,13 +78,13 @@ let fileSeq = 0;
 async function dataset(source: SourceCode, headers: string[], rows: (string | number)[][]) {
   const file = path.join(dir, `${source}-${++fileSeq}.csv`);
   fs.writeFileSync(file, `${[headers, ...rows].map((r) => r.join(',')).join('\n')}\n`);
-  const r = await importDataset(t.db, t.handle.bulk, { countyCode: COUNTY, source, filePath: file, actor: SYSTEM_ACTOR });
+  const r = await importDataset(systemCtx(t.db), t.handle.bulk, { countyCode: COUNTY, source, filePath: file });
   expect({ ok: r.ok, errors: r.errors, fileError: r.fileError }).toEqual({ ok: true, errors: [], fileError: undefined });
   return r;
 }
 
 async function run(rule: string, asOf = AS_OF) {
-  return runCrosscheck(t.db, { countyCode: COUNTY, asOf, actor: SYSTEM_ACTOR, rules: [rule] });
+  return runCrosscheck(systemCtx(t.db), { countyCode: COUNTY, asOf, rules: [rule] });
 }
 
 interface FindingRow {
@@ -114,7 +116,6 @@ beforeAll(async () => {
   const v = await sql<{ code: string }>`select code from areas where level = 'village' and code like ${`${COUNTY}%`} order by code limit 1`.execute(t.db);
   village = v.rows[0]?.code as string;
   expect(village).toMatch(/^522325\d{6}$/);
-  await sql`delete from crosscheck_settings where county_code = ${COUNTY}`.execute(t.db);
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -133,7 +134,10 @@ describe('DECEASED', () => {
       [a?.names[0] ?? '', a?.ids[0]?.toLowerCase().replace(/^(\d{5})/, ' $1 ') ?? '', '出生', '1970-01-01', ''],
     ]);
     await run('DECEASED');
-    const f = await findings('DECEASED', [a, b, c, d].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'DECEASED',
+      [a, b, c, d].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[1]}`, `${b?.householdNo}|${b?.ids[0]}`].sort());
     const fa = f.find((x) => x.id_number === a?.ids[1]);
     expect(fa?.severity).toBe('update');
@@ -162,11 +166,15 @@ describe('PAYMENT_AFTER_DEATH', () => {
     const [a, b] = await households({ members: [{}] }, { members: [{}, { dead: true }] });
     await sql`update members set status_date = '2026-01-10' where id_number = ${b?.ids[1] ?? ''}`.execute(t.db);
     await dataset('household_events', EVENTS, [[a?.names[0] ?? '', a?.ids[0] ?? '', '死亡', '2026-03-01', '']]);
-    await dataset('subsidy_payments', ['姓名', '身份证号', '银行账号', '补贴项目', '金额', '发放日期'], [
-      [a?.names[0] ?? '', a?.ids[0] ?? '', '6217000000001234567', '耕地地力保护补贴', '520.00', '2026-04-01'],
-      [a?.names[0] ?? '', a?.ids[0] ?? '', '6217000000001234567', '耕地地力保护补贴', '300', '2026-02-01'], // before death
-      [b?.names[1] ?? '', b?.ids[1] ?? '', '6217000000009876543', '生态护林员补助', '"1,000元"', '2026-06-30'],
-    ]);
+    await dataset(
+      'subsidy_payments',
+      ['姓名', '身份证号', '银行账号', '补贴项目', '金额', '发放日期'],
+      [
+        [a?.names[0] ?? '', a?.ids[0] ?? '', '6217000000001234567', '耕地地力保护补贴', '520.00', '2026-04-01'],
+        [a?.names[0] ?? '', a?.ids[0] ?? '', '6217000000001234567', '耕地地力保护补贴', '300', '2026-02-01'], // before death
+        [b?.names[1] ?? '', b?.ids[1] ?? '', '6217000000009876543', '生态护林员补助', '"1,000元"', '2026-06-30'],
+      ],
+    );
     await run('PAYMENT_AFTER_DEATH');
     const f = await findings('PAYMENT_AFTER_DEATH', [a?.householdNo ?? '', b?.householdNo ?? '']);
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`, `${b?.householdNo}|${b?.ids[1]}`].sort());
@@ -180,10 +188,14 @@ describe('PAYMENT_AFTER_DEATH', () => {
 describe('PUBLIC_PAYROLL', () => {
   it('fires for a registry member on the public payroll, not for others', async () => {
     const [a] = await households({ members: [{}, {}] });
-    await dataset('public_payroll', ['姓名', '身份证号', '工作单位', '人员类别', '入职日期'], [
-      [a?.names[1] ?? '', a?.ids[1] ?? '', '贞丰县某镇人民政府', '公务员', '2019-08-01'],
-      ['无关人员', makeIdNumber('19900101', '男'), '某单位', '事业编制', '2019-08-01'],
-    ]);
+    await dataset(
+      'public_payroll',
+      ['姓名', '身份证号', '工作单位', '人员类别', '入职日期'],
+      [
+        [a?.names[1] ?? '', a?.ids[1] ?? '', '贞丰县某镇人民政府', '公务员', '2019-08-01'],
+        ['无关人员', makeIdNumber('19900101', '男'), '某单位', '事业编制', '2019-08-01'],
+      ],
+    );
     await run('PUBLIC_PAYROLL');
     const f = await findings('PUBLIC_PAYROLL', [a?.householdNo ?? '']);
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[1]}`]);
@@ -195,16 +207,23 @@ describe('PUBLIC_PAYROLL', () => {
 describe('VEHICLE', () => {
   it('fires for a passenger car in use; production vehicles and 注销 cars do not', async () => {
     const [a, b, c, d] = await households({ members: [{}] }, { members: [{}] }, { members: [{}] }, { members: [{}] });
-    await dataset('vehicles', ['所有人', '身份证号', '号牌号码', '车辆类型', '初次登记日期', '状态'], [
-      [a?.names[0] ?? '', a?.ids[0] ?? '', '贵E12345', '小型轿车', '2021-05-06', '正常'],
-      [b?.names[0] ?? '', b?.ids[0] ?? '', '贵E22222', '轻型货车', '2021-05-06', '正常'],
-      [b?.names[0] ?? '', b?.ids[0] ?? '', '贵E33333', '三轮汽车', '2021-05-06', '正常'],
-      [c?.names[0] ?? '', c?.ids[0] ?? '', '贵E44444', '小型轿车', '2015-05-06', '注销'],
-      [d?.names[0] ?? '', d?.ids[0] ?? '', '贵E55555', '摩托车', '2020-01-01', '正常'],
-      [d?.names[0] ?? '', d?.ids[0] ?? '', '贵E66666', '拖拉机', '2020-01-01', '正常'],
-    ]);
+    await dataset(
+      'vehicles',
+      ['所有人', '身份证号', '号牌号码', '车辆类型', '初次登记日期', '状态'],
+      [
+        [a?.names[0] ?? '', a?.ids[0] ?? '', '贵E12345', '小型轿车', '2021-05-06', '正常'],
+        [b?.names[0] ?? '', b?.ids[0] ?? '', '贵E22222', '轻型货车', '2021-05-06', '正常'],
+        [b?.names[0] ?? '', b?.ids[0] ?? '', '贵E33333', '三轮汽车', '2021-05-06', '正常'],
+        [c?.names[0] ?? '', c?.ids[0] ?? '', '贵E44444', '小型轿车', '2015-05-06', '注销'],
+        [d?.names[0] ?? '', d?.ids[0] ?? '', '贵E55555', '摩托车', '2020-01-01', '正常'],
+        [d?.names[0] ?? '', d?.ids[0] ?? '', '贵E66666', '拖拉机', '2020-01-01', '正常'],
+      ],
+    );
     await run('VEHICLE');
-    const f = await findings('VEHICLE', [a, b, c, d].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'VEHICLE',
+      [a, b, c, d].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`]);
     expect(f[0]?.evidence_text).not.toContain('贵E12345');
     expect(f[0]?.evidence_text).toContain('小型轿车');
@@ -222,7 +241,10 @@ describe('BUSINESS', () => {
       ['某某建材有限公司', d?.names[0] ?? '', d?.ids[0] ?? '', '有限责任公司', '100', '2015-01-01', '注销'],
     ]);
     await run('BUSINESS');
-    const f = await findings('BUSINESS', [a, b, c, d].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'BUSINESS',
+      [a, b, c, d].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`]);
     expect(f[0]?.evidence_text).toContain('贞丰县某某商贸有限公司');
   });
@@ -239,7 +261,10 @@ describe('PROPERTY', () => {
       [d?.names[0] ?? '', d?.ids[0] ?? '', '某小区', '70', '经济适用房', '2012-06-01'],
     ]);
     await run('PROPERTY');
-    const f = await findings('PROPERTY', [a, b, c, d].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'PROPERTY',
+      [a, b, c, d].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`]);
     expect(f[0]?.evidence_text).toContain('兴义市桔山街道某小区3栋');
   });
@@ -310,23 +335,83 @@ describe('MEDICAL_RISK', () => {
       ['', c?.ids[0] ?? '', '贞丰县人民医院', '2026-06-01', '2026-06-09', '9000', '3000', '6000'],
     ]);
     await run('MEDICAL_RISK');
-    let f = await findings('MEDICAL_RISK', [a, b, c].map((h) => h?.householdNo ?? ''));
+    let f = await findings(
+      'MEDICAL_RISK',
+      [a, b, c].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`]);
     expect(f[0]?.evidence).toMatchObject({ selfPaid: 1_000_000, claims: 2 });
     expect(f[0]?.severity).toBe('risk');
 
-    await sql`insert into crosscheck_settings (county_code, medical_self_pay_threshold) values (${COUNTY}, 500000)
-      on conflict (county_code) do update set medical_self_pay_threshold = 500000`.execute(t.db);
+    // The threshold is the county's yearly standard (年度标准) of the as-of year, set by the
+    // county official on the 年度标准 page (PUT /api/county-settings/…): lowering it there changes
+    // the next run's findings, and the run records the value it used and the year it came from.
+    const year = Number(AS_OF.slice(0, 4));
+    const username = unique('zf_county');
+    const password = `Pw${unique('p')}123`;
+    await createAccount(systemCtx(t.db), { username, displayName: '贞丰县扶贫办', role: 'county_official', areaCode: COUNTY, password });
+    const county = await loginAs(username, { password });
+    const path = `/api/county-settings/${COUNTY}/years/${year}`;
+    const before = (await (await county.get(path)).json()) as {
+      povertyLineFen: number;
+      monitoringLineFen: number;
+      medicalSelfPayThresholdFen: number | null;
+      version: number;
+    };
+    const put = (fen: number | null, version: number) =>
+      county.request('PUT', path, {
+        povertyLineFen: before.povertyLineFen,
+        monitoringLineFen: before.monitoringLineFen,
+        medicalSelfPayThresholdFen: fen,
+        version,
+      });
+    const lowered = await put(500000, before.version);
+    expect(lowered.status).toBe(200);
     try {
       const r = await run('MEDICAL_RISK');
       const settings = await sql<{ settings: unknown }>`select settings from crosscheck_runs where id = ${r.runId}`.execute(t.db);
       const s = settings.rows[0]?.settings;
-      expect(typeof s === 'string' ? JSON.parse(s) : s).toMatchObject({ medicalSelfPayThreshold: 500000 });
-      f = await findings('MEDICAL_RISK', [a, b, c].map((h) => h?.householdNo ?? ''));
+      expect(typeof s === 'string' ? JSON.parse(s) : s).toMatchObject({
+        medicalSelfPayThreshold: 500000,
+        medicalWindowMonths: 12,
+        standardYear: year,
+        medicalThresholdSource: 'county',
+      });
+      f = await findings(
+        'MEDICAL_RISK',
+        [a, b, c].map((h) => h?.householdNo ?? ''),
+      );
       expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`, `${b?.householdNo}|${b?.ids[0]}`, `${c?.householdNo}|${c?.ids[0]}`].sort());
+      expect(f.find((x) => x.household_no === c?.householdNo)?.evidence_text).toContain('达到5000.00元预警线');
+      // Raised above everyone's self-pay: the next run finds none (they are no longer present).
+      const raised = await put(2_000_000, before.version + 1);
+      expect(raised.status).toBe(200);
+      await run('MEDICAL_RISK');
+      f = await findings(
+        'MEDICAL_RISK',
+        [a, b, c].map((h) => h?.householdNo ?? ''),
+      );
+      expect(f).toEqual([]);
     } finally {
-      await sql`delete from crosscheck_settings where county_code = ${COUNTY}`.execute(t.db);
+      const now = (await (await county.get(path)).json()) as { version: number };
+      expect((await put(before.medicalSelfPayThresholdFen, now.version)).status).toBe(200);
     }
+  });
+
+  it('a run before the county entered the as-of year uses its latest earlier year; with no standard at all, the catalogue default', async () => {
+    const { runSettings } = await import('../run.ts');
+    const latest = await sql<{ year: number; medical_self_pay_threshold: number | null }>`
+      select year, medical_self_pay_threshold from county_year_settings where county_code = ${COUNTY} order by year desc limit 1`.execute(t.db);
+    const last = latest.rows[0];
+    expect(last).toBeDefined();
+    const later = await runSettings(t.db, COUNTY, `${Number(last?.year) + 3}-03-01`);
+    expect(later).toMatchObject({ standardYear: Number(last?.year), medicalSelfPayThreshold: Number(last?.medical_self_pay_threshold ?? 1_000_000) });
+    expect(await runSettings(t.db, COUNTY, '2014-06-30')).toEqual({
+      medicalSelfPayThreshold: 1_000_000,
+      medicalWindowMonths: 12,
+      standardYear: null,
+      medicalThresholdSource: 'default',
+    });
   });
 });
 
@@ -344,7 +429,10 @@ describe('STUDENT_MISMATCH', () => {
       ['', c?.ids[1] ?? '', '贞丰县某中学', '初中', '初二', '在读'],
     ]);
     await run('STUDENT_MISMATCH');
-    const f = await findings('STUDENT_MISMATCH', [a, b, c].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'STUDENT_MISMATCH',
+      [a, b, c].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[1]}`]);
     expect(f[0]?.evidence_text).toContain('贞丰县第一中学');
   });
@@ -353,10 +441,14 @@ describe('STUDENT_MISMATCH', () => {
 describe('DISABILITY_MISMATCH', () => {
   it('fires for a certificate holder not recorded as 残疾', async () => {
     const [a, b] = await households({ members: [{ health: '长期慢性病' }] }, { members: [{ health: '残疾' }] });
-    await dataset('disability', ['姓名', '身份证号', '残疾类别', '残疾等级', '发证日期'], [
-      ['', a?.ids[0] ?? '', '肢体', '三级', '2022-04-01'],
-      ['', b?.ids[0] ?? '', '视力', '二级', '2020-04-01'],
-    ]);
+    await dataset(
+      'disability',
+      ['姓名', '身份证号', '残疾类别', '残疾等级', '发证日期'],
+      [
+        ['', a?.ids[0] ?? '', '肢体', '三级', '2022-04-01'],
+        ['', b?.ids[0] ?? '', '视力', '二级', '2020-04-01'],
+      ],
+    );
     await run('DISABILITY_MISMATCH');
     const f = await findings('DISABILITY_MISMATCH', [a?.householdNo ?? '', b?.householdNo ?? '']);
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`]);
@@ -373,7 +465,10 @@ describe('DUPLICATE_PERSON', () => {
       { members: [{}, {}] },
     );
     await run('DUPLICATE_PERSON');
-    const f = await findings('DUPLICATE_PERSON', [a, b, c].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'DUPLICATE_PERSON',
+      [a, b, c].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${shared}`, `${b?.householdNo}|${shared}`].sort());
     expect(f.find((x) => x.household_no === a?.householdNo)?.evidence_text).toContain(b?.householdNo ?? '?');
   });
@@ -390,7 +485,10 @@ describe('SHARED_ACCOUNT', () => {
       ['', c?.ids[1] ?? '', '6230000099998888', '生态护林员补助', '800', '2026-05-01'],
     ]);
     await run('SHARED_ACCOUNT');
-    const f = await findings('SHARED_ACCOUNT', [a, b, c].map((h) => h?.householdNo ?? ''));
+    const f = await findings(
+      'SHARED_ACCOUNT',
+      [a, b, c].map((h) => h?.householdNo ?? ''),
+    );
     expect(keys(f)).toEqual([`${a?.householdNo}|${a?.ids[0]}`, `${b?.householdNo}|${b?.ids[0]}`].sort());
     expect(f.map((x) => x.evidence_text).join()).not.toContain('6230000011112222');
   });
@@ -406,7 +504,9 @@ describe('findings across runs', () => {
     let f = await findings('VEHICLE', [a?.householdNo ?? '']);
     expect(f).toHaveLength(1);
 
-    await sql`update findings set status = 'dismissed', status_reason = '车辆已过户，待交管更新' where county_code = ${COUNTY} and household_no = ${a?.householdNo ?? ''}`.execute(t.db);
+    await sql`update findings set status = 'dismissed', status_reason = '车辆已过户，待交管更新' where county_code = ${COUNTY} and household_no = ${a?.householdNo ?? ''}`.execute(
+      t.db,
+    );
     await run('VEHICLE');
     f = await findings('VEHICLE', [a?.householdNo ?? '']);
     expect(f.map((x) => x.status)).toEqual(['dismissed']);
@@ -419,7 +519,9 @@ describe('findings across runs', () => {
     await dataset('vehicles', V, [[a?.names[0] ?? '', a?.ids[0] ?? '', '贵E88888', '小型普通客车', '2026-02-06', '注销']]);
     await run('VEHICLE');
     expect(await findings('VEHICLE', [a?.householdNo ?? ''])).toEqual([]);
-    const gone = await sql<{ n: number }>`select count(*)::int as n from findings where county_code = ${COUNTY} and household_no = ${a?.householdNo ?? ''} and not present`.execute(t.db);
+    const gone = await sql<{
+      n: number;
+    }>`select count(*)::int as n from findings where county_code = ${COUNTY} and household_no = ${a?.householdNo ?? ''} and not present`.execute(t.db);
     expect(Number(gone.rows[0]?.n)).toBe(1);
   });
 });

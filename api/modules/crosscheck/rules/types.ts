@@ -22,7 +22,15 @@ export interface RuleContext {
   countyCode: string;
   /** ISO date the run is for. */
   asOf: string;
-  settings: { medicalSelfPayThreshold: number /* fen */; medicalWindowMonths: number };
+  /** Thresholds from the county's yearly standard (run.ts runSettings), recorded on the run. */
+  settings: {
+    medicalSelfPayThreshold: number /* fen */;
+    medicalWindowMonths: number;
+    /** The 年度标准 year they were read from (null: the county has none up to the as-of year). */
+    standardYear: number | null;
+    /** 'county': the county's medical alert; 'default': the catalogue's 10,000 元 (none set). */
+    medicalThresholdSource: 'county' | 'default';
+  };
   /** The dataset version used per source; a rule whose sources are missing does not run. */
   versions: Partial<Record<Source, string>>;
 }
@@ -34,6 +42,8 @@ export interface Rule {
   sources: Source[];
   /** zh-CN one-line description for the UI. */
   title: string;
+  /** The evidence describes a person's health (残疾, 就医): withheld from roles that do not see health details. */
+  healthEvidence?: true;
   insert(ctx: RuleContext): RawBuilder<unknown>;
 }
 

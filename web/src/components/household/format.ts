@@ -32,8 +32,19 @@ export function dateTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/**
+ * ISO timestamp → the day it is in China, "YYYY-MM-DD" — for dates the county decides by (the
+ * server counts them in China Standard Time), whatever the browser's own time zone.
+ */
+export function chinaDay(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
+/** A yes/no answer: 是 / 否 / 未填 (null: asked, not answered); '—' when there is no record at all. */
 export const yesNo = (v: boolean | null | undefined, t: (k: string) => string): string =>
-  v == null ? '—' : v ? t('common.yes') : t('common.no');
+  v === undefined ? '—' : v === null ? t('common.unanswered') : v ? t('common.yes') : t('common.no');
 
 /**
  * State of one edit form: `submit` runs the write; the server's field errors land in `errors`

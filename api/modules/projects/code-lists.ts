@@ -1,0 +1,55 @@
+// The project library's code lists (docs/domain/projects-funds.md): project types by category,
+// the approval chain's states, step actions, benefit mechanisms, asset kinds. Pure data, no
+// imports, so that the web, the seeds and the tests read the same lists. Migration 0025 keeps a
+// frozen copy in its CHECK constraints; funds/code-lists.test.ts checks that the two agree.
+
+/** 项目类型 by category (the national list). A project stores its type; the category follows. */
+export const PROJECT_TYPE_CATEGORIES = {
+  产业发展: ['种植业', '养殖业', '加工业', '休闲农业与乡村旅游', '光伏', '入股分红'],
+  就业: ['以工代赈', '公益岗位', '技能培训', '就业补助'],
+  基础设施: ['农村道路', '饮水工程', '电力', '危房改造', '人居环境'],
+  公共服务: ['教育', '卫生', '文化'],
+  易地扶贫搬迁后续扶持: ['易地扶贫搬迁后续扶持'],
+  金融: ['小额信贷贴息'],
+  其他: ['其他'],
+} as const;
+
+export type ProjectCategory = keyof typeof PROJECT_TYPE_CATEGORIES;
+export type ProjectType = (typeof PROJECT_TYPE_CATEGORIES)[ProjectCategory][number];
+
+export const PROJECT_TYPES: readonly ProjectType[] = Object.values(PROJECT_TYPE_CATEGORIES).flat();
+
+export function categoryOf(type: string): ProjectCategory | undefined {
+  for (const [category, types] of Object.entries(PROJECT_TYPE_CATEGORIES)) {
+    if ((types as readonly string[]).includes(type)) return category as ProjectCategory;
+  }
+  return undefined;
+}
+
+/** The approval chain in order; a project's state is the step it waits for. */
+export const PROJECT_STAGES = ['村申报', '乡镇审核', '县级审定', '公告公示', '实施', '验收', '资产移交', '绩效评价'] as const;
+/** Every state: the chain's steps and the end states (evaluated, rejected, withdrawn). */
+export const PROJECT_STATES = [...PROJECT_STAGES, '已完成', '已驳回', '已撤回'] as const;
+export type ProjectState = (typeof PROJECT_STATES)[number];
+
+/** Approved into the library (入库) and not ended by rejection or withdrawal: what the public sees. */
+export const APPROVED_STATES: readonly ProjectState[] = ['公告公示', '实施', '验收', '资产移交', '绩效评价', '已完成'];
+
+/** Past 验收: only these may be fully reimbursed. */
+export const ACCEPTED_STATES: readonly ProjectState[] = ['资产移交', '绩效评价', '已完成'];
+
+export function isAccepted(state: string): boolean {
+  return (ACCEPTED_STATES as readonly string[]).includes(state);
+}
+
+/** What a step of the log did (project_steps.action). */
+export const STEP_ACTIONS = ['submit', 'approve', 'return', 'reject', 'withdraw', 'object', 'answer', 'progress'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** 联农带农: how a beneficiary household benefits. */
+export const BENEFIT_MECHANISMS = ['务工', '分红', '产业奖补', '资产收益'] as const;
+export type BenefitMechanism = (typeof BENEFIT_MECHANISMS)[number];
+
+/** 扶贫项目资产 kinds. */
+export const ASSET_KINDS = ['经营性', '公益性', '到户类'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];

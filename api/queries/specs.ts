@@ -1,0 +1,16 @@
+// Every module's SQL snapshot spec (api/modules/<m>/queries.sql-spec.ts); the test fails when a
+// module's queries.ts has no spec here.
+import areas from '../modules/areas/queries.sql-spec.ts';
+import audit from '../modules/audit/queries.sql-spec.ts';
+import auth from '../modules/auth/queries.sql-spec.ts';
+import crosscheck from '../modules/crosscheck/queries.sql-spec.ts';
+import datasets from '../modules/datasets/queries.sql-spec.ts';
+import funds from '../modules/funds/queries.sql-spec.ts';
+import health from '../modules/health/queries.sql-spec.ts';
+import households from '../modules/households/queries.sql-spec.ts';
+import printing from '../modules/printing/queries.sql-spec.ts';
+import procedures from '../modules/procedures/queries.sql-spec.ts';
+import registry from '../modules/registry/queries.sql-spec.ts';
+import type { ModuleSpec } from './capture.ts';
+
+export const SPECS: readonly ModuleSpec[] = [areas, audit, auth, crosscheck, datasets, funds, health, households, printing, procedures, registry];

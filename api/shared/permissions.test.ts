@@ -1,0 +1,58 @@
+// The permission table itself: well-formed, read-only roles change nothing, and the few rules the
+// issue named (the admin starts no procedure; 纪检监察 reads personal data but writes nothing).
+import { describe, expect, it } from 'vitest';
+import { can, COUNTY_MANAGED_ROLES, PERMISSION_NAMES, PERMISSIONS, type Permission, permissionsOf, signoff } from './permissions.ts';
+import { ROLES, type Role } from './roles.ts';
+import { STAGES } from './state-machine.ts';
+
+/** The permissions that only read (everything else changes data). */
+const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked'];
+
+describe('the permission table', () => {
+  it('names only known roles, each once, and no permission is empty', () => {
+    for (const p of PERMISSION_NAMES) {
+      const roles = PERMISSIONS[p] as readonly string[];
+      expect(roles.length, p).toBeGreaterThan(0);
+      expect(new Set(roles).size, p).toBe(roles.length);
+      for (const r of roles) expect(ROLES as readonly string[], p).toContain(r);
+    }
+  });
+
+  it('gives read-only roles no permission that changes data', () => {
+    const readOnly = ROLES.filter((r) => !can(r, 'data.write'));
+    expect(readOnly.sort()).toEqual(['inspector', 'village_supervisor']);
+    for (const p of PERMISSION_NAMES.filter((n) => !READING.includes(n))) {
+      for (const r of readOnly) expect(can(r, p), `${r} ${p}`).toBe(false);
+    }
+  });
+
+  it('has a sign-off permission for every stage of the chain', () => {
+    for (const stage of STAGES) expect(PERMISSIONS[signoff(stage)].length, stage).toBeGreaterThan(0);
+    expect(PERMISSION_NAMES.filter((p) => p.startsWith('procedure.signoff.'))).toEqual(STAGES.map(signoff));
+  });
+
+  it('can() and permissionsOf() read the same table', () => {
+    for (const role of ROLES) {
+      expect(permissionsOf(role)).toEqual(PERMISSION_NAMES.filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role)));
+    }
+    expect(can(undefined, 'data.write')).toBe(false);
+    expect(can(null, 'personal.reveal')).toBe(false);
+  });
+
+  it('keeps the rules the server enforced before the table', () => {
+    // The defect of issue 20: the card offered 发起程序 to the admin, whom the server refuses.
+    expect(can('admin', 'procedure.start')).toBe(false);
+    expect(can('admin', 'registry.import')).toBe(true);
+    expect(can('inspector', 'personal.reveal')).toBe(true);
+    expect(can('admin', 'personal.reveal')).toBe(false);
+    expect(can('township_officer', 'crosscheck.run')).toBe(false);
+    expect(can('county_official', 'countySettings.edit')).toBe(true);
+    expect(STAGES.map((s) => PERMISSIONS[signoff(s)])).toEqual([['village_cadre'], ['village_cadre'], ['township_officer'], ['county_official']]);
+  });
+
+  it('lets the county office manage only the roles below it, and only managers manage', () => {
+    for (const r of COUNTY_MANAGED_ROLES) expect(can(r, 'accounts.manage'), r).toBe(false);
+    for (const r of PERMISSIONS['accounts.manageAll']) expect(can(r, 'accounts.manage'), r).toBe(true);
+    expect(COUNTY_MANAGED_ROLES).not.toContain('inspector');
+  });
+});

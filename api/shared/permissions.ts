@@ -1,0 +1,71 @@
+// THE permission table: which role may do what. Nothing else names roles to decide an action:
+// the server's guard (api/http/permission.ts, requirePermission) and its domain checks call can();
+// /api/auth/me hands the web the session's list (account.can), from which the web decides what to
+// show (session.can(...)). A permission says WHAT a role may do; the account's area (Scope,
+// api/modules/auth/scope.ts) says WHERE — its own village, township, county or the area below.
+// Pure data: server, web and seeds import it (decision 0020).
+import type { Role } from './roles.ts';
+import type { Stage } from './state-machine.ts';
+
+/** Roles that change data; the others (纪检监察, 村监委) only read. */
+const WRITERS = ['village_cadre', 'township_officer', 'county_official', 'admin'] as const satisfies readonly Role[];
+/** Roles whose work needs personal data (domain doc: the cadres and offices, and the inspectors). */
+const PERSONAL_DATA = ['village_cadre', 'township_officer', 'county_official', 'inspector'] as const satisfies readonly Role[];
+
+export const PERMISSIONS = {
+  /** Change data in the area: the card, visits, photos, candidates, findings' review … */
+  'data.write': WRITERS,
+  /** Reveal a masked ID number, phone or bank account (audited); officials' phones in full. */
+  'personal.reveal': PERSONAL_DATA,
+  /** Read health details (健康状况, 残疾, 病种) and photos that may show people. */
+  'personal.health': PERSONAL_DATA,
+  /** Ask an export (Excel, findings CSV) for unmasked values (audited). */
+  'export.unmasked': PERSONAL_DATA,
+  /** Start a procedure (识别纳入 … 清退) on a household. */
+  'procedure.start': ['village_cadre', 'township_officer', 'county_official'],
+  /** Approve or reject a procedure at each stage of the sign-off chain. */
+  'procedure.signoff.村级评议': ['village_cadre'],
+  'procedure.signoff.村内公示': ['village_cadre'],
+  'procedure.signoff.乡镇审核': ['township_officer'],
+  'procedure.signoff.县级审定': ['county_official'],
+  /** Record and answer objections during 村内公示 (objections come from villagers). */
+  'procedure.object': ['village_cadre', 'township_officer'],
+  /** Withdraw an open procedure (the account that started it may, too). */
+  'procedure.withdraw': ['township_officer', 'county_official'],
+  /** Import the national registry export (贫困人口明细). */
+  'registry.import': ['county_official', 'township_officer', 'admin'],
+  /** Import department data and run the cross-check. */
+  'crosscheck.run': ['county_official', 'admin'],
+  /** Review cross-check findings (confirm, dismiss, visit, resolve, reopen). */
+  'finding.review': WRITERS,
+  /** Open 账号管理: create, disable, reset and unlock the accounts the role manages. */
+  'accounts.manage': ['admin', 'county_official'],
+  /** Manage every account, everywhere; the other managers manage COUNTY_MANAGED_ROLES in their county. */
+  'accounts.manageAll': ['admin'],
+  /** Set the county's yearly standards (年度标准): lines and thresholds. */
+  'countySettings.edit': ['county_official'],
+  /** Record the county's money: 下达 (allocation) and 拨付 (disbursement) in the fund ledger (县级审批). */
+  'funds.allocate': ['county_official', 'admin'],
+  /** Record spending: 报账 (reimbursement) and 到户 (payments to households) (乡镇报账). */
+  'funds.spend': ['township_officer', 'county_official', 'admin'],
+} as const satisfies Record<string, readonly Role[]> & Record<`procedure.signoff.${Stage}`, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+/** Whether `role` may do `permission` (where: the caller's scope decides). */
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  return !!role && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Every permission of `role`, in the table's order (what /api/auth/me returns as `can`). */
+export const permissionsOf = (role: Role): Permission[] => PERMISSION_NAMES.filter((p) => can(role, p));
+
+/** The permission to approve or reject at `stage`. */
+export const signoff = (stage: Stage) => `procedure.signoff.${stage}` as const;
+
+/**
+ * Roles a manager without `accounts.manageAll` (县扶贫办) manages in its own county: those below
+ * it. Never an admin, another county official or the discipline inspector who oversees the office.
+ */
+export const COUNTY_MANAGED_ROLES = ['township_officer', 'village_cadre', 'village_supervisor'] as const satisfies readonly Role[];
