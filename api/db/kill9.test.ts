@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRegistryCsv } from '../../seeds/registry-generator.ts';
 import { verifyAuditChain } from '../modules/audit/audit.ts';
 import { cloneTemplate } from '../test/cli.ts';
-import { ROOT, TMP } from '../test/template.ts';
+import { ROOT, TMP, testAuditKeyFile, useTestAuditKey } from '../test/template.ts';
 import type { DbHandle } from './connect.ts';
 import { lockFilePath, readLock } from './lock.ts';
 import type { Database } from './schema.ts';
@@ -56,7 +56,8 @@ async function withDb<T>(target: Target, fn: (h: DbHandle) => Promise<T>): Promi
 }
 
 function start(args: string[], env: Record<string, string>) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DRIPLINE_LOG_LEVEL: 'debug' };
+  // The run's audit key, as every CLI child of the tests signs with (api/test/cli.ts).
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DRIPLINE_LOG_LEVEL: 'debug', DRIPLINE_AUDIT_KEY_FILE: testAuditKeyFile() };
   delete childEnv.DATABASE_URL;
   delete childEnv.DRIPLINE_DATA_DIR;
   Object.assign(childEnv, env);
@@ -138,6 +139,8 @@ describe('kill -9 in the middle of a write', { timeout: 900_000 }, () => {
   beforeAll(async () => {
     fs.rmSync(scratch, { recursive: true, force: true });
     fs.mkdirSync(scratch, { recursive: true });
+    // This process verifies the chains the children sign: it trusts the run's key.
+    useTestAuditKey();
     target = await cloneTemplate('kill9');
     const villages = await withDb(target, (h) =>
       h.db
