@@ -1,13 +1,13 @@
 // The project chain as a table: every state's actions, where they lead, the reasons required, and
 // that every stage can be left forward to 已完成.
 import { describe, expect, it } from 'vitest';
-import { actionsFrom, chainStep, END_STATES, forwardAction, PROJECT_STAGES, PROJECT_STATES, permissionFor, statesWaitingFor } from './project-chain.ts';
+import { actionsFrom, chainStep, END_STATES, forwardAction, PROJECT_STAGES, PROJECT_STATES, permissionFor, type ProjectState, statesWaitingFor } from './project-chain.ts';
 import { can } from './permissions.ts';
 
 describe('the project chain', () => {
   it('walks 村申报 → … → 已完成 by the forward actions', () => {
     const path: string[] = ['村申报'];
-    let s = PROJECT_STATES[0];
+    let s: ProjectState = PROJECT_STATES[0];
     for (let i = 0; i < 20 && !END_STATES.includes(s); i++) {
       s = chainStep(s, forwardAction(s) ?? 'approve')?.to ?? s;
       path.push(s);
