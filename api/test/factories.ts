@@ -265,6 +265,8 @@ export async function newAccount(opts: NewAccountOptions = {}) {
 export interface NewProjectOptions {
   /** The state it waits in (default 村申报, just drafted); 已驳回 is rejected at 乡镇审核, 已撤回 withdrawn at 村申报. */
   atState?: ProjectState;
+  /** Who drafts it (default the lead village's cadre; a township officer for villages of one township). */
+  by?: Role;
   /** Covered villages, the lead first (default 保家村). */
   villages?: string[];
   name?: string;
@@ -297,7 +299,7 @@ export async function newProject(opts: NewProjectOptions = {}): Promise<{ id: st
   const t0 = opts.at ?? (beyondNotice ? new Date(Date.now() - 11 * DAY) : new Date());
   const afterNotice = new Date(t0.getTime() + NOTICE_MS + 60_000);
   projectSeq++;
-  const { id } = await createProject(roleCtx(db, lead, 'village_cadre', t0), {
+  const { id } = await createProject(roleCtx(db, lead, opts.by ?? 'village_cadre', t0), {
     name: opts.name ?? `测试项目${process.pid}-${projectSeq}`,
     type: opts.type ?? '农村道路',
     planYear: opts.planYear ?? 2026,

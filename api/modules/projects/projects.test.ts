@@ -201,7 +201,7 @@ describe('drafting a project', () => {
       [[{ source: SOURCE, amountYuan: '-5' }], 'budget.0.amountYuan', 'funds.amountPositive'],
       [[{ source: SOURCE, amountFen: 0 }], 'budget.0.amountFen', 'funds.amountPositive'],
       [[{ source: SOURCE, amountFen: -100 }], 'budget.0.amountFen', 'funds.amountPositive'],
-      [[{ source: SOURCE, amountFen: 10.5 }], 'budget.0.amountFen', 'field.type'],
+      [[{ source: SOURCE, amountFen: 10.5 }], 'budget.0.amountFen', 'funds.amountFen'],
       [[{ source: SOURCE }], 'budget.0.amountFen', 'funds.amountOne'],
       [[{ source: '某某资金' as typeof SOURCE, amountFen: 100 }], 'budget.0.source', 'field.oneOf'],
       [
@@ -433,6 +433,7 @@ describe('reads', () => {
 
   it('masks beneficiaries’ names outside the reader’s area', async () => {
     const p = await newProject({
+      by: 'township_officer',
       villages: [BAOJIA, SANHE],
       beneficiaries: [
         { householdId: household, mechanism: '分红' },
@@ -477,7 +478,9 @@ describe('over HTTP', () => {
     expect(card.householdId).toBe(household);
     const en = await loginAs('baojia_cadre', { lang: 'en' });
     const refusedEn = await bodyOf(await en.api.projects[':id'].steps.$post({ param: { id: created.id }, json: { action: 'submit' } }), 409);
-    expect(refusedEn.error.message).toContain('(possible: withdraw)');
+    expect(refusedEn.error.message).toBe(
+      'The project is at township review (乡镇审核); “submit” is not possible there (possible: approve, return, reject, withdraw)',
+    );
   });
 
   it('is documented in /api/openapi.json', async () => {

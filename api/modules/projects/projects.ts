@@ -340,7 +340,7 @@ async function assetRows(trx: DbOrTrx, p: q.LockedProject, assets: z.output<type
  * lies outside the caller's area; 400 when a reason or text it needs is missing; 409 for a stale
  * version, a notice still running or with unanswered objections, a handover without assets.
  */
-export function step(ctx: Ctx, projectId: string, input: StepInput): Promise<{ id: string; state: ProjectState; version: number; stepId: string }> {
+export async function step(ctx: Ctx, projectId: string, input: StepInput): Promise<{ id: string; state: ProjectState; version: number; stepId: string }> {
   const b = parse(StepBody, input);
   return inTransaction(ctx, async (trx) => {
     const { scope, actor, now } = ctx;
@@ -438,7 +438,7 @@ export function step(ctx: Ctx, projectId: string, input: StepInput): Promise<{ i
 }
 
 /** Registers assets (确权) of a project at 资产移交 (the county office; audited). */
-export function registerAssets(ctx: Ctx, projectId: string, input: AssetsInput): Promise<{ id: string; version: number; assets: string[] }> {
+export async function registerAssets(ctx: Ctx, projectId: string, input: AssetsInput): Promise<{ id: string; version: number; assets: string[] }> {
   const b = parse(AssetsBody, input);
   return inTransaction(ctx, async (trx) => {
     const p = await q.lockProject(trx, projectId);

@@ -35,7 +35,6 @@ import {
   StepBody,
 } from './schema.ts';
 
-
 export const projectsRoutes = createRouter()
   .openapi(
     createRoute({

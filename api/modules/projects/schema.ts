@@ -62,6 +62,7 @@ function checkAmount(v: Record<string, unknown>, name: 'amount' | 'value', ctx: 
   } else {
     path = fenKey;
     amount = fen as number;
+    if (!Number.isInteger(amount)) return issue(path, 'funds.amountFen');
   }
   if (amount < 0 || (amount === 0 && !allowZero)) issue(path, 'funds.amountPositive');
   else if (amount > MAX_AMOUNT_FEN) issue(path, 'funds.amountTooLarge', { max: fenToYuan(MAX_AMOUNT_FEN) });
@@ -76,7 +77,7 @@ export function fenOf(v: { amountFen?: number; amountYuan?: string } | { valueFe
   return p.ok ? p.fen : Number.NaN;
 }
 
-const fenField = z.number().int().openapi({ description: 'Integer fen (1 yuan = 100 fen)' });
+const fenField = z.number().openapi({ description: 'Integer fen (1 yuan = 100 fen)' });
 const yuanField = z.string().max(20).openapi({ description: 'Yuan as text, at most two decimals: "1234.56"' });
 
 export const BudgetLineInput = z
