@@ -9,7 +9,7 @@ import type { Db } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { can } from '../../shared/permissions.ts';
 import { actionsFrom, chainStep, PROJECT_STATES, type ProjectState, STEP_ACTIONS, type StepAction } from '../../shared/project-chain.ts';
-import { ROLES, type Role } from '../../shared/roles.ts';
+import { ROLES } from '../../shared/roles.ts';
 import { getTestDb } from '../../test/db.ts';
 import { newProject, roleCtx } from '../../test/factories.ts';
 import { step, type StepInput } from './projects.ts';
