@@ -347,6 +347,8 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
     const p = await q.lockProject(trx, projectId);
     if (!p) throw NotFound('project.notFound', { id: projectId });
     scope.assertCovers(p.village_code, 'project', p.id);
+    // A client that saw another version acts on a state that has gone: reload first.
+    if (b.version !== undefined && b.version !== p.version) throw versionConflict(p.version);
     const state = p.state as ProjectState;
     const s = chainStep(state, b.action);
     if (!s) throw illegalStep(state, b.action);
@@ -368,7 +370,6 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
       );
     }
     scope.assertCanWrite(p.village_code, 'project', p.id);
-    if (b.version !== undefined && b.version !== p.version) throw versionConflict(p.version);
     const note = b.note?.trim() || null;
     if (s.noteRequired && !note) throw Invalid([{ path: 'note', key: 'field.required' }]);
     if (b.assets?.length && !(state === '资产移交' && b.action === 'approve')) throw Invalid([{ path: 'assets', key: 'project.assetsOnlyAtHandover' }]);
