@@ -17,6 +17,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
 import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { oversightRoutes } from './modules/oversight/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
 import { printingRoutes } from './modules/printing/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
@@ -35,7 +36,18 @@ export interface AppOptions {
 function buildApi() {
   const api = createRouter();
   // Everything but health and login needs a session; scope comes with it (api/modules/auth/scope.ts).
-  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck', '/accounts']) {
+  for (const prefix of [
+    '/areas',
+    '/households',
+    '/work-teams',
+    '/print',
+    '/procedures',
+    '/county-settings',
+    '/registry',
+    '/crosscheck',
+    '/accounts',
+    '/oversight',
+  ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
   }
@@ -50,7 +62,8 @@ function buildApi() {
     .route('/county-settings', countySettingsRoutes)
     .route('/print', printingRoutes)
     .route('/registry', registryRoutes)
-    .route('/crosscheck', crosscheckRoutes);
+    .route('/crosscheck', crosscheckRoutes)
+    .route('/oversight', oversightRoutes);
 }
 
 export type ApiType = ReturnType<typeof buildApi>;

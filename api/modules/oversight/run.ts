@@ -36,9 +36,9 @@ export function thresholdsOf(given: Partial<Thresholds> = {}): Thresholds {
   const t: Thresholds = { ...DEFAULT_THRESHOLDS };
   const fields: { path: string; key: 'oversight.thresholdInvalid' }[] = [];
   for (const [k, v] of Object.entries(given)) {
-    if (!(k in DEFAULT_THRESHOLDS) || !Number.isSafeInteger(v) || (v as number) <= 0 || (k === 'splitMarginPercent' && (v as number) >= 100)) {
+    if (!(k in DEFAULT_THRESHOLDS) || !Number.isSafeInteger(v) || (v) <= 0 || (k === 'splitMarginPercent' && (v) >= 100)) {
       fields.push({ path: `thresholds.${k}`, key: 'oversight.thresholdInvalid' });
-    } else t[k as keyof Thresholds] = v as number;
+    } else t[k as keyof Thresholds] = v;
   }
   if (fields.length) throw Invalid(fields);
   return t;
