@@ -1131,12 +1131,11 @@ select
       (m.disbursed - m.spent)::numeric / 100,
       'FM999999999990.00'
     ),
+    -- no day count here: it grows every day, and a closed alert comes back only when the evidence changes
     'lastActivityOn',
     to_char(x.last_on, 'YYYY-MM-DD'),
-    'idleDays',
-    $1::date - x.last_on,
     'thresholdDays',
-    $2::int
+    $1::int
   ) as evidence,
   format(
     '项目「%s」（%s）已拨付%s元（未支出%s元），自%s起%s天无任何环节、进度或资金记录。',
@@ -1148,7 +1147,7 @@ select
       'FM999999999990.00'
     ),
     to_char(x.last_on, 'YYYY-MM-DD'),
-    $3::date - x.last_on
+    $2::date - x.last_on
   ) as evidence_text
 from
   projects p
@@ -1170,8 +1169,8 @@ from
     from
       ledger_entries le
     where
-      le.county_code = $4
-      and le.booked_on <= $5::date
+      le.county_code = $3
+      and le.booked_on <= $4::date
     group by
       le.project_id
   ) m on m.project_id = p.id
@@ -1184,7 +1183,7 @@ from
       project_steps s
     where
       s.project_id = p.id
-      and ((s.at at time zone 'UTC') + interval '8 hours')::date <= $6::date
+      and ((s.at at time zone 'UTC') + interval '8 hours')::date <= $5::date
   ) st on true
   cross join lateral (
     select
@@ -1197,10 +1196,10 @@ from
       ) as last_on
   ) x
 where
-  p.county_code = $7
+  p.county_code = $6
   and p.state not in ('资产移交', '绩效评价', '已完成')
   and m.disbursed > 0
-  and x.last_on < $8::date - $9::int;
+  and x.last_on < $7::date - $8::int;
 
 -- rule TOO_FAST
 select

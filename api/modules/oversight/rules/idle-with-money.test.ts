@@ -42,6 +42,23 @@ describe(RULE, () => {
     await runRule(db, RULE, '2026-06-30');
     const alerts = await alertsAbout(db, RULE, [idle.id, active.id, unfunded.id, accepted.id]);
     expect(alerts.map((a) => a.project_id)).toEqual([idle.id]);
-    expect(alerts[0]?.evidence).toMatchObject({ disbursed: '5000.00', unspent: '5000.00', lastActivityOn: '2026-01-05', idleDays: 176 });
+    expect(alerts[0]?.evidence).toMatchObject({ disbursed: '5000.00', unspent: '5000.00', lastActivityOn: '2026-01-05', thresholdDays: 90 });
+    expect(alerts[0]?.evidence_text).toContain('176天');
+
+    // A day later the same idleness is the same evidence: once closed, the alert does not come back.
+    await db
+      .updateTable('oversight_alerts')
+      .set({ status: 'closed', closed_at: new Date(), close_note: '已核实' })
+      .where('id', '=', alerts[0]?.id as string)
+      .execute();
+    const next = await runRule(db, RULE, '2026-07-01');
+    expect(await alertsAbout(db, RULE, [idle.id])).toEqual([]);
+    expect(next.counts[RULE]?.found).toBeGreaterThanOrEqual(1);
+    // …until something changes: money spent meanwhile (a new entry long ago keeps it idle) gives new evidence.
+    await entry(db, idle.id, '报账', 100_000, '2026-01-06');
+    await runRule(db, RULE, '2026-07-01');
+    expect((await alertsAbout(db, RULE, [idle.id])).map((a) => a.evidence)).toEqual([
+      expect.objectContaining({ unspent: '4000.00', lastActivityOn: '2026-01-06' }),
+    ]);
   });
 });

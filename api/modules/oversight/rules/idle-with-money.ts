@@ -12,7 +12,8 @@ export const idleWithMoney: OversightRule = {
     select 'project' as subject_kind, 'project:' || p.id as subject_key, p.village_code, p.id as project_id,
       null::uuid as ledger_entry_id, null::uuid as project_step_id, null::uuid as procedure_id, null::uuid as procedure_step_id,
       jsonb_build_object('project', p.name, 'state', p.state, 'disbursed', ${yuan(sql`m.disbursed`)}, 'unspent', ${yuan(sql`m.disbursed - m.spent`)},
-        'lastActivityOn', to_char(x.last_on, 'YYYY-MM-DD'), 'idleDays', ${ctx.asOf}::date - x.last_on, 'thresholdDays', ${ctx.thresholds.idleDays}::int) as evidence,
+        -- no day count here: it grows every day, and a closed alert comes back only when the evidence changes
+        'lastActivityOn', to_char(x.last_on, 'YYYY-MM-DD'), 'thresholdDays', ${ctx.thresholds.idleDays}::int) as evidence,
       format('项目「%s」（%s）已拨付%s元（未支出%s元），自%s起%s天无任何环节、进度或资金记录。', p.name, p.state, ${yuan(sql`m.disbursed`)},
         ${yuan(sql`m.disbursed - m.spent`)}, to_char(x.last_on, 'YYYY-MM-DD'), ${ctx.asOf}::date - x.last_on) as evidence_text
     from projects p
