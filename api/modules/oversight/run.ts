@@ -36,7 +36,7 @@ export function thresholdsOf(given: Partial<Thresholds> = {}): Thresholds {
   const t: Thresholds = { ...DEFAULT_THRESHOLDS };
   const fields: { path: string; key: 'oversight.thresholdInvalid' }[] = [];
   for (const [k, v] of Object.entries(given)) {
-    if (!(k in DEFAULT_THRESHOLDS) || !Number.isSafeInteger(v) || (v) <= 0 || (k === 'splitMarginPercent' && (v) >= 100)) {
+    if (!(k in DEFAULT_THRESHOLDS) || !Number.isSafeInteger(v) || v <= 0 || (k === 'splitMarginPercent' && v >= 100)) {
       fields.push({ path: `thresholds.${k}`, key: 'oversight.thresholdInvalid' });
     } else t[k as keyof Thresholds] = v;
   }
