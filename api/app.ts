@@ -17,6 +17,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
 import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { oversightRoutes } from './modules/oversight/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
 import { printingRoutes } from './modules/printing/routes.ts';
 import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
@@ -47,6 +48,7 @@ function buildApi() {
     '/crosscheck',
     '/accounts',
     '/projects',
+    '/oversight',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -64,7 +66,8 @@ function buildApi() {
     .route('/county-settings', countySettingsRoutes)
     .route('/print', printingRoutes)
     .route('/registry', registryRoutes)
-    .route('/crosscheck', crosscheckRoutes);
+    .route('/crosscheck', crosscheckRoutes)
+    .route('/oversight', oversightRoutes);
 }
 
 export type ApiType = ReturnType<typeof buildApi>;

@@ -16,6 +16,7 @@ import { USERS_USAGE, UsersUsageError, usersCommand } from './modules/auth/cli.t
 import { ROLES } from './modules/auth/roles.ts';
 import { REGISTRY_USAGE, RegistryUsageError, registryCommand } from './modules/registry/cli.ts';
 import { CROSSCHECK_USAGE, crosscheckCommand } from './modules/crosscheck/cli.ts';
+import { OVERSIGHT_USAGE, oversightCommand } from './modules/oversight/cli.ts';
 
 const USAGE = `dripline — Dripline (滴灌) operator commands
 
@@ -33,6 +34,7 @@ ${AREAS_USAGE}
 ${USERS_USAGE}
 ${REGISTRY_USAGE}
 ${CROSSCHECK_USAGE}
+${OVERSIGHT_USAGE}
 
 Environment: DATABASE_URL (PostgreSQL+PostGIS) or DRIPLINE_DATA_DIR (embedded, default ./data), PORT,
 DRIPLINE_AUDIT_KEY_FILE (the audit key; embedded default: audit-key.pem in the data directory),
@@ -67,6 +69,10 @@ async function run(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   if (cmd === 'datasets' || cmd === 'crosscheck' || cmd === 'findings') {
     const code = await crosscheckCommand(cmd, argv.slice(1), withDb);
+    if (code !== undefined) return code;
+  }
+  if (cmd === 'oversight') {
+    const code = await oversightCommand(argv.slice(1), withDb);
     if (code !== undefined) return code;
   }
   switch (cmd) {

@@ -17,6 +17,10 @@ import { datasetJobFinished } from './modules/datasets/jobs.ts';
 import { whenFinished } from './modules/registry/jobs.ts';
 import { csvText, household, newId, type Row } from './modules/registry/test-files.ts';
 import { maskIdNumber, maskPhone } from './shared/mask.ts';
+import { systemCtx } from './context.ts';
+import { createProject } from './modules/funds/test-projects.ts';
+import { entry } from './modules/oversight/rules/test-helpers.ts';
+import { runOversightRules } from './modules/oversight/run.ts';
 import { freshTestDb, type TestDb } from './test/db.ts';
 import { Agent, testConfig } from './test/http.ts';
 import { findPersonalData, type Known, type Leak, responseText } from './test/personal-data-scan.ts';
@@ -40,6 +44,7 @@ const ids = {
   imports: [] as string[],
   datasetJobs: [] as string[],
   findings: [] as string[],
+  projects: [] as string[],
   villages: [BAOJIA, SANHE, OTHER_TOWNSHIP_VILLAGE] as string[],
   areas: ['5223', '522324', '522324101', BAOJIA] as string[],
   counties: ['522324'] as string[],
@@ -251,6 +256,21 @@ beforeAll(async () => {
   await ok(admin.post('/api/crosscheck/runs', { asOf: '2026-06-01', county: '522301' }));
   const f = await sql<{ id: string }>`select id from findings order by county_code, rule`.execute(t.db);
   ids.findings.push(...f.rows.map((r) => r.id));
+
+  // Projects under oversight (issue 15): a 保家村 project paying two households into one account
+  // (SHARED_BANK_ACCOUNT's evidence), a comment and an alert quoting an ID number and a phone.
+  const bId = await householdId(b[0]?.['户编号'] as string);
+  await sql`update households set bank_account = ${probe.bankAccount} where id = ${bId}`.execute(t.db);
+  const project = await createProject(t.db);
+  const far = await createProject(t.db, { villages: [OTHER_TOWNSHIP_VILLAGE] });
+  await entry(t.db, project.id, '到户', 10_000, '2026-05-01', { householdId: probe.householdId });
+  await entry(t.db, project.id, '到户', 10_000, '2026-05-01', { householdId: bId });
+  await runOversightRules(systemCtx(t.db), { countyCode: '522324', asOf: '2026-06-30' });
+  const inspector = as('qinglong_inspector');
+  await ok(inspector.post(`/api/oversight/projects/${project.id}/comments`, { text: `收款人 ${probe.idNumber}，电话 ${probe.phone}` }), 201);
+  const alert = (await ok(inspector.post('/api/oversight/alerts', { projectId: project.id, text: `请核实 ${probe.idNumber}` }), 201)) as { id: string };
+  await ok(as('shazi_township').post(`/api/oversight/alerts/${alert.id}/answer`, { answer: `已联系 ${probe.phone}` }));
+  ids.projects.push(project.id, far.id);
 });
 
 afterAll(async () => {
@@ -269,6 +289,7 @@ function pathValues(path: string): Record<string, string>[] {
     if (path.startsWith('/registry/imports/')) return ids.imports;
     if (path.startsWith('/crosscheck/datasets/jobs/')) return ids.datasetJobs;
     if (path.startsWith('/crosscheck/findings/')) return ids.findings;
+    if (path.startsWith('/oversight/projects/')) return ids.projects;
     if (path.startsWith('/print/villages/')) return ids.villages;
     if (path.startsWith('/print/areas/')) return ids.areas.filter((c) => c.length === 6 || c.length === 9);
     if (path.startsWith('/areas/')) return ids.areas;

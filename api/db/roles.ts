@@ -6,8 +6,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
-/** Append-only tables: the server may read and insert (the fund ledger and the projects' step log too: migration 0025). */
-const APPEND_ONLY = new Set(['audit_log', 'audit_checkpoints', 'ledger_entries', 'project_steps']);
+/** Append-only tables: the server may read and insert (the fund ledger and the projects' step log too: migration 0025; comments on projects: 0027). */
+const APPEND_ONLY = new Set(['audit_log', 'audit_checkpoints', 'ledger_entries', 'project_steps', 'project_comments']);
 /** The chain heads: inserted for a new chain and moved by every write; never deleted. */
 const INSERT_UPDATE = new Set(['audit_heads']);
 /** The migrator's bookkeeping: the server only reads it (start-up checks that nothing is pending). */

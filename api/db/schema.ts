@@ -247,6 +247,9 @@ export interface Database {
   project_beneficiaries: ProjectBeneficiariesTable;
   project_assets: ProjectAssetsTable;
   ledger_entries: LedgerEntriesTable;
+  project_comments: ProjectCommentsTable;
+  oversight_runs: OversightRunsTable;
+  oversight_alerts: OversightAlertsTable;
 }
 
 export type Area = Selectable<AreasTable>;
@@ -751,6 +754,75 @@ export interface LedgerEntriesTable {
   created_by_name: string;
   created_by_role: string;
   created_at: Generated<Date>;
+}
+
+// ── Oversight (migration 0027; issue 15 items 4–5, docs/domain/oversight-rules.md) ────────────
+/** An inspector's or official's comment on a project or one of its ledger entries: append-only. */
+export interface ProjectCommentsTable {
+  id: Generated<string>;
+  project_id: string;
+  county_code: string;
+  /** The project's lead village (scope). */
+  village_code: string;
+  ledger_entry_id: string | null;
+  author_id: string | null;
+  author_name: string;
+  author_role: string;
+  text: string;
+  at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** One run of the anomaly rules for a county: the thresholds it used and what it found. */
+export interface OversightRunsTable {
+  id: Generated<string>;
+  county_code: string;
+  as_of: string;
+  thresholds: Json<Record<string, unknown>>;
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  started_by: string | null;
+  started_by_name: string;
+  started_at: Generated<Date>;
+}
+
+export type AlertStatus = 'open' | 'answered' | 'closed';
+export type AlertSeverity = 'high' | 'medium' | 'low';
+export type AlertSubjectKind = 'project' | 'ledger_entry' | 'project_step' | 'procedure_step' | 'account';
+
+/** An alert raised by a rule run (one active per rule and subject_key) or by an inspector ('manual'). */
+export interface OversightAlertsTable {
+  id: Generated<string>;
+  county_code: string;
+  village_code: string;
+  rule: string;
+  severity: AlertSeverity;
+  subject_kind: AlertSubjectKind;
+  subject_key: string | null;
+  project_id: string | null;
+  ledger_entry_id: string | null;
+  project_step_id: string | null;
+  procedure_id: string | null;
+  procedure_step_id: string | null;
+  evidence: ColumnType<Record<string, unknown>, string | undefined, string>;
+  evidence_text: string;
+  evidence_hash: string;
+  status: Generated<AlertStatus>;
+  raised_by: string | null;
+  raised_by_name: string | null;
+  raised_by_run: string | null;
+  raised_at: Timestamp;
+  last_seen_run: string | null;
+  answer: string | null;
+  answered_by: string | null;
+  answered_by_name: string | null;
+  answered_by_role: string | null;
+  answered_at: Date | null;
+  close_note: string | null;
+  closed_by: string | null;
+  closed_by_name: string | null;
+  closed_at: Date | null;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
 }
 
 /** The one database handle type: the pool, or a transaction opened from it. */

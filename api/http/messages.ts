@@ -8,6 +8,7 @@ import { registryMessages } from '../modules/registry/messages.ts';
 import { crosscheckMessages } from '../modules/crosscheck/messages.ts';
 import { ID_NUMBER_MESSAGES } from '../shared/id-number.ts';
 import { fundMessages } from '../modules/funds/messages.ts';
+import { oversightMessages } from '../modules/oversight/messages.ts';
 import { limitMessages } from './limits-messages.ts';
 export type Lang = 'zh-CN' | 'en';
 
@@ -15,6 +16,7 @@ const catalogue = {
   ...authMessages,
   ...crosscheckMessages,
   ...fundMessages,
+  ...oversightMessages,
   ...householdMessages,
   ...printMessages,
   ...procedureMessages,

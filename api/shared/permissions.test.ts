@@ -7,7 +7,9 @@ import { actionsFrom, CHAIN, PROJECT_STATES, REVIEW_STAGES } from './project-cha
 import { STAGES } from './state-machine.ts';
 
 /** The permissions that only read (everything else changes data). */
-const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read'];
+const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read', 'oversight.read', 'oversight.readComments'];
+/** What the inspector writes is the oversight record itself (comments, alerts), never the data it oversees. */
+const OVERSIGHT_RECORD: readonly Permission[] = ['oversight.comment', 'oversight.alert'];
 
 describe('the permission table', () => {
   it('names only known roles, each once, and no permission is empty', () => {
@@ -23,8 +25,21 @@ describe('the permission table', () => {
     const readOnly = ROLES.filter((r) => !can(r, 'data.write'));
     expect(readOnly.sort()).toEqual(['inspector', 'village_supervisor']);
     for (const p of PERMISSION_NAMES.filter((n) => !READING.includes(n))) {
-      for (const r of readOnly) expect(can(r, p), `${r} ${p}`).toBe(false);
+      for (const r of readOnly) expect(can(r, p), `${r} ${p}`).toBe(OVERSIGHT_RECORD.includes(p) && r === 'inspector');
     }
+  });
+
+  it('splits oversight as issue 15 says: the inspector raises and closes, the responsible office answers, the village supervisor reads comments', () => {
+    expect(PERMISSIONS['oversight.alert']).toEqual(['inspector']);
+    expect([...PERMISSIONS['oversight.answer']].sort()).toEqual(['county_official', 'township_officer']);
+    expect(can('inspector', 'oversight.answer')).toBe(false);
+    expect(can('inspector', 'oversight.comment')).toBe(true);
+    expect(can('county_official', 'oversight.comment')).toBe(true);
+    expect(can('village_supervisor', 'oversight.readComments')).toBe(true);
+    expect(can('village_supervisor', 'oversight.comment')).toBe(false);
+    expect(can('village_supervisor', 'oversight.read')).toBe(false);
+    expect(can('village_cadre', 'oversight.read')).toBe(false);
+    expect(can('admin', 'oversight.read')).toBe(false);
   });
 
   it('has a sign-off permission for every stage of the chain', () => {

@@ -71,6 +71,16 @@ export const PERMISSIONS = {
   'project.handover': ['county_official'],
   /** Evaluate performance (→ 已完成). */
   'project.evaluate': ['county_official'],
+  /** Read the oversight alerts on projects, ledger entries and procedures (一个项目、多人监管). */
+  'oversight.read': ['inspector', 'county_official', 'township_officer'],
+  /** Read the comments on the area's projects (the village supervisor: its village's projects). */
+  'oversight.readComments': ['inspector', 'county_official', 'township_officer', 'village_cadre', 'village_supervisor'],
+  /** Comment on a project or one of its ledger entries: the inspector and the officials. */
+  'oversight.comment': ['inspector', 'county_official', 'township_officer'],
+  /** Raise an alert by hand, and close an alert: the discipline inspector. */
+  'oversight.alert': ['inspector'],
+  /** Answer an alert: the responsible office (县扶贫办, 乡镇). */
+  'oversight.answer': ['county_official', 'township_officer'],
 } as const satisfies Record<string, readonly Role[]> &
   Record<`procedure.signoff.${Stage}`, readonly Role[]> &
   Record<`project.review.${ReviewStage}`, readonly Role[]>;
