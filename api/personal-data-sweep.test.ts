@@ -44,7 +44,6 @@ const ids = {
   imports: [] as string[],
   datasetJobs: [] as string[],
   findings: [] as string[],
-  projects: [] as string[],
   villages: [BAOJIA, SANHE, OTHER_TOWNSHIP_VILLAGE] as string[],
   areas: ['5223', '522324', '522324101', BAOJIA] as string[],
   counties: ['522324'] as string[],
@@ -221,7 +220,7 @@ beforeAll(async () => {
   ids.procedures.push(proc2.id);
 
   // A project benefiting household A, its notes quoting an ID number and a phone typed by hand.
-  const project = (await ok(
+  const drafted = (await ok(
     cadre.post('/api/projects', {
       name: '保家村产业路',
       type: '农村道路',
@@ -232,8 +231,8 @@ beforeAll(async () => {
     }),
     201,
   )) as { id: string };
-  await ok(cadre.post(`/api/projects/${project.id}/steps`, { action: 'submit', note: `户主 ${probe.idNumber} 务工` }));
-  ids.projects.push(project.id);
+  await ok(cadre.post(`/api/projects/${drafted.id}/steps`, { action: 'submit', note: `户主 ${probe.idNumber} 务工` }));
+  ids.projects.push(drafted.id);
 
   // Department data → findings in 晴隆县 (deceased, disability, a shared subsidy account) and in 兴义市.
   const am = a2[1] as Row;
