@@ -15,6 +15,7 @@ import { areasRoutes } from './modules/areas/routes.ts';
 import { accountsRoutes } from './modules/auth/accounts-routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
+import { fundsRoutes } from './modules/funds/routes.ts';
 import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
@@ -35,7 +36,18 @@ export interface AppOptions {
 function buildApi() {
   const api = createRouter();
   // Everything but health and login needs a session; scope comes with it (api/modules/auth/scope.ts).
-  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck', '/accounts']) {
+  for (const prefix of [
+    '/areas',
+    '/households',
+    '/work-teams',
+    '/print',
+    '/procedures',
+    '/county-settings',
+    '/registry',
+    '/crosscheck',
+    '/accounts',
+    '/funds',
+  ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
   }
@@ -50,7 +62,8 @@ function buildApi() {
     .route('/county-settings', countySettingsRoutes)
     .route('/print', printingRoutes)
     .route('/registry', registryRoutes)
-    .route('/crosscheck', crosscheckRoutes);
+    .route('/crosscheck', crosscheckRoutes)
+    .route('/funds', fundsRoutes);
 }
 
 export type ApiType = ReturnType<typeof buildApi>;
