@@ -132,7 +132,7 @@ const net = (kind: EntryKind) => sql<number>`coalesce(sum(e.delta_fen) filter (w
  * first summed per project and source (an index-only walk of ledger_entries_balance_idx, county by
  * county), then joined to their projects and summed again by the dimensions asked for.
  */
-export const balances = (db: DbOrTrx, scope: Scope, f: BalanceFilter) => {
+export const balances = async (db: DbOrTrx, scope: Scope, f: BalanceFilter): Promise<BalanceRow[]> => {
   const dims: Record<Dimension, { select: AliasedRawBuilder<unknown, string>[]; group: Expression<unknown>[] }> = {
     project: { select: [sql`p.id`.as('project_id'), sql`p.name`.as('project_name')], group: [sql`p.id`] },
     village: { select: [sql`p.village_code`.as('village_code')], group: [sql`p.village_code`] },
@@ -175,7 +175,9 @@ export const balances = (db: DbOrTrx, scope: Scope, f: BalanceFilter) => {
   const groups = chosen.flatMap((d) => d.group);
   if (groups.length) q = q.groupBy(groups);
   for (const g of groups) q = q.orderBy(g);
-  return q.execute() as unknown as Promise<BalanceRow[]>;
+  // The dimensions' columns are chosen at run time: each row holds those of BalanceRow asked for.
+  const rows: Partial<BalanceRow>[] = await q.execute();
+  return rows as BalanceRow[];
 };
 
 /** The village, if the code is a village's, with its township's and county's names (its full name). */
