@@ -252,7 +252,7 @@ function pathValues(path: string): Record<string, string>[] {
     if (path.startsWith('/registry/imports/')) return ids.imports;
     if (path.startsWith('/crosscheck/datasets/jobs/')) return ids.datasetJobs;
     if (path.startsWith('/crosscheck/findings/')) return ids.findings;
-    if (path.startsWith('/print/villages/')) return ids.villages;
+    if (path.startsWith('/print/villages/') || path.startsWith('/funds/villages/') || path.startsWith('/public/villages/')) return ids.villages;
     if (path.startsWith('/print/areas/')) return ids.areas.filter((c) => c.length === 6 || c.length === 9);
     if (path.startsWith('/areas/')) return ids.areas;
     if (name === 'countyCode') return ids.counties;

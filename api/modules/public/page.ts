@@ -8,7 +8,7 @@ import type { PublicFigures, PublicVillage } from './public.ts';
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text as HTML: & < > " ' escaped (attribute values too). */
-export const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
+export const esc = (v: string | number | null | undefined): string => String(v ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
 
 /** 1234567 fen → '12,345.67'. */
 export function yuan(fen: number): string {
