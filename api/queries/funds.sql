@@ -654,7 +654,7 @@ select
     ),
     0
   )::bigint as "household_paid",
-  count(e.id) as "entries"
+  count(e.booked_on) as "entries"
 from
   "project_villages" as "pv"
   inner join "projects" as "p" on "p"."id" = "pv"."project_id"
@@ -670,7 +670,7 @@ group by
 having
   (
     "p"."state" in ($8, $9, $10, $11, $12, $13)
-    or count(e.id) > $14
+    or count(e.booked_on) > $14
   )
 order by
   "p"."plan_year" desc,
@@ -683,26 +683,14 @@ select
   "b"."project_id",
   "b"."household_id",
   "h"."head_name",
-  "b"."mechanism",
-  (
-    select
-      coalesce(sum(e.delta_fen), 0)::bigint
-    from
-      ledger_entries e
-    where
-      e.household_id = b.household_id
-      and e.project_id = b.project_id
-      and e.county_code = b.county_code
-      and e.kind = '到户'
-      and e.booked_on between $1 and $2
-  ) as "paid"
+  "b"."mechanism"
 from
   "project_villages" as "pv"
   inner join "project_beneficiaries" as "b" on "b"."project_id" = "pv"."project_id"
   inner join "households" as "h" on "h"."id" = "b"."household_id"
 where
-  "pv"."village_code" = $3
-  and "h"."village_code" = $4
+  "pv"."village_code" = $1
+  and "h"."village_code" = $2
 order by
   "b"."project_id",
   "h"."household_no",
@@ -888,25 +876,18 @@ offset
 
 -- villageHouseholdPayments
 select
-  coalesce(sum(x.paid), 0)::bigint as "paid",
-  count(*) filter (
-    where
-      x.paid > 0
-  ) as "households"
+  "e"."project_id",
+  "e"."household_id",
+  sum(e.delta_fen)::bigint as "paid"
 from
-  (
-    select
-      "e"."household_id",
-      sum(e.delta_fen)::bigint as "paid"
-    from
-      "ledger_entries" as "e"
-      inner join "households" as "h" on "h"."id" = "e"."household_id"
-    where
-      "h"."village_code" = $1
-      and "e"."county_code" = $2
-      and "e"."kind" = $3
-      and "e"."booked_on" >= $4
-      and "e"."booked_on" <= $5
-    group by
-      "e"."household_id"
-  ) as "x";
+  "households" as "h"
+  inner join "ledger_entries" as "e" on "e"."household_id" = "h"."id"
+where
+  "h"."village_code" = $1
+  and "e"."county_code" = $2
+  and "e"."kind" = $3
+  and "e"."booked_on" >= $4
+  and "e"."booked_on" <= $5
+group by
+  "e"."project_id",
+  "e"."household_id";

@@ -521,9 +521,23 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
   const [rows, paid, people, noticeRows] = await Promise.all([
     q.villageFigures(db, villageCode, period.from, period.to, APPROVED_STATES),
     q.villageHouseholdPayments(db, villageCode, period.from, period.to),
-    q.villageBeneficiaries(db, villageCode, period.from, period.to),
+    q.villageBeneficiaries(db, villageCode),
     q.villageNotices(db, villageCode),
   ]);
+  // Payments by project and household; the village's households paid (net, over every project).
+  const paidTo = new Map<string, number>();
+  const perHousehold = new Map<string, number>();
+  for (const r of paid) {
+    const household = r.household_id ?? '';
+    paidTo.set(`${r.project_id} ${household}`, Number(r.paid));
+    perHousehold.set(household, (perHousehold.get(household) ?? 0) + Number(r.paid));
+  }
+  let paidFen = 0;
+  let paidHouseholds = 0;
+  for (const v of perHousehold.values()) {
+    paidFen += v;
+    if (v > 0) paidHouseholds++;
+  }
   // Beneficiaries by project, one per household (a household may benefit by several mechanisms).
   const beneficiaries = new Map<string, Map<string, VillageBeneficiary>>();
   for (const b of people) {
@@ -531,7 +545,12 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
     if (!byHousehold) beneficiaries.set(b.project_id, (byHousehold = new Map()));
     const known = byHousehold.get(b.household_id);
     if (known) known.mechanisms.push(b.mechanism);
-    else byHousehold.set(b.household_id, { name: maskName(b.head_name) ?? '', mechanisms: [b.mechanism], paidFen: Number(b.paid) });
+    else
+      byHousehold.set(b.household_id, {
+        name: maskName(b.head_name) ?? '',
+        mechanisms: [b.mechanism],
+        paidFen: paidTo.get(`${b.project_id} ${b.household_id}`) ?? 0,
+      });
   }
   const order = (m: string) => (BENEFIT_MECHANISMS as readonly string[]).indexOf(m);
   for (const byHousehold of beneficiaries.values()) for (const v of byHousehold.values()) v.mechanisms.sort((a, b) => order(a) - order(b));
@@ -581,7 +600,7 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
     totals: asFigures(total),
     bySource: FUND_SOURCES.filter((s) => bySource.has(s)).map((s) => ({ source: s, ...asFigures(bySource.get(s) as ReturnType<typeof fresh>) })),
     projects: listed,
-    households: { paidFen: Number(paid.paid), households: Number(paid.households) },
+    households: { paidFen, households: paidHouseholds },
     notices,
   };
 }

@@ -60,7 +60,7 @@ export default moduleSpec('funds', 'api/modules/funds/queries.ts', q, {
   ],
   findVillage: [{ run: (db) => q.findVillage(db, VILLAGE) }],
   villageFigures: [{ run: (db) => q.villageFigures(db, VILLAGE, '2026-01-01', '2026-12-31', APPROVED_STATES) }],
-  villageBeneficiaries: [{ run: (db) => q.villageBeneficiaries(db, VILLAGE, '2000-01-01', '2026-12-31') }],
+  villageBeneficiaries: [{ run: (db) => q.villageBeneficiaries(db, VILLAGE) }],
   villageNotices: [{ run: (db) => q.villageNotices(db, VILLAGE) }],
   countEntries: [
     { label: 'village supervisor, everything', run: (db) => q.countEntries(db, villageSupervisor, {}), respond: answer({ n: 0 }) },
@@ -79,5 +79,5 @@ export default moduleSpec('funds', 'api/modules/funds/queries.ts', q, {
     },
     { label: 'prefecture admin, one project', run: (db) => q.listEntries(db, prefectureAdmin, { projectId: ID, source: SOURCE }, { limit: 500, offset: 0 }) },
   ],
-  villageHouseholdPayments: [{ run: (db) => q.villageHouseholdPayments(db, VILLAGE, '2026-01-01', '2026-12-31'), respond: answer({ paid: 0, households: 0 }) }],
+  villageHouseholdPayments: [{ run: (db) => q.villageHouseholdPayments(db, VILLAGE, '2026-01-01', '2026-12-31') }],
 });

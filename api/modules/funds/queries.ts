@@ -217,55 +217,46 @@ export const villageFigures = (db: DbOrTrx, villageCode: string, from: string, t
       net('拨付').as('disbursed'),
       net('报账').as('reimbursed'),
       net('到户').as('household_paid'),
-      sql<number>`count(e.id)`.as('entries'),
+      // booked_on (never null) rather than id: the count then comes from the balance index alone.
+      sql<number>`count(e.booked_on)`.as('entries'),
     ])
     .where('pv.village_code', '=', villageCode)
     .groupBy(['p.id', 'e.source'])
-    .having((h) => h.or([h('p.state', 'in', approvedStates), h(sql`count(e.id)`, '>', 0)]))
+    .having((h) => h.or([h('p.state', 'in', approvedStates), h(sql`count(e.booked_on)`, '>', 0)]))
     .orderBy('p.plan_year', 'desc')
     .orderBy('p.name')
     .orderBy('p.id')
     .orderBy('e.source')
     .execute();
 
-/** What the period's 到户 entries paid to the village's own households (net), and to how many. */
+/**
+ * What the period's 到户 entries paid to the village's own households (net), per project and
+ * household: the page's payments to each beneficiary and, summed, to the village's households.
+ */
 export const villageHouseholdPayments = (db: DbOrTrx, villageCode: string, from: string, to: string) =>
   db
-    .selectFrom((s) =>
-      s
-        .selectFrom('ledger_entries as e')
-        .innerJoin('households as h', 'h.id', 'e.household_id')
-        .select(['e.household_id', sql<number>`sum(e.delta_fen)::bigint`.as('paid')])
-        .where('h.village_code', '=', villageCode)
-        .where('e.county_code', '=', villageCode.slice(0, 6))
-        .where('e.kind', '=', '到户')
-        .where('e.booked_on', '>=', from)
-        .where('e.booked_on', '<=', to)
-        .groupBy('e.household_id')
-        .as('x'),
-    )
-    .select([sql<number>`coalesce(sum(x.paid), 0)::bigint`.as('paid'), sql<number>`count(*) filter (where x.paid > 0)`.as('households')])
-    .executeTakeFirstOrThrow();
+    .selectFrom('households as h')
+    .innerJoin('ledger_entries as e', 'e.household_id', 'h.id')
+    .select(['e.project_id', 'e.household_id', sql<number>`sum(e.delta_fen)::bigint`.as('paid')])
+    .where('h.village_code', '=', villageCode)
+    .where('e.county_code', '=', villageCode.slice(0, 6))
+    .where('e.kind', '=', '到户')
+    .where('e.booked_on', '>=', from)
+    .where('e.booked_on', '<=', to)
+    .groupBy(['e.project_id', 'e.household_id'])
+    .execute();
 
 /**
  * The beneficiaries (带贫益贫) living in the village of every project covering it: one row per
- * household and mechanism, with what the project's 到户 entries of the period paid the household
- * (net). Head names only: the caller masks them; no number of the household leaves here.
+ * household and mechanism. Head names only: the caller masks them; no number of the household
+ * leaves here (what they were paid comes from villageHouseholdPayments).
  */
-export const villageBeneficiaries = (db: DbOrTrx, villageCode: string, from: string, to: string) =>
+export const villageBeneficiaries = (db: DbOrTrx, villageCode: string) =>
   db
     .selectFrom('project_villages as pv')
     .innerJoin('project_beneficiaries as b', 'b.project_id', 'pv.project_id')
     .innerJoin('households as h', 'h.id', 'b.household_id')
-    .select([
-      'b.project_id',
-      'b.household_id',
-      'h.head_name',
-      'b.mechanism',
-      sql<number>`(select coalesce(sum(e.delta_fen), 0)::bigint from ledger_entries e
-        where e.household_id = b.household_id and e.project_id = b.project_id and e.county_code = b.county_code
-          and e.kind = '到户' and e.booked_on between ${from} and ${to})`.as('paid'),
-    ])
+    .select(['b.project_id', 'b.household_id', 'h.head_name', 'b.mechanism'])
     .where('pv.village_code', '=', villageCode)
     .where('h.village_code', '=', villageCode)
     .orderBy('b.project_id')
