@@ -77,7 +77,9 @@ async function publicBench() {
       insert into project_beneficiaries (project_id, county_code, household_id, mechanism)
       select p.id, p.county_code, h.id, (${[...BENEFIT_MECHANISMS]}::text[])[1 + abs(hashtext(p.id::text || h.id::text)) % ${BENEFIT_MECHANISMS.length}]
       from projects p
-      cross join lateral (select id from households h where h.village_code = p.village_code order by hashtext(h.id::text || p.id::text) limit ${BENEFICIARIES}) h`.execute(db);
+      cross join lateral (select id from households h where h.village_code = p.village_code order by hashtext(h.id::text || p.id::text) limit ${BENEFICIARIES}) h`.execute(
+      db,
+    );
     await sql`
       insert into ledger_entries (county_code, project_id, kind, source, amount_fen, booked_on, household_id, created_by_name, created_by_role)
       select b.county_code, b.project_id, '到户',
@@ -115,6 +117,17 @@ async function publicBench() {
         await fetch(`${url}/api/health`);
         return runLoad({ url, paths, connections: CONNECTIONS, seconds: SECONDS, rate: RATE });
       };
+      // Service time first: one client, one request at a time (what a request costs, queue-free).
+      const serial = async (paths: string[]) => {
+        await fetch(`${url}/api/health`);
+        return runLoad({ url, paths, connections: 1, seconds: Math.min(SECONDS, 3) });
+      };
+      console.log(`\none connection, closed loop, ${Math.min(SECONDS, 3)} s each (service time):`);
+      const healthOne = await serial(['/api/health']);
+      show('/api/health', healthOne);
+      const pageOne = await serial(pages);
+      show('/public/villages/{code} (HTML)', pageOne);
+      console.log(`ratio page ÷ /api/health service time (p50) = ${(pageOne.p50 / healthOne.p50).toFixed(1)}`);
       console.log(`\n${RATE} req/s offered on ${CONNECTIONS} connections, ${SECONDS} s each, villages in turn:`);
       const health = await load(['/api/health']);
       show('/api/health (floor)', health);
