@@ -289,7 +289,7 @@ function pathValues(path: string): Record<string, string>[] {
     if (path.startsWith('/crosscheck/datasets/jobs/')) return ids.datasetJobs;
     if (path.startsWith('/crosscheck/findings/')) return ids.findings;
     if (path.startsWith('/oversight/projects/')) return ids.projects;
-    if (path.startsWith('/print/villages/')) return ids.villages;
+    if (path.startsWith('/print/villages/') || path.startsWith('/funds/villages/') || path.startsWith('/public/villages/')) return ids.villages;
     if (path.startsWith('/print/areas/')) return ids.areas.filter((c) => c.length === 6 || c.length === 9);
     if (path.startsWith('/areas/')) return ids.areas;
     if (name === 'countyCode') return ids.counties;

@@ -9,6 +9,7 @@ import { crosscheckBenchmarks } from './crosscheck.ts';
 import { foundationBenchmarks } from './foundation.ts';
 import { fundsBenchmarks } from './funds.ts';
 import { householdsBenchmarks } from './households-search.ts';
+import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
@@ -27,6 +28,7 @@ const all: Record<string, () => Promise<void>> = {
   ...crosscheckBenchmarks,
   ...registryBenchmarks,
   ...fundsBenchmarks,
+  ...publicBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);
