@@ -19,6 +19,7 @@ import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.t
 import { healthRoutes } from './modules/health/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
 import { printingRoutes } from './modules/printing/routes.ts';
+import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
@@ -35,7 +36,18 @@ export interface AppOptions {
 function buildApi() {
   const api = createRouter();
   // Everything but health and login needs a session; scope comes with it (api/modules/auth/scope.ts).
-  for (const prefix of ['/areas', '/households', '/work-teams', '/print', '/procedures', '/county-settings', '/registry', '/crosscheck', '/accounts']) {
+  for (const prefix of [
+    '/areas',
+    '/households',
+    '/work-teams',
+    '/print',
+    '/procedures',
+    '/county-settings',
+    '/registry',
+    '/crosscheck',
+    '/accounts',
+    '/projects',
+  ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
   }
@@ -45,8 +57,10 @@ function buildApi() {
     .route('/accounts', accountsRoutes)
     .route('/areas', areasRoutes)
     .route('/households', householdsRoutes)
+    .route('/households', householdProjectsRoutes)
     .route('/work-teams', workTeamsRoutes)
     .route('/procedures', proceduresRoutes)
+    .route('/projects', projectsRoutes)
     .route('/county-settings', countySettingsRoutes)
     .route('/print', printingRoutes)
     .route('/registry', registryRoutes)

@@ -36,6 +36,7 @@ const ids = {
   households: [] as string[],
   photos: [] as [string, string][],
   procedures: [] as string[],
+  projects: [] as string[],
   imports: [] as string[],
   datasetJobs: [] as string[],
   findings: [] as string[],
@@ -214,6 +215,21 @@ beforeAll(async () => {
   await step(cadre, proc2.id, 'approve', '评议通过');
   ids.procedures.push(proc2.id);
 
+  // A project benefiting household A, its notes quoting an ID number and a phone typed by hand.
+  const project = (await ok(
+    cadre.post('/api/projects', {
+      name: '保家村产业路',
+      type: '农村道路',
+      planYear: 2026,
+      villages: [BAOJIA],
+      budget: [{ source: '省级财政资金', amountYuan: '50000' }],
+      beneficiaries: [{ householdId: probe.householdId, mechanism: '务工', note: `联系电话 13600001234，${probe.idNumber}` }],
+    }),
+    201,
+  )) as { id: string };
+  await ok(cadre.post(`/api/projects/${project.id}/steps`, { action: 'submit', note: `户主 ${probe.idNumber} 务工` }));
+  ids.projects.push(project.id);
+
   // Department data → findings in 晴隆县 (deceased, disability, a shared subsidy account) and in 兴义市.
   const am = a2[1] as Row;
   const bm = b[1] as Row;
@@ -249,6 +265,7 @@ function pathValues(path: string): Record<string, string>[] {
   const one = (name: string): string[] => {
     if (path.startsWith('/households/') || path.startsWith('/print/households/')) return name === 'id' ? ids.households : [];
     if (path.startsWith('/procedures/')) return ids.procedures;
+    if (path.startsWith('/projects/')) return ids.projects;
     if (path.startsWith('/registry/imports/')) return ids.imports;
     if (path.startsWith('/crosscheck/datasets/jobs/')) return ids.datasetJobs;
     if (path.startsWith('/crosscheck/findings/')) return ids.findings;
@@ -279,6 +296,8 @@ function queries(path: string): string[] {
       return ['', '?all=true', '?county=522301'];
     case '/procedures':
       return ['', `?householdId=${probe.householdId}`];
+    case '/projects/plan':
+      return ['?year=2026'];
     case '/work-teams':
       return ['', `?village=${BAOJIA}`];
     default:

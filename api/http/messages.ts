@@ -3,6 +3,7 @@ import { authMessages } from '../modules/auth/messages.ts';
 import { householdMessages } from '../modules/households/messages.ts';
 import { printMessages } from '../modules/printing/messages.ts';
 import { procedureMessages } from '../modules/procedures/messages.ts';
+import { projectMessages } from '../modules/projects/messages.ts';
 import { registryMessages } from '../modules/registry/messages.ts';
 import { crosscheckMessages } from '../modules/crosscheck/messages.ts';
 import { ID_NUMBER_MESSAGES } from '../shared/id-number.ts';
@@ -17,6 +18,7 @@ const catalogue = {
   ...householdMessages,
   ...printMessages,
   ...procedureMessages,
+  ...projectMessages,
   ...registryMessages,
   ...limitMessages,
   'error.invalid': { 'zh-CN': '提交的数据有 {count} 处错误', en: 'The request has {count} invalid field(s)' },

@@ -10,7 +10,8 @@ import health from '../modules/health/queries.sql-spec.ts';
 import households from '../modules/households/queries.sql-spec.ts';
 import printing from '../modules/printing/queries.sql-spec.ts';
 import procedures from '../modules/procedures/queries.sql-spec.ts';
+import projects from '../modules/projects/queries.sql-spec.ts';
 import registry from '../modules/registry/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
-export const SPECS: readonly ModuleSpec[] = [areas, audit, auth, crosscheck, datasets, funds, health, households, printing, procedures, registry];
+export const SPECS: readonly ModuleSpec[] = [areas, audit, auth, crosscheck, datasets, funds, health, households, printing, procedures, projects, registry];

@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { can, COUNTY_MANAGED_ROLES, PERMISSION_NAMES, PERMISSIONS, type Permission, permissionsOf, signoff } from './permissions.ts';
 import { ROLES, type Role } from './roles.ts';
+import { actionsFrom, CHAIN, PROJECT_STATES, REVIEW_STAGES } from './project-chain.ts';
 import { STAGES } from './state-machine.ts';
 
 /** The permissions that only read (everything else changes data). */
-const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked'];
+const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read'];
 
 describe('the permission table', () => {
   it('names only known roles, each once, and no permission is empty', () => {
@@ -54,5 +55,26 @@ describe('the permission table', () => {
     for (const r of COUNTY_MANAGED_ROLES) expect(can(r, 'accounts.manage'), r).toBe(false);
     for (const r of PERMISSIONS['accounts.manageAll']) expect(can(r, 'accounts.manage'), r).toBe(true);
     expect(COUNTY_MANAGED_ROLES).not.toContain('inspector');
+  });
+
+  it('gives the project chain to the roles the domain names, every role reads projects, and the admin acts on no step', () => {
+    expect(PERMISSIONS['project.read']).toEqual(ROLES);
+    expect(PERMISSIONS['project.submit']).toEqual(['village_cadre']);
+    expect(PERMISSIONS['project.withdraw']).toEqual(['village_cadre']);
+    expect(REVIEW_STAGES.map((s) => PERMISSIONS[`project.review.${s}`])).toEqual([['township_officer'], ['county_official']]);
+    expect(PERMISSIONS['project.notice']).toEqual(['county_official']);
+    expect(PERMISSIONS['project.implement']).toEqual(['township_officer']);
+    expect(PERMISSIONS['project.accept']).toEqual(['township_officer', 'county_official']);
+    expect(PERMISSIONS['project.handover']).toEqual(['county_official']);
+    expect(PERMISSIONS['project.evaluate']).toEqual(['county_official']);
+    for (const state of PROJECT_STATES) {
+      for (const action of actionsFrom(state)) {
+        const p = CHAIN[state][action]?.permission as Permission;
+        expect(PERMISSION_NAMES, `${state} ${action}`).toContain(p);
+        expect(can('admin', p), `${state} ${action}`).toBe(false);
+        expect(can('inspector', p) || can('village_supervisor', p), `${state} ${action}`).toBe(false);
+      }
+    }
+    expect(can('admin', 'project.create')).toBe(false);
   });
 });

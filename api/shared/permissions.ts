@@ -5,6 +5,7 @@
 // api/modules/auth/scope.ts) says WHERE — its own village, township, county or the area below.
 // Pure data: server, web and seeds import it (decision 0020).
 import type { Role } from './roles.ts';
+import type { ReviewStage } from './project-chain.ts';
 import type { Stage } from './state-machine.ts';
 
 /** Roles that change data; the others (纪检监察, 村监委) only read. */
@@ -48,7 +49,31 @@ export const PERMISSIONS = {
   'funds.allocate': ['county_official', 'admin'],
   /** Record spending: 报账 (reimbursement) and 到户 (payments to households) (乡镇报账). */
   'funds.spend': ['township_officer', 'county_official', 'admin'],
-} as const satisfies Record<string, readonly Role[]> & Record<`procedure.signoff.${Stage}`, readonly Role[]>;
+  // ── The project library (扶贫项目库) and its approval chain (project-chain.ts) ──
+  /** Read the area's projects, their steps, beneficiaries, assets and money (一个项目、多人监管). */
+  'project.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin'],
+  /** Draft a project (the village in its own village; the township and county in their area) and revise it while 村申报. */
+  'project.create': ['village_cadre', 'township_officer', 'county_official'],
+  /** Submit the project (村申报 → 乡镇审核). */
+  'project.submit': ['village_cadre'],
+  /** Withdraw the project before approval (→ 已撤回): the village that proposed it. */
+  'project.withdraw': ['village_cadre'],
+  /** Approve, return (退回) or reject (驳回) at each review step. */
+  'project.review.乡镇审核': ['township_officer'],
+  'project.review.县级审定': ['county_official'],
+  /** Run the public notice: record and answer objections, close it after 10 days (→ 实施). */
+  'project.notice': ['county_official'],
+  /** Record progress and finish implementation (→ 验收). */
+  'project.implement': ['township_officer'],
+  /** Accept the project (验收 → 资产移交). */
+  'project.accept': ['township_officer', 'county_official'],
+  /** Register the assets (确权) and hand them over (→ 绩效评价). */
+  'project.handover': ['county_official'],
+  /** Evaluate performance (→ 已完成). */
+  'project.evaluate': ['county_official'],
+} as const satisfies Record<string, readonly Role[]> &
+  Record<`procedure.signoff.${Stage}`, readonly Role[]> &
+  Record<`project.review.${ReviewStage}`, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];

@@ -13,8 +13,11 @@ import { addMember } from '../modules/households/members.ts';
 import { insertRegistryRows, type RegistryRow } from '../modules/households/registry.ts';
 import { putYear } from '../modules/households/years.ts';
 import { type StartInput, startProcedure, takeStep } from '../modules/procedures/procedures.ts';
+import type { ProjectType } from '../modules/projects/code-lists.ts';
+import { createProject, type CreateInput, step as projectStep, type StepInput as ProjectStepInput } from '../modules/projects/projects.ts';
+import { APPROVED_STATES, forwardAction, NOTICE_MS, PROJECT_STAGES, permissionFor, type ProjectState, type StepAction } from '../shared/project-chain.ts';
 import { type HouseholdState, type ProcedureType, type Stage, STAGES, TRANSITIONS } from '../modules/procedures/state-machine.ts';
-import { PERMISSIONS, signoff } from '../shared/permissions.ts';
+import { type Permission, PERMISSIONS, signoff } from '../shared/permissions.ts';
 import { checkChar } from '../shared/id-number.ts';
 import { testCtx } from './context.ts';
 import { getTestDb, unique } from './db.ts';
@@ -257,4 +260,80 @@ export async function newAccount(opts: NewAccountOptions = {}) {
     mustChangePassword: opts.mustChangePassword,
   });
   return { id: row.id, username, password, role, areaCode: area, ctx: testCtx(db, { id: row.id, username, role, area_code: area }) };
+}
+
+export interface NewProjectOptions {
+  /** The state it waits in (default 村申报, just drafted); 已驳回 is rejected at 乡镇审核, 已撤回 withdrawn at 村申报. */
+  atState?: ProjectState;
+  /** Who drafts it (default the lead village's cadre; a township officer for villages of one township). */
+  by?: Role;
+  /** Covered villages, the lead first (default 保家村). */
+  villages?: string[];
+  name?: string;
+  type?: ProjectType;
+  planYear?: number;
+  /** Budget lines (default 10 万元 of 中央财政衔接推进乡村振兴补助资金). */
+  budget?: CreateInput['budget'];
+  beneficiaries?: CreateInput['beneficiaries'];
+  geometry?: CreateInput['geometry'];
+  /**
+   * When it is drafted (default: now while it waits at or before 公告公示, whose 10-day notice then
+   * runs from now; 11 days ago when it goes further, so that the notice is over).
+   */
+  at?: Date;
+}
+
+let projectSeq = 0;
+
+/**
+ * A project drafted by the lead village's cadre (createProject) and taken along the chain by the
+ * role of each step (step(), the notice closed after its 10 days by the clock), up to `atState`;
+ * at 资产移交 one 公益性 asset is registered with the step. Returns its id, version and lead village.
+ */
+export async function newProject(opts: NewProjectOptions = {}): Promise<{ id: string; version: number; villageCode: string }> {
+  const { db } = await getTestDb();
+  const villages = opts.villages ?? ['522324101209'];
+  const lead = villages[0] as string;
+  const atState = opts.atState ?? '村申报';
+  const beyondNotice = APPROVED_STATES.includes(atState) && atState !== '公告公示';
+  const t0 = opts.at ?? (beyondNotice ? new Date(Date.now() - 11 * DAY) : new Date());
+  const afterNotice = new Date(t0.getTime() + NOTICE_MS + 60_000);
+  projectSeq++;
+  const { id } = await createProject(roleCtx(db, lead, opts.by ?? 'village_cadre', t0), {
+    name: opts.name ?? `测试项目${process.pid}-${projectSeq}`,
+    type: opts.type ?? '农村道路',
+    planYear: opts.planYear ?? 2026,
+    villages,
+    budget: opts.budget ?? [{ source: '中央财政衔接推进乡村振兴补助资金', amountFen: 10_000_000 }],
+    ...(opts.beneficiaries ? { beneficiaries: opts.beneficiaries } : {}),
+    ...(opts.geometry ? { geometry: opts.geometry } : {}),
+  });
+  let state = '村申报' as ProjectState;
+  let version = 1;
+  const take = async (action: StepAction, now: Date, extra: Partial<ProjectStepInput> = {}) => {
+    const permission = permissionFor(state, action) as Permission;
+    const r = await projectStep(roleCtx(db, lead, PERMISSIONS[permission][0] as Role, now), id, { action, version, note: `${action}：测试`, ...extra });
+    state = r.state;
+    version = r.version;
+  };
+  if (atState === '已撤回') await take('withdraw', t0);
+  else if (atState === '已驳回') {
+    await take('submit', t0);
+    await take('reject', t0);
+  } else {
+    for (let i = 0; i < 20 && state !== atState; i++) {
+      const action = forwardAction(state);
+      if (!action) throw new Error(`newProject: no way from ${state} to ${atState}`);
+      const now = PROJECT_STAGES.indexOf(state as (typeof PROJECT_STAGES)[number]) >= PROJECT_STAGES.indexOf('公告公示') ? afterNotice : t0;
+      await take(
+        action,
+        now,
+        state === '资产移交'
+          ? { assets: [{ name: '通组公路', kind: '公益性', valueFen: 10_000_000, owner: '保家村村民委员会', manager: '保家村村民委员会' }] }
+          : {},
+      );
+    }
+  }
+  if (state !== atState) throw new Error(`newProject: stopped at ${state}, not ${atState}`);
+  return { id, version, villageCode: lead };
 }

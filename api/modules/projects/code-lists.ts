@@ -26,25 +26,18 @@ export function categoryOf(type: string): ProjectCategory | undefined {
   return undefined;
 }
 
-/** The approval chain in order; a project's state is the step it waits for. */
-export const PROJECT_STAGES = ['村申报', '乡镇审核', '县级审定', '公告公示', '实施', '验收', '资产移交', '绩效评价'] as const;
-/** Every state: the chain's steps and the end states (evaluated, rejected, withdrawn). */
-export const PROJECT_STATES = [...PROJECT_STAGES, '已完成', '已驳回', '已撤回'] as const;
-export type ProjectState = (typeof PROJECT_STATES)[number];
-
-/** Approved into the library (入库) and not ended by rejection or withdrawal: what the public sees. */
-export const APPROVED_STATES: readonly ProjectState[] = ['公告公示', '实施', '验收', '资产移交', '绩效评价', '已完成'];
-
-/** Past 验收: only these may be fully reimbursed. */
-export const ACCEPTED_STATES: readonly ProjectState[] = ['资产移交', '绩效评价', '已完成'];
-
-export function isAccepted(state: string): boolean {
-  return (ACCEPTED_STATES as readonly string[]).includes(state);
-}
-
-/** What a step of the log did (project_steps.action). */
-export const STEP_ACTIONS = ['submit', 'approve', 'return', 'reject', 'withdraw', 'object', 'answer', 'progress'] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
+// The approval chain's states and actions live in api/shared/project-chain.ts (shared with the web);
+// re-exported here so that the project lists stay in one import.
+export {
+  ACCEPTED_STATES,
+  APPROVED_STATES,
+  isAccepted,
+  PROJECT_STAGES,
+  PROJECT_STATES,
+  type ProjectState,
+  STEP_ACTIONS,
+  type StepAction,
+} from '../../shared/project-chain.ts';
 
 /** 联农带农: how a beneficiary household benefits. */
 export const BENEFIT_MECHANISMS = ['务工', '分红', '产业奖补', '资产收益'] as const;
