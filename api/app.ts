@@ -9,12 +9,15 @@ import type { BulkRunner } from './db/bulk.ts';
 import type { Db } from './db/schema.ts';
 import { apiFallback, bodyLimits, refuseNul, routeTable } from './http/limits.ts';
 import { requestContext, handleError, requestLogger, requireAuth, sessionMiddleware } from './http/middleware.ts';
+import { RateLimiter, rateLimit } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRouter } from './http/router.ts';
 import { areasRoutes } from './modules/areas/routes.ts';
 import { accountsRoutes } from './modules/auth/accounts-routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { crosscheckRoutes } from './modules/crosscheck/routes.ts';
+import { fundsRoutes } from './modules/funds/routes.ts';
+import { publicApiRoutes, publicPageRoutes, tooManyPage } from './modules/public/routes.ts';
 import { householdsRoutes, workTeamsRoutes } from './modules/households/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
@@ -47,24 +50,30 @@ function buildApi() {
     '/crosscheck',
     '/accounts',
     '/projects',
+    '/funds',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
   }
-  return api
-    .route('/health', healthRoutes)
-    .route('/auth', authRoutes)
-    .route('/accounts', accountsRoutes)
-    .route('/areas', areasRoutes)
-    .route('/households', householdsRoutes)
-    .route('/households', householdProjectsRoutes)
-    .route('/work-teams', workTeamsRoutes)
-    .route('/procedures', proceduresRoutes)
-    .route('/projects', projectsRoutes)
-    .route('/county-settings', countySettingsRoutes)
-    .route('/print', printingRoutes)
-    .route('/registry', registryRoutes)
-    .route('/crosscheck', crosscheckRoutes);
+  return (
+    api
+      .route('/health', healthRoutes)
+      .route('/auth', authRoutes)
+      // The village's public page: no session (rate limited per client address in createApp).
+      .route('/public', publicApiRoutes)
+      .route('/accounts', accountsRoutes)
+      .route('/areas', areasRoutes)
+      .route('/households', householdsRoutes)
+      .route('/households', householdProjectsRoutes)
+      .route('/work-teams', workTeamsRoutes)
+      .route('/procedures', proceduresRoutes)
+      .route('/projects', projectsRoutes)
+      .route('/county-settings', countySettingsRoutes)
+      .route('/print', printingRoutes)
+      .route('/registry', registryRoutes)
+      .route('/crosscheck', crosscheckRoutes)
+      .route('/funds', fundsRoutes)
+  );
 }
 
 export type ApiType = ReturnType<typeof buildApi>;
@@ -92,7 +101,12 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
   app.use('/api/*', refuseNul);
   app.use('/api/*', sessionMiddleware);
   app.onError(handleError);
+  // The public pages (no login): one token bucket per client address for the JSON and the HTML.
+  const publicLimiter = config.publicRatePerMinute > 0 ? new RateLimiter(config.publicRatePerMinute) : undefined;
+  app.use('/api/public/*', rateLimit(publicLimiter));
+  app.use('/public/villages/*', rateLimit(publicLimiter, tooManyPage));
   app.route('/api', api);
+  app.route('/public', publicPageRoutes);
   // No route took it: 404, or 405 / 204 (OPTIONS) with Allow when the path exists.
   let table: ReturnType<typeof routeTable> | undefined;
   app.all(

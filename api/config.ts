@@ -35,7 +35,15 @@ export interface Config {
    * every other body, photo uploads, registry and department-dataset uploads.
    */
   limits: BodyLimits;
+  /**
+   * Requests per minute one client address may make to the public pages (/public/villages/…,
+   * /api/public/…): a token bucket that refills continuously and allows a burst of as many
+   * (DRIPLINE_PUBLIC_RATE_LIMIT; 0 turns the limit off, e.g. behind a proxy that limits itself).
+   */
+  publicRatePerMinute: number;
 }
+
+export const DEFAULT_PUBLIC_RATE_PER_MINUTE = 60;
 
 export interface BodyLimits {
   jsonBytes: number;
@@ -65,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const sessionHours = env.DRIPLINE_SESSION_HOURS ? Number(env.DRIPLINE_SESSION_HOURS) : 12;
   if (!(sessionHours > 0)) throw new Error('DRIPLINE_SESSION_HOURS must be a positive number');
+  const publicRate = env.DRIPLINE_PUBLIC_RATE_LIMIT?.trim() ? Number(env.DRIPLINE_PUBLIC_RATE_LIMIT) : DEFAULT_PUBLIC_RATE_PER_MINUTE;
+  if (!Number.isInteger(publicRate) || publicRate < 0) {
+    throw new Error(`DRIPLINE_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0: no limit), got "${env.DRIPLINE_PUBLIC_RATE_LIMIT}"`);
+  }
   const logLevel = (env.DRIPLINE_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['silent', 'info', 'debug'].includes(logLevel)) {
     throw new Error('DRIPLINE_LOG_LEVEL must be silent, info or debug');
@@ -83,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       photoBytes: parseSize('DRIPLINE_MAX_PHOTO_BYTES', env.DRIPLINE_MAX_PHOTO_BYTES, DEFAULT_LIMITS.photoBytes),
       importBytes: parseSize('DRIPLINE_MAX_IMPORT_BYTES', env.DRIPLINE_MAX_IMPORT_BYTES, DEFAULT_LIMITS.importBytes),
     },
+    publicRatePerMinute: publicRate,
     auditKeyFile: env.DRIPLINE_AUDIT_KEY_FILE ? path.resolve(env.DRIPLINE_AUDIT_KEY_FILE) : undefined,
     migrateUrl: env.DRIPLINE_MIGRATE_URL || undefined,
   };

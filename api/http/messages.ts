@@ -8,6 +8,7 @@ import { registryMessages } from '../modules/registry/messages.ts';
 import { crosscheckMessages } from '../modules/crosscheck/messages.ts';
 import { ID_NUMBER_MESSAGES } from '../shared/id-number.ts';
 import { fundMessages } from '../modules/funds/messages.ts';
+import { publicMessages } from '../modules/public/messages.ts';
 import { limitMessages } from './limits-messages.ts';
 export type Lang = 'zh-CN' | 'en';
 
@@ -15,6 +16,7 @@ const catalogue = {
   ...authMessages,
   ...crosscheckMessages,
   ...fundMessages,
+  ...publicMessages,
   ...householdMessages,
   ...printMessages,
   ...procedureMessages,
@@ -28,6 +30,7 @@ const catalogue = {
   'error.readOnlyRole': { 'zh-CN': '您的角色只能查看，不能修改数据', en: 'Your role can read but not change data' },
   'error.internal': { 'zh-CN': '服务器内部错误，请稍后重试', en: 'Internal server error; please try again later' },
   'error.notFound': { 'zh-CN': '找不到请求的资源', en: 'Not found' },
+  'error.rateLimited': { 'zh-CN': '请求过于频繁，请 {seconds} 秒后再试', en: 'Too many requests; try again in {seconds} s' },
   'error.csrf': { 'zh-CN': '安全校验失败（CSRF），请刷新页面后重试', en: 'Security check failed (CSRF); reload the page and try again' },
   'area.notFound': { 'zh-CN': '找不到区划代码 {code}', en: 'No area with code {code}' },
   'area.badCode': { 'zh-CN': '区划代码应为 2、4、6、9 或 12 位数字', en: 'An area code has 2, 4, 6, 9 or 12 digits' },

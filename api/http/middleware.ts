@@ -178,5 +178,8 @@ export async function handleError(err: Error, c: Context<AppEnv>) {
       console.error(`[error] could not audit a refused access: ${(auditErr as Error).name}`);
     }
   }
+  // A refusal for too many requests says when to come back (login back-off, the public pages' limit).
+  const retryAfter = e.details.retryAfterSeconds;
+  if (e.code === 'RATE_LIMITED' && typeof retryAfter === 'number') c.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   return c.json(errorBody(lang, e), e.status);
 }

@@ -588,14 +588,18 @@ order by
 
 -- findVillage
 select
-  "code",
-  "name",
-  "county_code"
+  "v"."code",
+  "v"."name",
+  "v"."county_code",
+  "t"."name" as "township_name",
+  "c"."name" as "county_name"
 from
-  "areas"
+  "areas" as "v"
+  left join "areas" as "t" on "t"."code" = "v"."parent_code"
+  left join "areas" as "c" on "c"."code" = "t"."parent_code"
 where
-  "code" = $1
-  and "level" = $2;
+  "v"."code" = $1
+  and "v"."level" = $2;
 
 -- villageFigures
 select
@@ -613,6 +617,14 @@ select
     where
       v.project_id = p.id
   ) as "villages",
+  (
+    select
+      count(distinct b.household_id)
+    from
+      project_beneficiaries b
+    where
+      b.project_id = p.id
+  ) as "beneficiaries",
   "e"."source",
   coalesce(
     sum(e.delta_fen) filter (
@@ -665,6 +677,214 @@ order by
   "p"."name",
   "p"."id",
   "e"."source";
+
+-- villageBeneficiaries
+select
+  "b"."project_id",
+  "b"."household_id",
+  "h"."head_name",
+  "b"."mechanism",
+  (
+    select
+      coalesce(sum(e.delta_fen), 0)::bigint
+    from
+      ledger_entries e
+    where
+      e.household_id = b.household_id
+      and e.project_id = b.project_id
+      and e.county_code = b.county_code
+      and e.kind = '到户'
+      and e.booked_on between $1 and $2
+  ) as "paid"
+from
+  "project_villages" as "pv"
+  inner join "project_beneficiaries" as "b" on "b"."project_id" = "pv"."project_id"
+  inner join "households" as "h" on "h"."id" = "b"."household_id"
+where
+  "pv"."village_code" = $3
+  and "h"."village_code" = $4
+order by
+  "b"."project_id",
+  "h"."household_no",
+  "b"."mechanism";
+
+-- villageNotices
+select
+  "s"."project_id",
+  "s"."at"
+from
+  "project_villages" as "pv"
+  inner join "project_steps" as "s" on "s"."project_id" = "pv"."project_id"
+where
+  "pv"."village_code" = $1
+  and "s"."from_state" = $2
+  and "s"."to_state" = $3
+order by
+  "s"."at" desc,
+  "s"."project_id";
+
+-- countEntries (village supervisor, everything)
+select
+  count(*) as "n"
+from
+  "ledger_entries" as "e"
+  inner join "projects" as "p" on "p"."id" = "e"."project_id"
+where
+  "e"."county_code" = $1
+  and (
+    "p"."county_code" = $2
+    and "p"."village_code" like $3
+  );
+
+-- countEntries (county official, every filter)
+select
+  count(*) as "n"
+from
+  "ledger_entries" as "e"
+  inner join "projects" as "p" on "p"."id" = "e"."project_id"
+where
+  "e"."county_code" = $1
+  and "p"."county_code" = $2
+  and e.project_id = $3
+  and e.county_code = $4
+  and p.village_code = $5
+  and e.source = $6
+  and e.kind = $7
+  and e.booked_on >= $8
+  and e.booked_on <= $9;
+
+-- listEntries (village cadre, first page)
+select
+  "e"."id",
+  "e"."county_code",
+  "e"."project_id",
+  "e"."kind",
+  "e"."source",
+  "e"."amount_fen",
+  "e"."delta_fen",
+  "e"."booked_on",
+  "e"."reversal_of",
+  "e"."reason",
+  "e"."voucher_no",
+  "e"."document_no",
+  "e"."payee",
+  "e"."household_id",
+  "e"."note",
+  "e"."created_by",
+  "e"."created_by_name",
+  "e"."created_by_role",
+  "e"."created_at",
+  "p"."name" as "project_name",
+  "p"."village_code" as "project_village",
+  "h"."head_name" as "household_name",
+  "h"."village_code" as "household_village"
+from
+  "ledger_entries" as "e"
+  inner join "projects" as "p" on "p"."id" = "e"."project_id"
+  left join "households" as "h" on "h"."id" = "e"."household_id"
+where
+  "e"."county_code" = $1
+  and (
+    "p"."county_code" = $2
+    and "p"."village_code" like $3
+  )
+order by
+  "e"."booked_on" desc,
+  "e"."seq" desc
+limit
+  $4
+offset
+  $5;
+
+-- listEntries (county official, a village and a kind in a period)
+select
+  "e"."id",
+  "e"."county_code",
+  "e"."project_id",
+  "e"."kind",
+  "e"."source",
+  "e"."amount_fen",
+  "e"."delta_fen",
+  "e"."booked_on",
+  "e"."reversal_of",
+  "e"."reason",
+  "e"."voucher_no",
+  "e"."document_no",
+  "e"."payee",
+  "e"."household_id",
+  "e"."note",
+  "e"."created_by",
+  "e"."created_by_name",
+  "e"."created_by_role",
+  "e"."created_at",
+  "p"."name" as "project_name",
+  "p"."village_code" as "project_village",
+  "h"."head_name" as "household_name",
+  "h"."village_code" as "household_village"
+from
+  "ledger_entries" as "e"
+  inner join "projects" as "p" on "p"."id" = "e"."project_id"
+  left join "households" as "h" on "h"."id" = "e"."household_id"
+where
+  "e"."county_code" = $1
+  and "p"."county_code" = $2
+  and e.county_code = $3
+  and p.village_code = $4
+  and e.kind = $5
+  and e.booked_on >= $6
+  and e.booked_on <= $7
+order by
+  "e"."booked_on" desc,
+  "e"."seq" desc
+limit
+  $8
+offset
+  $9;
+
+-- listEntries (prefecture admin, one project)
+select
+  "e"."id",
+  "e"."county_code",
+  "e"."project_id",
+  "e"."kind",
+  "e"."source",
+  "e"."amount_fen",
+  "e"."delta_fen",
+  "e"."booked_on",
+  "e"."reversal_of",
+  "e"."reason",
+  "e"."voucher_no",
+  "e"."document_no",
+  "e"."payee",
+  "e"."household_id",
+  "e"."note",
+  "e"."created_by",
+  "e"."created_by_name",
+  "e"."created_by_role",
+  "e"."created_at",
+  "p"."name" as "project_name",
+  "p"."village_code" as "project_village",
+  "h"."head_name" as "household_name",
+  "h"."village_code" as "household_village"
+from
+  "ledger_entries" as "e"
+  inner join "projects" as "p" on "p"."id" = "e"."project_id"
+  left join "households" as "h" on "h"."id" = "e"."household_id"
+where
+  "e"."county_code" like $1
+  and (
+    "p"."county_code" like $2
+    and "p"."village_code" like $3
+  )
+  and e.project_id = $4
+  and e.source = $5
+order by
+  "e"."booked_on" desc,
+  "e"."seq" desc
+limit
+  $6
+offset
+  $7;
 
 -- villageHouseholdPayments
 select

@@ -7,7 +7,7 @@ import { actionsFrom, CHAIN, PROJECT_STATES, REVIEW_STAGES } from './project-cha
 import { STAGES } from './state-machine.ts';
 
 /** The permissions that only read (everything else changes data). */
-const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read'];
+const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read', 'funds.read'];
 
 describe('the permission table', () => {
   it('names only known roles, each once, and no permission is empty', () => {
@@ -49,6 +49,18 @@ describe('the permission table', () => {
     expect(can('township_officer', 'crosscheck.run')).toBe(false);
     expect(can('county_official', 'countySettings.edit')).toBe(true);
     expect(STAGES.map((s) => PERMISSIONS[signoff(s)])).toEqual([['village_cadre'], ['village_cadre'], ['township_officer'], ['county_official']]);
+  });
+
+  it('lets every role that oversees money read the ledger, and only the county office and townships record it', () => {
+    for (const r of ROLES) expect(can(r, 'funds.read'), r).toBe(true);
+    for (const p of ['funds.allocate', 'funds.spend'] as const) {
+      for (const r of PERMISSIONS[p]) expect(can(r, 'funds.read'), `${r} ${p}`).toBe(true);
+      expect(can('inspector', p)).toBe(false);
+      expect(can('village_supervisor', p)).toBe(false);
+      expect(can('village_cadre', p)).toBe(false);
+    }
+    expect(PERMISSIONS['funds.allocate']).toEqual(['county_official', 'admin']);
+    expect(can('township_officer', 'funds.spend')).toBe(true);
   });
 
   it('lets the county office manage only the roles below it, and only managers manage', () => {

@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   'accounts.manageAll': ['admin'],
   /** Set the county's yearly standards (年度标准): lines and thresholds. */
   'countySettings.edit': ['county_official'],
+  /** Read the fund ledger of the area: entries, balances, 资金支出进度, a village's figures (村监委: its village). */
+  'funds.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin'],
   /** Record the county's money: 下达 (allocation) and 拨付 (disbursement) in the fund ledger (县级审批). */
   'funds.allocate': ['county_official', 'admin'],
   /** Record spending: 报账 (reimbursement) and 到户 (payments to households) (乡镇报账). */

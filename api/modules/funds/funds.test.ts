@@ -401,7 +401,13 @@ describe('villageFunds', () => {
     await post(draftWithMoney.id, { kind: '下达', amountFen: 9_000, bookedOn: '2026-05-01' });
 
     const f = await villageFunds(db, SANHE, { from: '2026-01-01', to: '2026-12-31' });
-    expect(f.village).toEqual({ code: SANHE, name: expect.stringContaining('三合') });
+    expect(f.village).toEqual({
+      code: SANHE,
+      name: expect.stringContaining('三合'),
+      townshipName: '沙子镇',
+      countyName: '晴隆县',
+      fullName: expect.stringMatching(/^晴隆县沙子镇三合/),
+    });
     const mine = f.projects.filter((p) => [shared.id, own.id, draft.id, draftWithMoney.id].includes(p.id));
     // (Names sort by the database's collation: compared here in code-point order.)
     expect(mine.map((p) => [p.name, p.shared, p.leadVillage, p.allocatedFen, p.disbursedFen, p.householdPaidFen, p.spentFen]).sort()).toEqual([
@@ -410,6 +416,12 @@ describe('villageFunds', () => {
       ['保家至三合通组路', true, BAOJIA, 300_000, 200_000, 15_000, 15_000],
     ]);
     expect(mine.find((p) => p.id === own.id)).toMatchObject({ category: '基础设施', type: '饮水工程', state: '公告公示', planYear: year, progress: null });
+    // Beneficiaries living in the village, masked, with what the project paid them (net of the reversal).
+    expect(mine.find((p) => p.id === shared.id)).toMatchObject({
+      beneficiaryCount: 1,
+      beneficiaries: [{ name: '陈*', mechanisms: ['务工'], paidFen: 15_000 }],
+    });
+    expect(mine.find((p) => p.id === own.id)).toMatchObject({ beneficiaryCount: 0, beneficiaries: [] });
     // Totals and sources are sums over the listed projects (other tests' projects in SANHE included).
     const sum = (k: 'allocatedFen' | 'spentFen') => f.projects.reduce((s, p) => s + p[k], 0);
     expect(f.totals.allocatedFen).toBe(sum('allocatedFen'));
@@ -419,7 +431,13 @@ describe('villageFunds', () => {
     expect(f.households.households).toBeGreaterThanOrEqual(1);
     // The shared project is on the lead village's page too; a narrower period leaves out what was booked outside it.
     const baojia = await villageFunds(db, BAOJIA, { from: '2026-03-01', to: '2026-03-31' });
-    expect(baojia.projects.find((p) => p.id === shared.id)).toMatchObject({ allocatedFen: 0, disbursedFen: 200_000, entries: 1 });
+    expect(baojia.projects.find((p) => p.id === shared.id)).toMatchObject({
+      allocatedFen: 0,
+      disbursedFen: 200_000,
+      entries: 1,
+      beneficiaryCount: 1,
+      beneficiaries: [],
+    });
     const old = await villageFunds(db, SANHE, yearPeriod(2025));
     expect(old.projects.find((p) => p.id === shared.id)).toMatchObject({ reimbursedFen: 1_000, allocatedFen: 0 });
     expect(old.projects.some((p) => p.id === draftWithMoney.id)).toBe(false);

@@ -13,7 +13,9 @@ import { AppError, type FieldError, Invalid, NotFound } from '../../errors.ts';
 import type { MessageKey } from '../../http/messages.ts';
 import { fenToYuan, MAX_AMOUNT_FEN, parseYuan } from '../../shared/money.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { APPROVED_STATES, categoryOf, isAccepted } from '../projects/code-lists.ts';
+import { maskerFor } from '../auth/personal-data.ts';
+import { maskName } from '../../shared/mask.ts';
+import { APPROVED_STATES, BENEFIT_MECHANISMS, categoryOf, isAccepted } from '../projects/code-lists.ts';
 import { ENTRY_KINDS, type EntryKind, FUND_SOURCES, isEntryKind, isFundSource } from './code-lists.ts';
 import { applyDelta, type SourceTotals, spentOf, type Violation, violation, ZERO } from './ledger.ts';
 import * as q from './queries.ts';
@@ -83,7 +85,7 @@ function entryView(r: q.EntryRow) {
 }
 
 /** Today in China (the business dates' calendar). */
-const chinaDate = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export const chinaDate = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 function validDate(v: unknown): v is string {
   if (typeof v !== 'string' || !ISO_DATE.test(v)) return false;
@@ -248,7 +250,7 @@ export async function postEntry(ctx: Ctx, input: PostEntryInput): Promise<EntryV
       voucher_no: text(input.voucherNo),
       document_no: text(input.documentNo),
       payee: text(input.payee),
-      household_id: input.kind === '到户' ? (input.householdId as string) : null,
+      household_id: input.kind === '到户' ? (input.householdId ?? null) : null,
       note: text(input.note),
     });
   });
@@ -419,6 +421,30 @@ export interface Period {
 /** The calendar year as a period. */
 export const yearPeriod = (year: number): Period => ({ from: `${year}-01-01`, to: `${year}-12-31` });
 
+/** The ledger's first business date: a period without a start begins here. */
+export const LEDGER_BEGINNING = '2000-01-01';
+
+/**
+ * The period a reader asks for: a calendar year, or from/to (each end open: the ledger's beginning,
+ * today in China). A year together with from/to is refused (400 naming `year`).
+ */
+export function periodOf(q: { year?: number; from?: string; to?: string }, now: Date): Period {
+  if (q.year !== undefined) {
+    if (q.from !== undefined || q.to !== undefined) throw Invalid([{ path: 'year', key: 'funds.yearOrPeriod' }]);
+    return yearPeriod(q.year);
+  }
+  return { from: q.from ?? LEDGER_BEGINNING, to: q.to ?? chinaDate(now) };
+}
+
+/** A beneficiary household of the village, as the public may see it: the head's name masked (张*三). */
+export interface VillageBeneficiary {
+  name: string;
+  /** 联农带农方式, in the code list's order. */
+  mechanisms: string[];
+  /** What the project's 到户 entries of the period paid the household (net), in fen. */
+  paidFen: number;
+}
+
 export interface VillageProject extends Figures {
   id: string;
   name: string;
@@ -429,17 +455,37 @@ export interface VillageProject extends Figures {
   leadVillage: string;
   /** Covers other villages too: the figures are the whole project's, not this village's share. */
   shared: boolean;
+  /** Beneficiary households of the project, in every village it covers. */
+  beneficiaryCount: number;
+  /** Those living in this village (masked names). */
+  beneficiaries: VillageBeneficiary[];
+}
+
+/** A project's public notice (公告公示): from the county's approval, at least NOTICE_DAYS days. */
+export interface VillageNotice {
+  projectId: string;
+  projectName: string;
+  /** China dates (YYYY-MM-DD), inclusive. */
+  startsOn: string;
+  endsOn: string;
 }
 
 export interface VillageFunds {
-  village: { code: string; name: string };
+  village: { code: string; name: string; townshipName: string | null; countyName: string | null; fullName: string };
   period: Period;
   totals: Figures;
   bySource: (Figures & { source: string })[];
   projects: VillageProject[];
   /** What the period's 到户 entries paid to the village's own households (net), and to how many. */
   households: { paidFen: number; households: number };
+  /** The listed projects' notices, newest first. */
+  notices: VillageNotice[];
 }
+
+/** 公告公示 lasts at least this many days (docs/domain/projects-funds.md). */
+export const NOTICE_DAYS = 10;
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 const add = (
   a: SourceTotals & { entries: number },
@@ -458,6 +504,8 @@ const asFigures = (a: SourceTotals & { entries: number }) => figures({ ...a, hou
  * A village's fund figures for a period of business dates: every project covering the village
  * that is approved (入库) or has money recorded in the period, with its figures; the totals and
  * the figures per fund source over those projects; and what was paid to the village's households.
+ * With each project its beneficiaries living in the village (head names masked: 张*三, never a
+ * number of theirs) and what it paid them, and the projects' notices (公告公示, NOTICE_DAYS days).
  * Public data (no personal data, no scope): the public page, the map and the SMS summaries use it.
  * An unknown village → 404; a malformed period → 400.
  */
@@ -470,10 +518,23 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
   if (fields.length) throw Invalid(fields);
   const village = await q.findVillage(db, villageCode);
   if (!village) throw NotFound('funds.villageNotFound', { code: villageCode });
-  const [rows, paid] = await Promise.all([
+  const [rows, paid, people, noticeRows] = await Promise.all([
     q.villageFigures(db, villageCode, period.from, period.to, APPROVED_STATES),
     q.villageHouseholdPayments(db, villageCode, period.from, period.to),
+    q.villageBeneficiaries(db, villageCode, period.from, period.to),
+    q.villageNotices(db, villageCode),
   ]);
+  // Beneficiaries by project, one per household (a household may benefit by several mechanisms).
+  const beneficiaries = new Map<string, Map<string, VillageBeneficiary>>();
+  for (const b of people) {
+    let byHousehold = beneficiaries.get(b.project_id);
+    if (!byHousehold) beneficiaries.set(b.project_id, (byHousehold = new Map()));
+    const known = byHousehold.get(b.household_id);
+    if (known) known.mechanisms.push(b.mechanism);
+    else byHousehold.set(b.household_id, { name: maskName(b.head_name) ?? '', mechanisms: [b.mechanism], paidFen: Number(b.paid) });
+  }
+  const order = (m: string) => (BENEFIT_MECHANISMS as readonly string[]).indexOf(m);
+  for (const byHousehold of beneficiaries.values()) for (const v of byHousehold.values()) v.mechanisms.sort((a, b) => order(a) - order(b));
   const total = fresh();
   const bySource = new Map<string, ReturnType<typeof fresh>>();
   const projects = new Map<string, { row: (typeof rows)[number]; sums: ReturnType<typeof fresh> }>();
@@ -488,22 +549,92 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
       add(s, r);
     }
   }
+  const listed = [...projects.values()].map(({ row, sums }) => ({
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    category: categoryOf(row.type),
+    state: row.state,
+    planYear: Number(row.plan_year),
+    leadVillage: row.lead_village,
+    shared: Number(row.villages) > 1,
+    beneficiaryCount: Number(row.beneficiaries),
+    beneficiaries: [...(beneficiaries.get(row.id)?.values() ?? [])],
+    ...asFigures(sums),
+  }));
+  const names = new Map(listed.map((p) => [p.id, p.name]));
+  const notices = noticeRows
+    .filter((n) => names.has(n.project_id))
+    .map((n) => {
+      const startsOn = chinaDate(new Date(n.at));
+      return { projectId: n.project_id, projectName: names.get(n.project_id) as string, startsOn, endsOn: addDays(startsOn, NOTICE_DAYS) };
+    });
   return {
-    village: { code: village.code, name: village.name },
+    village: {
+      code: village.code,
+      name: village.name,
+      townshipName: village.township_name,
+      countyName: village.county_name,
+      fullName: `${village.county_name ?? ''}${village.township_name ?? ''}${village.name}`,
+    },
     period: { from: period.from, to: period.to },
     totals: asFigures(total),
     bySource: FUND_SOURCES.filter((s) => bySource.has(s)).map((s) => ({ source: s, ...asFigures(bySource.get(s) as ReturnType<typeof fresh>) })),
-    projects: [...projects.values()].map(({ row, sums }) => ({
-      id: row.id,
-      name: row.name,
-      type: row.type,
-      category: categoryOf(row.type),
-      state: row.state,
-      planYear: Number(row.plan_year),
-      leadVillage: row.lead_village,
-      shared: Number(row.villages) > 1,
-      ...asFigures(sums),
-    })),
+    projects: listed,
     households: { paidFen: Number(paid.paid), households: Number(paid.households) },
+    notices,
   };
+}
+
+// ── The ledger as a list (资金台账) ────────────────────────────────────────────────────────────
+
+export type LedgerFilter = q.EntryFilter;
+
+export type LedgerItem = EntryView & {
+  projectName: string;
+  /** The project's lead village (its own area). */
+  villageCode: string;
+  /** 到户: the household head's name, masked where the household is outside the reader's area. */
+  householdName: string | null;
+};
+
+/** The filter checked as the domain checks it (periods in order, the village inside the scope). */
+export function checkLedgerFilter(ctx: Ctx, f: LedgerFilter): void {
+  const fields: FieldError[] = [];
+  if (f.projectId !== undefined && !UUID.test(f.projectId)) fields.push({ path: 'project', key: 'field.format' });
+  if (f.villageCode !== undefined && !/^\d{12}$/.test(f.villageCode)) fields.push({ path: 'village', key: 'area.badCode' });
+  if (f.source !== undefined && !isFundSource(f.source)) fields.push({ path: 'source', key: 'field.oneOf', params: { values: FUND_SOURCES.join('、') } });
+  if (f.kind !== undefined && !isEntryKind(f.kind)) fields.push({ path: 'kind', key: 'field.oneOf', params: { values: ENTRY_KINDS.join('、') } });
+  if (f.from !== undefined && !validDate(f.from)) fields.push({ path: 'from', key: 'field.format' });
+  if (f.to !== undefined && !validDate(f.to)) fields.push({ path: 'to', key: 'field.format' });
+  if (f.from && f.to && validDate(f.from) && validDate(f.to) && f.from > f.to) fields.push({ path: 'from', key: 'funds.periodOrder' });
+  if (fields.length) throw Invalid(fields);
+  if (f.villageCode !== undefined) ctx.scope.assertCovers(f.villageCode);
+}
+
+/** What a reader of `role` in `scope` is shown of a listed entry: free text with typed-in numbers masked, names by area. */
+export function ledgerItem(ctx: Ctx, r: q.EntryListRow): LedgerItem {
+  const mask = maskerFor({ role: ctx.scope.role });
+  const view = entryView(r);
+  return {
+    ...view,
+    reason: mask.text(view.reason),
+    payee: mask.text(view.payee),
+    note: mask.text(view.note),
+    voucherNo: mask.text(view.voucherNo),
+    documentNo: mask.text(view.documentNo),
+    projectName: r.project_name,
+    villageCode: r.project_village,
+    householdName: r.household_name === null ? null : mask.name(r.household_name, r.household_village !== null && ctx.scope.covers(r.household_village)),
+  };
+}
+
+/** A page of the ledger in the caller's scope (every entry of the projects whose lead village it covers). */
+export async function listLedger(ctx: Ctx, f: LedgerFilter, page: { page: number; pageSize: number }): Promise<{ total: number; items: LedgerItem[] }> {
+  checkLedgerFilter(ctx, f);
+  const [total, rows] = await Promise.all([
+    q.countEntries(ctx.db, ctx.scope, f),
+    q.listEntries(ctx.db, ctx.scope, f, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize }),
+  ]);
+  return { total, items: rows.map((r) => ledgerItem(ctx, r)) };
 }

@@ -18,6 +18,7 @@ export const fundMessages = {
     'zh-CN': '您的角色不能登记“{kind}”资金',
     en: 'Your role cannot record {kind} entries',
   },
+  'funds.roleMayNotRecord': { 'zh-CN': '您的角色不能登记资金', en: 'Your role cannot record ledger entries' },
   'funds.noBudgetLine': {
     'zh-CN': '该项目没有“{source}”的预算，不能下达该来源的资金',
     en: 'The project has no budget line for {source}; allocate from a source it budgets',
@@ -40,6 +41,11 @@ export const fundMessages = {
   },
   'funds.negative': { 'zh-CN': '{source}：合计不能为负', en: '{source}: a total cannot become negative' },
   'funds.alreadyReversed': { 'zh-CN': '该记录已被冲销（冲销记录 {id}）', en: 'This entry is already reversed (by entry {id})' },
+  'funds.yearOrPeriod': { 'zh-CN': '请选择年度或起止日期，二者取一', en: 'Give a year or a period (from/to), not both' },
+  'funds.exportTooMany': {
+    'zh-CN': '资金台账导出 {count} 行，超过上限 {max} 行，请缩小筛选范围（项目、村、来源、类型或日期）',
+    en: 'The ledger export would hold {count} rows, more than {max}; narrow the filter (project, village, source, kind or dates)',
+  },
   'funds.reversalOfReversal': {
     'zh-CN': '冲销记录不能再冲销，请登记一笔新的正确记录',
     en: 'A reversal cannot be reversed; record a new, correct entry instead',

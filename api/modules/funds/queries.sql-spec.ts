@@ -1,10 +1,12 @@
 // SQL snapshot cases of funds/queries.ts → api/queries/funds.sql (docs/decisions/0019).
 import { answer, moduleSpec } from '../../queries/capture.ts';
+import { Scope } from '../auth/scope.ts';
 import { AT, COUNTY, countyOfficial, ID, ID2, prefectureAdmin, TOWNSHIP, townshipOfficer, VILLAGE, villageCadre } from '../../queries/scopes.ts';
 import { APPROVED_STATES } from '../projects/code-lists.ts';
 import * as q from './queries.ts';
 
 const SOURCE = '中央财政衔接推进乡村振兴补助资金';
+const villageSupervisor = new Scope(VILLAGE, 'village_supervisor');
 
 export default moduleSpec('funds', 'api/modules/funds/queries.ts', q, {
   lockProject: [{ run: (db) => q.lockProject(db, ID) }],
@@ -58,5 +60,24 @@ export default moduleSpec('funds', 'api/modules/funds/queries.ts', q, {
   ],
   findVillage: [{ run: (db) => q.findVillage(db, VILLAGE) }],
   villageFigures: [{ run: (db) => q.villageFigures(db, VILLAGE, '2026-01-01', '2026-12-31', APPROVED_STATES) }],
+  villageBeneficiaries: [{ run: (db) => q.villageBeneficiaries(db, VILLAGE, '2000-01-01', '2026-12-31') }],
+  villageNotices: [{ run: (db) => q.villageNotices(db, VILLAGE) }],
+  countEntries: [
+    { label: 'village supervisor, everything', run: (db) => q.countEntries(db, villageSupervisor, {}), respond: answer({ n: 0 }) },
+    {
+      label: 'county official, every filter',
+      run: (db) =>
+        q.countEntries(db, countyOfficial, { projectId: ID, villageCode: VILLAGE, source: SOURCE, kind: '拨付', from: '2026-01-01', to: '2026-06-30' }),
+      respond: answer({ n: 0 }),
+    },
+  ],
+  listEntries: [
+    { label: 'village cadre, first page', run: (db) => q.listEntries(db, villageCadre, {}, { limit: 50, offset: 0 }) },
+    {
+      label: 'county official, a village and a kind in a period',
+      run: (db) => q.listEntries(db, countyOfficial, { villageCode: VILLAGE, kind: '到户', from: '2026-01-01', to: '2026-12-31' }, { limit: 50, offset: 100 }),
+    },
+    { label: 'prefecture admin, one project', run: (db) => q.listEntries(db, prefectureAdmin, { projectId: ID, source: SOURCE }, { limit: 500, offset: 0 }) },
+  ],
   villageHouseholdPayments: [{ run: (db) => q.villageHouseholdPayments(db, VILLAGE, '2026-01-01', '2026-12-31'), respond: answer({ paid: 0, households: 0 }) }],
 });

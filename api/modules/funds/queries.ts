@@ -132,7 +132,7 @@ const net = (kind: EntryKind) => sql<number>`coalesce(sum(e.delta_fen) filter (w
  * first summed per project and source (an index-only walk of ledger_entries_balance_idx, county by
  * county), then joined to their projects and summed again by the dimensions asked for.
  */
-export const balances = (db: DbOrTrx, scope: Scope, f: BalanceFilter) => {
+export const balances = async (db: DbOrTrx, scope: Scope, f: BalanceFilter): Promise<BalanceRow[]> => {
   const dims: Record<Dimension, { select: AliasedRawBuilder<unknown, string>[]; group: Expression<unknown>[] }> = {
     project: { select: [sql`p.id`.as('project_id'), sql`p.name`.as('project_name')], group: [sql`p.id`] },
     village: { select: [sql`p.village_code`.as('village_code')], group: [sql`p.village_code`] },
@@ -175,12 +175,21 @@ export const balances = (db: DbOrTrx, scope: Scope, f: BalanceFilter) => {
   const groups = chosen.flatMap((d) => d.group);
   if (groups.length) q = q.groupBy(groups);
   for (const g of groups) q = q.orderBy(g);
-  return q.execute() as unknown as Promise<BalanceRow[]>;
+  // The dimensions' columns are chosen at run time: each row holds those of BalanceRow asked for.
+  const rows: Partial<BalanceRow>[] = await q.execute();
+  return rows as BalanceRow[];
 };
 
-/** The village, if the code is a village's. */
+/** The village, if the code is a village's, with its township's and county's names (its full name). */
 export const findVillage = (db: DbOrTrx, code: string) =>
-  db.selectFrom('areas').select(['code', 'name', 'county_code']).where('code', '=', code).where('level', '=', 'village').executeTakeFirst();
+  db
+    .selectFrom('areas as v')
+    .leftJoin('areas as t', 't.code', 'v.parent_code')
+    .leftJoin('areas as c', 'c.code', 't.parent_code')
+    .select(['v.code', 'v.name', 'v.county_code', 't.name as township_name', 'c.name as county_name'])
+    .where('v.code', '=', code)
+    .where('v.level', '=', 'village')
+    .executeTakeFirst();
 
 /**
  * A village's figures for a period, per project and source: every project covering the village
@@ -202,6 +211,7 @@ export const villageFigures = (db: DbOrTrx, villageCode: string, from: string, t
       'p.plan_year',
       'p.village_code as lead_village',
       sql<number>`(select count(*) from project_villages v where v.project_id = p.id)`.as('villages'),
+      sql<number>`(select count(distinct b.household_id) from project_beneficiaries b where b.project_id = p.id)`.as('beneficiaries'),
       'e.source',
       net('下达').as('allocated'),
       net('拨付').as('disbursed'),
@@ -236,3 +246,98 @@ export const villageHouseholdPayments = (db: DbOrTrx, villageCode: string, from:
     )
     .select([sql<number>`coalesce(sum(x.paid), 0)::bigint`.as('paid'), sql<number>`count(*) filter (where x.paid > 0)`.as('households')])
     .executeTakeFirstOrThrow();
+
+/**
+ * The beneficiaries (带贫益贫) living in the village of every project covering it: one row per
+ * household and mechanism, with what the project's 到户 entries of the period paid the household
+ * (net). Head names only: the caller masks them; no number of the household leaves here.
+ */
+export const villageBeneficiaries = (db: DbOrTrx, villageCode: string, from: string, to: string) =>
+  db
+    .selectFrom('project_villages as pv')
+    .innerJoin('project_beneficiaries as b', 'b.project_id', 'pv.project_id')
+    .innerJoin('households as h', 'h.id', 'b.household_id')
+    .select([
+      'b.project_id',
+      'b.household_id',
+      'h.head_name',
+      'b.mechanism',
+      sql<number>`(select coalesce(sum(e.delta_fen), 0)::bigint from ledger_entries e
+        where e.household_id = b.household_id and e.project_id = b.project_id and e.county_code = b.county_code
+          and e.kind = '到户' and e.booked_on between ${from} and ${to})`.as('paid'),
+    ])
+    .where('pv.village_code', '=', villageCode)
+    .where('h.village_code', '=', villageCode)
+    .orderBy('b.project_id')
+    .orderBy('h.household_no')
+    .orderBy('b.mechanism')
+    .execute();
+
+/** When each project covering the village entered 公告公示 (the county's approval step): its public notices. */
+export const villageNotices = (db: DbOrTrx, villageCode: string) =>
+  db
+    .selectFrom('project_villages as pv')
+    .innerJoin('project_steps as s', 's.project_id', 'pv.project_id')
+    .select(['s.project_id', 's.at'])
+    .where('pv.village_code', '=', villageCode)
+    .where('s.from_state', '=', '县级审定')
+    .where('s.to_state', '=', '公告公示')
+    .orderBy('s.at', 'desc')
+    .orderBy('s.project_id')
+    .execute();
+
+export interface EntryFilter {
+  projectId?: string;
+  /** The project's lead village (its own area). */
+  villageCode?: string;
+  source?: string;
+  kind?: EntryKind;
+  /** Business dates (booked_on), inclusive. */
+  from?: string;
+  to?: string;
+}
+
+/** The scope and the filter as one WHERE over ledger_entries e joined to its project p. */
+function entryWhere(scope: Scope, f: EntryFilter): RawBuilder<SqlBool> {
+  const where: RawBuilder<SqlBool>[] = [scope.countySql('e.county_code'), scope.sql('p.village_code', 'p.county_code')];
+  if (f.projectId) where.push(sql<SqlBool>`e.project_id = ${f.projectId}`);
+  if (f.villageCode) where.push(sql<SqlBool>`e.county_code = ${f.villageCode.slice(0, 6)} and p.village_code = ${f.villageCode}`);
+  if (f.source) where.push(sql<SqlBool>`e.source = ${f.source}`);
+  if (f.kind) where.push(sql<SqlBool>`e.kind = ${f.kind}`);
+  if (f.from) where.push(sql<SqlBool>`e.booked_on >= ${f.from}`);
+  if (f.to) where.push(sql<SqlBool>`e.booked_on <= ${f.to}`);
+  return sql<SqlBool>`${sql.join(where, sql` and `)}`;
+}
+
+/** How many entries in scope match the filter. */
+export const countEntries = async (db: DbOrTrx, scope: Scope, f: EntryFilter): Promise<number> =>
+  Number(
+    (
+      await db
+        .selectFrom('ledger_entries as e')
+        .innerJoin('projects as p', 'p.id', 'e.project_id')
+        .select(sql<number>`count(*)`.as('n'))
+        .where(entryWhere(scope, f))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/**
+ * A page of the ledger in scope, newest business date first (then the latest recorded), with the
+ * project's name and lead village and the paid household's head name and village (to mask by).
+ */
+export const listEntries = (db: DbOrTrx, scope: Scope, f: EntryFilter, page: { limit: number; offset: number }) =>
+  db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('projects as p', 'p.id', 'e.project_id')
+    .leftJoin('households as h', 'h.id', 'e.household_id')
+    .select(ENTRY_COLUMNS.map((c) => `e.${c}` as const))
+    .select(['p.name as project_name', 'p.village_code as project_village', 'h.head_name as household_name', 'h.village_code as household_village'])
+    .where(entryWhere(scope, f))
+    .orderBy('e.booked_on', 'desc')
+    .orderBy('e.seq', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+
+export type EntryListRow = Awaited<ReturnType<typeof listEntries>>[number];
