@@ -14,7 +14,7 @@ import type { FundSource } from '../api/modules/funds/code-lists.ts';
 import { postEntry } from '../api/modules/funds/funds.ts';
 import type { BenefitMechanism, ProjectType } from '../api/modules/projects/code-lists.ts';
 import { createProject, step } from '../api/modules/projects/projects.ts';
-import { forwardAction, NOTICE_MS, type ProjectState, type StepAction } from '../api/shared/project-chain.ts';
+import { forwardAction, NOTICE_MS, PROJECT_STAGES, type ProjectState, type StepAction } from '../api/shared/project-chain.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 
 const DAY = 86_400_000;
@@ -167,7 +167,8 @@ const PROJECTS: DemoProject[] = [
   },
 ];
 
-type Actors = Record<Role, Ctx['actor'] & { areaCode: string }>;
+type Actor = Ctx['actor'] & { areaCode: string };
+type Actors = Record<Role, Actor> & { cadres: Map<string, Actor> };
 
 async function demoActors(db: Db): Promise<Actors> {
   const rows = await db
@@ -179,17 +180,20 @@ async function demoActors(db: Db): Promise<Actors> {
       DEMO_ACCOUNTS.map((a) => a.username),
     )
     .execute();
-  const out: Partial<Actors> = {};
+  const out: Partial<Record<Role, Actor>> = {};
+  const cadres = new Map<string, Actor>();
   for (const r of rows) {
-    // The first demo account of each role acts for it (保家村 罗书记 for the village).
-    if (!out[r.role]) out[r.role] = { id: r.id, name: r.display_name, role: r.role, areaCode: r.area_code };
+    const a = { id: r.id, name: r.display_name, role: r.role, areaCode: r.area_code };
+    // The first demo account of each role acts for it; a village's own cadre proposes its projects.
+    if (!out[r.role]) out[r.role] = a;
+    if (r.role === 'village_cadre') cadres.set(r.area_code, a);
   }
-  return out as Actors;
+  return { ...(out as Record<Role, Actor>), cadres };
 }
 
 /** The context of `role` acting on `village` at `now`: the demo account's name, the village's own area for village roles. */
 function ctxOf(db: Db, actors: Actors, role: Role, village: string, now: Date): Ctx {
-  const a = actors[role];
+  const a = (role === 'village_cadre' ? actors.cadres.get(village) : undefined) ?? actors[role];
   const area = role === 'village_cadre' ? village : a.areaCode;
   return { db, scope: new Scope(area, role), actor: { id: a.id, name: a.name, role }, origin: { via: 'seed' }, now };
 }
@@ -223,7 +227,10 @@ async function seedOne(db: Db, actors: Actors, p: DemoProject, today: Date): Pro
   {
     const t0 = new Date(today.getTime() - p.startedDaysAgo * DAY);
     let clock = t0.getTime();
-    const at = (days: number) => new Date((clock += days * DAY));
+    // The steps spread over the project's age, so that the last one was taken recently.
+    const stages = Math.max(1, PROJECT_STAGES.indexOf(p.state as (typeof PROJECT_STAGES)[number]) + 1);
+    const scale = Math.max(1, (p.startedDaysAgo - 15) / (4 * stages + 40));
+    const at = (days: number) => new Date((clock += days * scale * DAY));
     const village = await db
       .selectFrom('areas')
       .select([sql<number>`st_x(label_point)`.as('lon'), sql<number>`st_y(label_point)`.as('lat')])
@@ -240,7 +247,7 @@ async function seedOne(db: Db, actors: Actors, p: DemoProject, today: Date): Pro
       planYear: t0.getFullYear(),
       villages: [p.village],
       implementingUnit: p.implementingUnit,
-      personInCharge: actors.village_cadre.name.split(' ').at(-1) ?? null,
+      personInCharge: (actors.cadres.get(p.village) ?? actors.village_cadre).name.split(' ').at(-1) ?? null,
       plannedStart: isoDay(new Date(t0.getTime() + 30 * DAY)),
       plannedEnd: isoDay(new Date(t0.getTime() + 240 * DAY)),
       budget: p.budget.map(([source, amountFen]) => ({ source, amountFen })),
