@@ -1,7 +1,17 @@
 // The project chain as a table: every state's actions, where they lead, the reasons required, and
 // that every stage can be left forward to 已完成.
 import { describe, expect, it } from 'vitest';
-import { actionsFrom, chainStep, END_STATES, forwardAction, PROJECT_STAGES, PROJECT_STATES, permissionFor, type ProjectState, statesWaitingFor } from './project-chain.ts';
+import {
+  actionsFrom,
+  chainStep,
+  END_STATES,
+  forwardAction,
+  PROJECT_STAGES,
+  PROJECT_STATES,
+  permissionFor,
+  type ProjectState,
+  statesWaitingFor,
+} from './project-chain.ts';
 import { can } from './permissions.ts';
 
 describe('the project chain', () => {

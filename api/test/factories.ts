@@ -312,7 +312,7 @@ export async function newProject(opts: NewProjectOptions = {}): Promise<{ id: st
   let version = 1;
   const take = async (action: StepAction, now: Date, extra: Partial<ProjectStepInput> = {}) => {
     const permission = permissionFor(state, action) as Permission;
-    const r = await projectStep(roleCtx(db, lead, PERMISSIONS[permission][0] as Role, now), id, { action, version, note: `${action}：测试`, ...extra });
+    const r = await projectStep(roleCtx(db, lead, PERMISSIONS[permission][0], now), id, { action, version, note: `${action}：测试`, ...extra });
     state = r.state;
     version = r.version;
   };

@@ -483,6 +483,30 @@ describe('over HTTP', () => {
     );
   });
 
+  it('a refused step outside the caller’s area is audited; two simultaneous approvals: one advances, the other is refused', async () => {
+    const p = await newProject({ atState: '乡镇审核' });
+    const sanhe = await loginAs('sanhe_cadre');
+    const refused = await sanhe.api.projects[':id'].steps.$post({ param: { id: p.id }, json: { action: 'withdraw', note: '不做了' } });
+    expect(refused.status).toBe(403);
+    const denied = await db
+      .selectFrom('audit_log')
+      .select(['action', 'entity', 'entity_id'])
+      .where('entity_id', '=', p.id)
+      .where('action', '=', 'access.denied')
+      .execute();
+    expect(denied).toEqual([{ action: 'access.denied', entity: 'project', entity_id: p.id }]);
+
+    const results = await Promise.allSettled([
+      step(township(), p.id, { action: 'approve', version: p.version }),
+      step(township(), p.id, { action: 'approve', version: p.version }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(failed.reason).toMatchObject({ code: 'CONFLICT', key: 'project.versionConflict' });
+    const steps = await db.selectFrom('project_steps').select('action').where('project_id', '=', p.id).where('from_state', '=', '乡镇审核').execute();
+    expect(steps).toHaveLength(1);
+  });
+
   it('is documented in /api/openapi.json', async () => {
     const doc = (await (await (await anonymous()).get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     const paths = Object.keys(doc.paths).map((p) => p.replace(/^\/api/, '').replace(/(.)\/$/, '$1'));

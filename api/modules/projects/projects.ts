@@ -212,7 +212,7 @@ export async function updateProject(ctx: Ctx, id: string, input: PatchInput): Pr
       ...(b.name !== undefined ? { name: b.name } : {}),
       ...(b.type !== undefined ? { type: b.type } : {}),
       ...(b.planYear !== undefined ? { plan_year: b.planYear } : {}),
-      ...(b.villages ? { village_code: b.villages[0] as string } : {}),
+      ...(b.villages ? { village_code: b.villages[0] } : {}),
       ...(b.geometry !== undefined ? { geojson: b.geometry ? JSON.stringify(b.geometry) : null } : {}),
       ...(b.implementingUnit !== undefined ? { implementing_unit: b.implementingUnit } : {}),
       ...(b.personInCharge !== undefined ? { person_in_charge: b.personInCharge } : {}),
@@ -236,7 +236,7 @@ export async function updateProject(ctx: Ctx, id: string, input: PatchInput): Pr
       entity: 'project',
       entityId: id,
       subjectId: id,
-      areaCode: b.villages ? (b.villages[0] as string) : locked.village_code,
+      areaCode: b.villages ? b.villages[0] : locked.village_code,
       before: { ...beforeOf(current, changed), version: locked.version },
       after: { ...audited(changed), version: after.version },
       origin: ctx.origin,
@@ -347,6 +347,8 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
     const p = await q.lockProject(trx, projectId);
     if (!p) throw NotFound('project.notFound', { id: projectId });
     scope.assertCovers(p.village_code, 'project', p.id);
+    // A client that saw another version acts on a state that has gone: reload first.
+    if (b.version !== undefined && b.version !== p.version) throw versionConflict(p.version);
     const state = p.state as ProjectState;
     const s = chainStep(state, b.action);
     if (!s) throw illegalStep(state, b.action);
@@ -368,7 +370,6 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
       );
     }
     scope.assertCanWrite(p.village_code, 'project', p.id);
-    if (b.version !== undefined && b.version !== p.version) throw versionConflict(p.version);
     const note = b.note?.trim() || null;
     if (s.noteRequired && !note) throw Invalid([{ path: 'note', key: 'field.required' }]);
     if (b.assets?.length && !(state === '资产移交' && b.action === 'approve')) throw Invalid([{ path: 'assets', key: 'project.assetsOnlyAtHandover' }]);
