@@ -17,6 +17,7 @@ import { seedCountyYearSettings } from '../api/modules/procedures/county-setting
 import { seedAreas } from './areas.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { importRegistry } from '../api/modules/registry/import.ts';
+import { hasProjects, seedDemoProjects } from './projects.ts';
 import { generateRegistryRows, writeRegistryCsv } from './registry-generator.ts';
 
 export const DEMO_COUNTY = '522324';
@@ -26,6 +27,8 @@ export interface SeedOptions {
   seed?: number;
   /** Skip the generated households (areas and accounts only). */
   withoutHouseholds?: boolean;
+  /** Demo projects with their chain and ledger (seeds/projects.ts); default: with the households. */
+  projects?: boolean;
   log?: (line: string) => void;
 }
 
@@ -131,6 +134,10 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
       });
     }
     log(`households: ${households} with ${members} members`);
+  }
+  if ((opts.projects ?? !opts.withoutHouseholds) && !(await hasProjects(db, DEMO_COUNTY))) {
+    const p = await seedDemoProjects(db);
+    log(`projects: ${p.projects} with ${p.entries} ledger entries`);
   }
   log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { ...areas, accounts, households, members };

@@ -55,7 +55,8 @@ function buildWebIfStale() {
 async function seedTemplate(handle: Awaited<ReturnType<typeof openDatabase>>) {
   await migrateToLatest(handle.db);
   useTestAuditKey();
-  await seedDemo(handle, { households: TEST_HOUSEHOLDS, seed: 42 });
+  // Without the demo projects: the tests make their own (factories), and count them.
+  await seedDemo(handle, { households: TEST_HOUSEHOLDS, seed: 42, projects: false });
   // The role split: the clones carry the server role's privileges.
   const role = handle.backend === 'postgres' ? serverRole() : undefined;
   if (role) await grantServerRole(handle.db, role);

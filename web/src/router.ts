@@ -68,6 +68,31 @@ export const router = createRouter({
           meta: { title: 'nav.crosscheck' },
         },
         {
+          path: 'projects',
+          name: 'projects',
+          component: () => import('./views/projects/ProjectListView.vue'),
+          meta: { title: 'project.list' },
+        },
+        {
+          path: 'projects/queue',
+          name: 'project-queue',
+          component: () => import('./views/projects/ProjectQueueView.vue'),
+          meta: { title: 'project.queue' },
+        },
+        {
+          path: 'projects/:id([0-9a-fA-F-]{36})',
+          name: 'project',
+          component: () => import('./views/projects/ProjectView.vue'),
+          props: true,
+          meta: { title: 'project.list' },
+        },
+        {
+          path: 'funds',
+          name: 'ledger',
+          component: () => import('./views/funds/LedgerView.vue'),
+          meta: { title: 'funds.ledger' },
+        },
+        {
           path: 'settings/county',
           name: 'county-settings',
           component: () => import('./views/settings/CountySettingsView.vue'),

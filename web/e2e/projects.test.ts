@@ -1,0 +1,126 @@
+// e2e: 项目库 on a tablet — a village cadre drafts a road project and submits it, the township
+// forwards it from its approval queue, the county approves it into the library (入库) and the
+// notice starts; implementation is not offered before the 10 days are over, and an objection
+// recorded during the notice shows as unanswered; the inspector reads the ledger; the village supervisor reads
+// the project without any action. Each role in its own browser context, as on its own tablet.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unique } from '../../api/test/db.ts';
+import { LANDSCAPE, login, newTabletContext, openTablet, PORTRAIT, saveScreenshot, type Tablet } from './browser.ts';
+
+describe('项目库 and 资金台账 (village cadre → township → county; inspector, supervisor)', () => {
+  let tablet: Tablet;
+  const name = unique('保家村通组公路');
+  let projectUrl = '';
+
+  beforeAll(async () => {
+    tablet = await openTablet(LANDSCAPE, { touch: true });
+  });
+  afterAll(() => tablet?.close());
+
+  async function asRole(username: string, viewport = LANDSCAPE): Promise<Page> {
+    const { context } = await newTabletContext(tablet.browser, tablet.server.url, viewport, { touch: true });
+    const page = await context.newPage();
+    await login(page, username);
+    return page;
+  }
+
+  async function takeStep(page: Page, action: string, note?: string): Promise<void> {
+    await page.getByTestId(`project-action-${action}`).click();
+    const dialog = page.getByTestId('project-step-dialog');
+    await dialog.waitFor();
+    if (note) await page.getByTestId('project-step-note').fill(note);
+    await page.getByTestId('project-step-confirm').click();
+  }
+
+  it('the village cadre drafts a project with a budget line in yuan and submits it', async () => {
+    const page = tablet.page;
+    await login(page, 'baojia_cadre');
+    await page.getByTestId('nav-projects').click();
+    await page.waitForURL('**/projects');
+    await page.getByTestId('projects-new').click();
+    await page.getByTestId('project-create').waitFor();
+    await page.getByTestId('project-name').fill(name);
+    await page.getByTestId('project-type').click();
+    await page
+      .locator('.el-select-dropdown__item:visible')
+      .filter({ hasText: /^\s*农村道路\s*$/ })
+      .first()
+      .click();
+    // The cadre's own village is chosen already (the lead village).
+    expect(await page.getByTestId('project-villages').innerText()).toContain('保家村');
+    await page.getByTestId('project-amount-0').fill('150000.505');
+    await page.getByTestId('project-create-save').click();
+    // More than two decimals: the server names the field, nothing is created.
+    await expect.poll(() => page.getByTestId('project-create').innerText()).toContain('两位小数');
+    await page.getByTestId('project-amount-0').fill('150000.50');
+    await page.getByTestId('project-create-save').click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    projectUrl = new URL(page.url()).pathname;
+    expect(await page.getByTestId('project-title').innerText()).toBe(name);
+    expect(await page.getByTestId('project-state').innerText()).toBe('村申报');
+    expect(await page.getByTestId('project-budget').innerText()).toContain('150,000.50');
+    await takeStep(page, 'submit');
+    await expect.poll(() => page.getByTestId('project-state').innerText()).toBe('乡镇审核');
+    // Submitted: the village may still withdraw it, no longer submit it.
+    expect(await page.getByTestId('project-action-submit').count()).toBe(0);
+    await saveScreenshot(page, 'project-submitted-1280x800');
+  });
+
+  it('the township forwards it from its queue; a return needs a reason', async () => {
+    const page = await asRole('shazi_township', PORTRAIT);
+    // Portrait: the navigation is in the drawer.
+    await page.getByTestId('nav-toggle').click();
+    await page.getByTestId('nav-project-queue').click();
+    await page.waitForURL('**/projects/queue');
+    const row = page.getByTestId('project-queue').locator('.el-table__row', { hasText: name });
+    await row.waitFor();
+    await row.click();
+    await page.waitForURL(`**${projectUrl}`);
+    await page.getByTestId('project-action-return').click();
+    await page.getByTestId('project-step-confirm').click();
+    await expect.poll(() => page.locator('.el-message').innerText()).toContain('请填写说明');
+    await page.getByTestId('project-step-dialog').locator('.el-dialog__headerbtn').click();
+    await takeStep(page, 'approve', '符合乡镇产业规划，同意上报');
+    await expect.poll(() => page.getByTestId('project-state').innerText()).toBe('县级审定');
+    await saveScreenshot(page, 'project-township-800x1280');
+    await page.context().close();
+  });
+
+  it('the county approves it into the library; implementation waits for the notice; an objection is recorded', async () => {
+    const page = await asRole('qinglong_county');
+    await page.goto(projectUrl);
+    await takeStep(page, 'approve');
+    await expect.poll(() => page.getByTestId('project-state').innerText()).toBe('公告公示');
+    expect(await page.getByTestId('project-steps').innerText()).toContain('符合乡镇产业规划');
+    // The notice runs 10 days: implementation is not offered yet; an objection is recorded.
+    expect(await page.getByTestId('project-action-approve').count()).toBe(0);
+    await takeStep(page, 'object', '村民反映：线路占用耕地');
+    await expect.poll(() => page.locator('.el-alert--warning').innerText()).toContain('1 条异议尚未答复');
+    expect(await page.getByTestId('project-state').innerText()).toBe('公告公示');
+    await saveScreenshot(page, 'project-notice-1280x800');
+    await page.context().close();
+  });
+
+  it('the inspector reads the ledger by source and the project, and may take no step', async () => {
+    const page = await asRole('qinglong_inspector');
+    await page.getByTestId('nav-ledger').click();
+    await page.waitForURL('**/funds');
+    await page.getByTestId('ledger-balances').waitFor();
+    expect(await page.getByTestId('ledger-total').innerText()).toMatch(/共 \d+ 笔/);
+    await page.goto(projectUrl);
+    await page.getByTestId('project-title').waitFor();
+    expect(await page.getByTestId('project-actions').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('the village supervisor reads the project of the village, without actions', async () => {
+    const page = await asRole('baojia_supervisor');
+    await page.goto(projectUrl);
+    await page.getByTestId('project-title').waitFor();
+    expect(await page.getByTestId('project-state').innerText()).toBe('公告公示');
+    expect(await page.getByTestId('project-actions').count()).toBe(0);
+    expect(await page.getByTestId('nav-project-queue').count()).toBe(0);
+    await page.context().close();
+  });
+});
