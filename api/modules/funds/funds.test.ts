@@ -237,7 +237,8 @@ describe('corrections', () => {
     for (const d of [db, owner]) {
       await expect(sql`update ledger_entries set amount_fen = 1 where id = ${a.id}`.execute(d)).rejects.toThrow(/append-only|permission denied/);
       await expect(sql`delete from ledger_entries where id = ${a.id}`.execute(d)).rejects.toThrow(/append-only|permission denied/);
-      await expect(sql`truncate ledger_entries`.execute(d)).rejects.toThrow(/append-only|permission denied/);
+      // CASCADE: other tables refer to the ledger (oversight comments and alerts); the trigger still refuses.
+      await expect(sql`truncate ledger_entries cascade`.execute(d)).rejects.toThrow(/append-only|permission denied/);
       await expect(sql`delete from project_steps where id = ${step.id}`.execute(d)).rejects.toThrow(/append-only|permission denied/);
       await expect(sql`update project_steps set note = 'x' where id = ${step.id}`.execute(d)).rejects.toThrow(/append-only|permission denied/);
     }

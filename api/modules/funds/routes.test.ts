@@ -215,8 +215,9 @@ describe('reading the ledger', () => {
   let baojia: { id: string };
   let sanhe: { id: string };
   beforeAll(async () => {
-    baojia = await createProject(db, { name: '保家村读账项目', planYear: 2031 });
-    sanhe = await createProject(db, { villages: [SANHE], name: '三合读账项目', planYear: 2031 });
+    // A plan year no other test file uses: files share a worker's database, and the balances below are by year.
+    baojia = await createProject(db, { name: '保家村读账项目', planYear: 2037 });
+    sanhe = await createProject(db, { villages: [SANHE], name: '三合读账项目', planYear: 2037 });
     for (const p of [baojia, sanhe]) {
       await bodyOf(
         await county.api.funds.entries.$post({ json: { projectId: p.id, kind: '下达', source: SOURCE_A, amountYuan: '1000', bookedOn: '2026-01-15' } }),
@@ -270,11 +271,11 @@ describe('reading the ledger', () => {
   });
 
   it('groups balances by township and source, and by year, with 资金支出进度', async () => {
-    const rows = await bodyOf(await county.api.funds.balances.$get({ query: { by: 'township,source', year: '2031' } }), 200);
+    const rows = await bodyOf(await county.api.funds.balances.$get({ query: { by: 'township,source', year: '2037' } }), 200);
     const a = rows.items.find((r) => r.townshipCode === '522324101' && r.source === SOURCE_A);
     expect(a).toMatchObject({ allocatedFen: 200_000, disbursedFen: 80_000, spentFen: 0, progress: 0, undisbursedFen: 120_000 });
-    const years = await bodyOf(await county.api.funds.balances.$get({ query: { by: 'year', year: '2031', area: '522324101' } }), 200);
-    expect(years.items).toEqual([expect.objectContaining({ year: 2031, allocatedFen: 250_050 })]);
+    const years = await bodyOf(await county.api.funds.balances.$get({ query: { by: 'year', year: '2037', area: '522324101' } }), 200);
+    expect(years.items).toEqual([expect.objectContaining({ year: 2037, allocatedFen: 250_050 })]);
     const total = await bodyOf(await county.api.funds.balances.$get({ query: { project: baojia.id } }), 200);
     expect(total.items).toEqual([expect.objectContaining({ allocatedFen: 125_025, disbursedFen: 40_000, progress: 0 })]);
     expect((await refusal(await county.get('/api/funds/balances?by=household'), 400)).fields?.[0]?.path).toMatch(/^by/);
@@ -285,7 +286,7 @@ describe('reading the ledger', () => {
     const f = await bodyOf(await supervisor.api.funds.villages[':code'].$get({ param: { code: BAOJIA }, query: { year: '2026' } }), 200);
     expect(f.village).toMatchObject({ code: BAOJIA, fullName: expect.stringMatching(/^晴隆县沙子镇保家/) });
     expect(f.period).toEqual({ from: '2026-01-01', to: '2026-12-31' });
-    expect(f.projects.find((p) => p.id === baojia.id)).toMatchObject({ allocatedFen: 125_025, disbursedFen: 40_000, planYear: 2031 });
+    expect(f.projects.find((p) => p.id === baojia.id)).toMatchObject({ allocatedFen: 125_025, disbursedFen: 40_000, planYear: 2037 });
     expect((await refusal(await supervisor.get(`/api/funds/villages/${SANHE}`), 403)).code).toBe('FORBIDDEN');
     expect((await refusal(await county.get('/api/funds/villages/522324101999'), 404)).code).toBe('NOT_FOUND');
     expect((await refusal(await county.get('/api/funds/villages/52232410'), 400)).fields?.[0]?.path).toBe('code');
