@@ -87,7 +87,7 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     await page.context().close();
   });
 
-  it('the county approves it into the library; implementation waits for the notice; an objection is recorded', async () => {
+  it('the county approves it into the library; implementation waits for the notice; an objection is recorded; money is allocated', async () => {
     const page = await asRole('qinglong_county');
     await page.goto(projectUrl);
     await takeStep(page, 'approve');
@@ -99,6 +99,15 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     await expect.poll(() => page.locator('.el-alert--warning').innerText()).toContain('1 条异议尚未答复');
     expect(await page.getByTestId('project-state').innerText()).toBe('公告公示');
     await saveScreenshot(page, 'project-notice-1280x800');
+    // The county allocates money to the project: a third decimal is refused, nothing is written.
+    await page.getByTestId('project-new-entry').click();
+    await page.getByTestId('entry-dialog').waitFor();
+    await page.getByTestId('entry-amount').fill('1000.123');
+    await page.getByTestId('entry-save').click();
+    await expect.poll(() => page.getByTestId('entry-dialog').innerText()).toContain('两位小数');
+    await page.getByTestId('entry-amount').fill('100000');
+    await page.getByTestId('entry-save').click();
+    await expect.poll(() => page.getByTestId('project-progress').innerText()).toContain('下达 100,000.00');
     await page.context().close();
   });
 
@@ -111,6 +120,7 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     await page.goto(projectUrl);
     await page.getByTestId('project-title').waitFor();
     expect(await page.getByTestId('project-actions').count()).toBe(0);
+    expect(await page.getByTestId('project-new-entry').count()).toBe(0);
     await page.context().close();
   });
 
@@ -122,5 +132,17 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     expect(await page.getByTestId('project-actions').count()).toBe(0);
     expect(await page.getByTestId('nav-project-queue').count()).toBe(0);
     await page.context().close();
+  });
+
+  it('the village public page (no login) lists the approved project with its allocation', async () => {
+    const { context } = await newTabletContext(tablet.browser, tablet.server.url, PORTRAIT);
+    const page = await context.newPage();
+    await page.goto('/public/villages/522324101209');
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('保家村');
+    expect(text).toContain(name);
+    expect(text).toContain('100,000.00');
+    await saveScreenshot(page, 'public-village-800x1280');
+    await context.close();
   });
 });
