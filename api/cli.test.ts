@@ -265,7 +265,7 @@ describe('dripline CLI', { timeout: 480_000 }, () => {
     expect(migrated.stderr).toBe('');
     expect(migrated.stdout).toMatch(new RegExp(`Already up to date\\.\\nGranted role ${role} the server's privileges on \\d+ tables`));
     // The server's role cannot migrate: a server started on a database that needs migrations says who must.
-    const url = process.env.DATABASE_URL as string;
+    const url = process.env.DATABASE_URL;
     const empty = `${adminUrl(url).base}_wempty_${process.pid}`;
     await adminQuery(url, `drop database if exists "${empty}"`);
     await adminQuery(url, `create database "${empty}"`);

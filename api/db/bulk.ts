@@ -131,7 +131,7 @@ export function pgBulkRunner(pool: pg.Pool): BulkRunner {
       });
       const single = new Kysely<Database>({
         dialect: new PostgresDialect({
-          pool: { connect: async () => borrowed, end: async () => {} } as unknown as pg.Pool,
+          pool: { connect: async () => borrowed, end: async () => {} },
         }),
       });
       return await single.transaction().execute(async (trx) => {
@@ -182,7 +182,7 @@ export function pgBulkRunner(pool: pg.Pool): BulkRunner {
     }
   };
   const hold = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const client = new pg.Client(pool.options as pg.ClientConfig);
+    const client = new pg.Client(pool.options);
     client.on('error', () => {});
     await client.connect();
     try {

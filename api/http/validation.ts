@@ -38,10 +38,10 @@ export function issueToField(issue: Issue): FieldError {
 }
 
 export function zodToInvalid(error: z.ZodError) {
-  return Invalid(error.issues.map((i) => issueToField(i as Issue)));
+  return Invalid(error.issues.map((i) => issueToField(i)));
 }
 
 /** defaultHook for OpenAPIHono: throw so the one error middleware shapes the response. */
 export const validationHook: Hook<unknown, never, string, unknown> = (result) => {
-  if (!result.success) throw zodToInvalid(result.error as z.ZodError);
+  if (!result.success) throw zodToInvalid(result.error);
 };

@@ -124,7 +124,7 @@ describe('personal data on the card pages, portrait tablet', () => {
     const masked = group.getByTestId('masked-id_number').first();
     expect(await masked.innerText()).toContain(maskIdNumber(removed['证件号码']) as string);
     await masked.getByTestId('reveal').click();
-    await expect.poll(() => masked.innerText()).toContain(removed['证件号码'] as string);
+    await expect.poll(() => masked.innerText()).toContain(removed['证件号码']);
     const { db } = await getTestDb();
     const audit = await sql<{ diff: unknown }>`
       select diff from audit_log where subject_id = ${householdId} and action = 'household.reveal' and actor_name = 'baojia_cadre' order by id desc limit 1`.execute(

@@ -330,7 +330,7 @@ describe('the audit rewritten by the database owner', () => {
       const hash = entryHash(fields);
       await t.owner
         .insertInto('audit_log')
-        .values({ ...fields, diff: JSON.stringify(fields.diff), origin: '{}', hash } as never)
+        .values({ ...fields, diff: JSON.stringify(fields.diff), origin: '{}', hash })
         .execute();
       await t.owner.updateTable('audit_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
     };

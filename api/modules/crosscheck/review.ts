@@ -138,8 +138,8 @@ async function applyConsequence(
     case 'DISABILITY_MISMATCH':
       return memberField({
         health: '残疾',
-        disability_category: (ev.category as string | undefined) ?? null,
-        disability_grade: (ev.grade as string | undefined) ?? null,
+        disability_category: ev.category ?? null,
+        disability_grade: ev.grade ?? null,
       });
     case 'ASSISTANCE_MISMATCH': {
       if (!f.household_id) throw new AppError('CONFLICT', 'finding.noHousehold');

@@ -164,7 +164,7 @@ export const crosscheckRoutes = createRouter()
       assertMayRun(c.var.scope, county);
       const job = startDatasetJob(ctxOf(c), c.var.bulk, {
         countyCode: county,
-        source: form.source as SourceCode,
+        source: form.source,
         fileName: file.name === 'upload' ? `${form.source}.csv` : file.name,
         filePath: file.path,
         dir,

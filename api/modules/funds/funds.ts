@@ -248,7 +248,7 @@ export async function postEntry(ctx: Ctx, input: PostEntryInput): Promise<EntryV
       voucher_no: text(input.voucherNo),
       document_no: text(input.documentNo),
       payee: text(input.payee),
-      household_id: input.kind === '到户' ? (input.householdId as string) : null,
+      household_id: input.kind === '到户' ? input.householdId : null,
       note: text(input.note),
     });
   });

@@ -228,7 +228,7 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
       const before = await q.findMember(trx, householdId, memberId);
       if (!before) throw NotFound('member.notFound');
       // No one overwrites what they cannot see (health details, ID number, phone for some roles).
-      assertWritesReadable(scope.role, 'member', patch as unknown as Record<string, unknown>, { areaCode: h.village_code, entityId: memberId });
+      assertWritesReadable(scope.role, 'member', patch, { areaCode: h.village_code, entityId: memberId });
       if (before.version !== patch.version) throw staleRecord(before.version);
 
       const errors: FieldError[] = [];
@@ -294,7 +294,7 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
         entityId: memberId,
         subjectId: householdId,
         areaCode: h.village_code,
-        before: audited(before as unknown as Record<string, unknown>),
+        before: audited(before),
         after: audited(after),
         origin: ctx.origin,
       });

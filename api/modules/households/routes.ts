@@ -86,7 +86,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
     .openapi(
       createRoute({
         method: 'post',
-        path: `/{id}/${path}` as `/{id}/${N}`,
+        path: `/{id}/${path}`,
         tags: [tag],
         summary: `Add a ${path.slice(0, -1)} (client may supply its UUID)`,
         request: { params: HouseholdIdParam, ...body(schemas.create) },
@@ -100,7 +100,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
     .openapi(
       createRoute({
         method: 'patch',
-        path: `/{id}/${path}/{recordId}` as `/{id}/${N}/{recordId}`,
+        path: `/{id}/${path}/{recordId}`,
         tags: [tag],
         summary: `Edit a ${path.slice(0, -1)} (with version)`,
         request: { params: RecordParam, ...body(schemas.patch) },
@@ -115,7 +115,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
     .openapi(
       createRoute({
         method: 'delete',
-        path: `/{id}/${path}/{recordId}` as `/{id}/${N}/{recordId}`,
+        path: `/{id}/${path}/{recordId}`,
         tags: [tag],
         summary: `Soft-delete a ${path.slice(0, -1)} (?version= checks staleness)`,
         request: { params: RecordParam, query: VersionQuery },

@@ -68,7 +68,7 @@ export async function updateWorkTeam(ctx: Ctx, id: string, patch: z.infer<typeof
       entity: 'work_team',
       entityId: id,
       areaCode: before.village_code,
-      before: strip(before as unknown as Record<string, unknown>),
+      before: strip(before),
       after: strip(after),
       origin: ctx.origin,
     });

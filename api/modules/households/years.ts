@@ -90,7 +90,7 @@ export async function putYear(ctx: Ctx, householdId: string, year: number, input
       entityId: String(after.id),
       subjectId: householdId,
       areaCode: h.village_code,
-      before: before ? strip(before as unknown as Record<string, unknown>) : null,
+      before: before ? strip(before) : null,
       after: strip(after),
       note: { year },
       origin: ctx.origin,

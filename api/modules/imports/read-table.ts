@@ -2,7 +2,7 @@
 // (first sheet) — as a stream of rows of strings. Never holds the rows in memory; only the first
 // 64 KB of a CSV are looked at to detect the encoding. Shared by every importer.
 import fs from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -75,7 +75,7 @@ export function excelCellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('');
     if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return excelCellText(v.result as ExcelJS.CellValue);
+    if ('result' in v) return excelCellText(v.result);
     if ('error' in v) return '';
   }
   return String(v);

@@ -50,7 +50,7 @@ export function summary(r: RegistryImportResult, lang: Lang): string[] {
   if (!r.ok) {
     lines.push(`REJECTED: ${r.errorCount} error(s); nothing was imported.`);
     for (const e of r.errors.filter((x) => x.severity === 'error').slice(0, 20)) {
-      lines.push(`  ${e.rowNo > 0 ? `row ${e.rowNo}` : 'file'}${e.column ? ` [${e.column}]` : ''}: ${t(lang, e.key as MessageKey, e.params ?? {})}`);
+      lines.push(`  ${e.rowNo > 0 ? `row ${e.rowNo}` : 'file'}${e.column ? ` [${e.column}]` : ''}: ${t(lang, e.key, e.params ?? {})}`);
     }
     if (r.errorCount > 20) lines.push(`  … and ${r.errorCount - 20} more`);
   }

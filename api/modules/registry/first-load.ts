@@ -16,7 +16,7 @@ import { uuidv7 } from '../../shared/uuid7.ts';
 import { HEAD_RELATION } from '../households/code-lists.ts';
 import * as q from './queries.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
-import { type ColumnKey, type StagedRow } from './rows.ts';
+import type { ColumnKey, StagedRow } from './rows.ts';
 
 /** Thrown inside the bulk session to roll the direct path back; the merge takes over. */
 export class GiveUp extends Error {}

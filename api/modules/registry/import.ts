@@ -187,7 +187,7 @@ class Attempt {
     const now = performance.now();
     this.result.timings[step] = Math.round(now - this.mark);
     this.mark = now;
-    this.o.onStep?.(step, this.result.timings[step] as number);
+    this.o.onStep?.(step, this.result.timings[step]);
   }
   report(e: ReportEntry) {
     if (e.severity === 'error') this.result.errorCount++;
