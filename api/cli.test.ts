@@ -47,7 +47,7 @@ describe('dripline CLI', { timeout: 480_000 }, () => {
     // one entry of the county's chain altered by hand, and another chain rewritten with every
     // hash after the change recomputed — which the hashes alone would accept.
     const h = await target.openOwner();
-    let alteredId = 0;
+    let alteredId: number;
     let rewritten: { chain: string; seq: number; id: number };
     try {
       const row = await h.db

@@ -18,7 +18,7 @@ export interface BulkSession {
    * (tab-separated, \N for null); `csv` takes CSV lines instead (a raw CSV file). Returns the
    * number of pieces sent.
    */
-  copyFrom(table: string, columns: string[], lines: Iterable<CopyPiece> | AsyncIterable<CopyPiece>, format?: CopyFormat): Promise<number>;
+  copyFrom: (table: string, columns: string[], lines: Iterable<CopyPiece> | AsyncIterable<CopyPiece>, format?: CopyFormat) => Promise<number>;
 }
 
 /** COPY's input formats: its own text format (copyLine), or CSV. */

@@ -97,7 +97,7 @@ describe('audit key files', () => {
       expect(() => generateKeyFile(file)).toThrow(/EEXIST/);
       const old = generateKeyPairSync('ed25519').privateKey;
       // After a rotation: the new private key, and the old public key kept to verify old heads.
-      fs.writeFileSync(file, `${publicKeyPem(old)}${current.export({ format: 'pem', type: 'pkcs8' })}`);
+      fs.writeFileSync(file, `${publicKeyPem(old)}${current.export({ format: 'pem', type: 'pkcs8' }).toString()}`);
       expect(keyIdOf(readPrivateKey(file))).toBe(keyIdOf(current));
       expect(readPublicKeys(file).map(keyIdOf).sort()).toEqual([keyIdOf(old), keyIdOf(current)].sort());
       const c = { chain: '522324', from_seq: 0, from_hash: GENESIS, seq: 1, hash: 'a'.repeat(64), at: new Date(), key_id: keyIdOf(old), signature: '' };

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { debugLine } from '../../cli-output.ts';
 import { systemCtx } from '../../context.ts';
 import type { DbHandle } from '../../db/connect.ts';
-import { type Lang, type MessageKey, t } from '../../http/messages.ts';
+import { type Lang, t } from '../../http/messages.ts';
 import { type Actor, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { importRegistry, type RegistryImportResult } from './import.ts';
 import { errorReportXlsx } from './report.ts';

@@ -53,7 +53,7 @@ type MemberColumn =
 type Value = string | number | boolean | null;
 
 /** Free text without line breaks or NULs, as the merge's staging writes it (code-list values and numbers have none). */
-const oneLine = (v: Value) => (typeof v === 'string' && /[\r\n\u0000]/.test(v) ? v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, '') : v);
+const oneLine = (v: Value) => (typeof v === 'string' && (/[\r\n]/.test(v) || v.includes('\u0000')) ? v.replace(/[\r\n]+/g, ' ').replaceAll('\u0000', '') : v);
 
 /** The merge's household columns (queries.ts HOUSEHOLD_FIELDS), read from the 户主 row. */
 const HOUSEHOLD_VALUE: Record<HouseholdColumn, (r: StagedRow) => Value> = {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Ctx } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
 import { AppError, Forbidden, NotFound } from '../../errors.ts';
-import { type Lang, type MessageKey, t } from '../../http/messages.ts';
+import { type Lang, t } from '../../http/messages.ts';
 import type { Scope } from '../auth/scope.ts';
 import { can } from '../../shared/permissions.ts';
 import { type ImportProgress, importRegistry } from './import.ts';
