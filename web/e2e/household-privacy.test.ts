@@ -98,7 +98,7 @@ describe('personal data on the card pages, portrait tablet', () => {
     expect(text).toContain('（无权查看）');
     expect(await tab.getByTestId('reveal').count()).toBe(0);
     // Readable on the portrait tablet: nothing wider than the screen.
-    const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(overflow).toBeLessThanOrEqual(PORTRAIT.width);
     await saveScreenshot(page, 'household-history-800x1280');
 
