@@ -127,7 +127,7 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
   return new Promise<{ fields: Record<string, string>; file: UploadedFile | undefined; entries: [string, string][] }>((resolve, reject) => {
     let settled = false;
     const writes: Promise<void>[] = [];
-    const fail = (e: unknown) => {
+    const fail = (e: Error) => {
       if (settled) return;
       settled = true;
       // Stop reading: what is left of the body is not wanted.
@@ -146,7 +146,7 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
       try {
         o.onField?.(c, name, value);
       } catch (e) {
-        fail(e);
+        fail(e as Error);
       }
     });
     bb.on('file', (name, stream, info) => {

@@ -305,7 +305,7 @@ export const householdsRoutes = createRouter()
     async (c) => {
       const { id, photoId } = c.req.valid('param');
       const p = await getPhoto(ctxOf(c), id, photoId);
-      return c.body(p.bytes as Uint8Array<ArrayBuffer>, 200, {
+      return c.body(p.bytes, 200, {
         'content-type': p.contentType,
         'cache-control': 'private, max-age=3600',
         etag: `"${p.sha256}"`,
