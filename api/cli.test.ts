@@ -47,7 +47,7 @@ describe('dripline CLI', { timeout: 480_000 }, () => {
     // one entry of the county's chain altered by hand, and another chain rewritten with every
     // hash after the change recomputed — which the hashes alone would accept.
     const h = await target.openOwner();
-    let alteredId = 0;
+    let alteredId: number;
     let rewritten: { chain: string; seq: number; id: number };
     try {
       const row = await h.db
@@ -265,7 +265,7 @@ describe('dripline CLI', { timeout: 480_000 }, () => {
     expect(migrated.stderr).toBe('');
     expect(migrated.stdout).toMatch(new RegExp(`Already up to date\\.\\nGranted role ${role} the server's privileges on \\d+ tables`));
     // The server's role cannot migrate: a server started on a database that needs migrations says who must.
-    const url = process.env.DATABASE_URL as string;
+    const url = process.env.DATABASE_URL;
     const empty = `${adminUrl(url).base}_wempty_${process.pid}`;
     await adminQuery(url, `drop database if exists "${empty}"`);
     await adminQuery(url, `create database "${empty}"`);

@@ -111,8 +111,8 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
     await handle.close();
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
   return {
     url,
     port,

@@ -87,8 +87,8 @@ export function bboxOf(g: GeoJson | null): BBox | undefined {
   let maxX = -Infinity;
   let maxY = -Infinity;
   for (const p of positionsOf(g)) {
-    const x = p[0] as number;
-    const y = p[1] as number;
+    const x = p[0];
+    const y = p[1];
     if (x < minX) minX = x;
     if (y < minY) minY = y;
     if (x > maxX) maxX = x;
@@ -112,7 +112,7 @@ export function ringArea(ring: Ring): number {
   for (let i = 0; i < n; i++) {
     const a = ring[i] as Position;
     const b = ring[(i + 1) % n] as Position;
-    sum += (a[0] as number) * (b[1] as number) - (b[0] as number) * (a[1] as number);
+    sum += a[0] * b[1] - b[0] * a[1];
   }
   return sum / 2;
 }
@@ -136,10 +136,10 @@ export function pointInRing(lon: number, lat: number, ring: Ring): boolean {
   for (let i = 0, j = n - 1; i < n; j = i++) {
     const pi = ring[i] as Position;
     const pj = ring[j] as Position;
-    const xi = pi[0] as number;
-    const yi = pi[1] as number;
-    const xj = pj[0] as number;
-    const yj = pj[1] as number;
+    const xi = pi[0];
+    const yi = pi[1];
+    const xj = pj[0];
+    const yj = pj[1];
     if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -196,7 +196,7 @@ export function preparePolygon(g: Polygon | MultiPolygon, bands = 64): (lon: num
       for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
         const a = ring[j] as Position;
         const b = ring[i] as Position;
-        if (a[1] !== b[1]) edges.push(a[0] as number, a[1] as number, b[0] as number, b[1] as number);
+        if (a[1] !== b[1]) edges.push(a[0], a[1], b[0], b[1]);
       }
     }
   }

@@ -37,7 +37,7 @@ async function fundsBench() {
   const db = scratch.handle.db;
   try {
     console.log(`database: ${scratch.where}`);
-    let t0 = performance.now();
+    const t0 = performance.now();
     await seedAreas(db);
     const villages = (
       await db.selectFrom('areas').select('code').where('level', '=', 'village').where('county_code', '=', COUNTY).orderBy('code').execute()

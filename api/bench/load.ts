@@ -97,8 +97,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
 }
 
 if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.once('message', async (spec) => {
-    const result = await generate(spec as LoadSpec);
-    process.send?.(result, () => process.exit(0));
+  process.once('message', (spec) => {
+    void generate(spec as LoadSpec).then((result) => process.send?.(result, () => process.exit(0)));
   });
 }

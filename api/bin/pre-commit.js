@@ -5,7 +5,15 @@
 // Skip once with `git commit --no-verify` (CI still fails on what you skipped).
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const staged = execFileSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean);
+let staged;
+try {
+  staged = execFileSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    .split('\0')
+    .filter(Boolean);
+} catch {
+  // Not in a git checkout (or no git): nothing is staged, nothing to check.
+  process.exit(0);
+}
 if (staged.length === 0) process.exit(0);
 
 const run = (cmd, args) => spawnSync(process.execPath, [cmd, ...args], { stdio: 'inherit' }).status === 0;

@@ -18,7 +18,7 @@ export interface BulkSession {
    * (tab-separated, \N for null); `csv` takes CSV lines instead (a raw CSV file). Returns the
    * number of pieces sent.
    */
-  copyFrom(table: string, columns: string[], lines: Iterable<CopyPiece> | AsyncIterable<CopyPiece>, format?: CopyFormat): Promise<number>;
+  copyFrom: (table: string, columns: string[], lines: Iterable<CopyPiece> | AsyncIterable<CopyPiece>, format?: CopyFormat) => Promise<number>;
 }
 
 /** COPY's input formats: its own text format (copyLine), or CSV. */
@@ -131,7 +131,7 @@ export function pgBulkRunner(pool: pg.Pool): BulkRunner {
       });
       const single = new Kysely<Database>({
         dialect: new PostgresDialect({
-          pool: { connect: async () => borrowed, end: async () => {} } as unknown as pg.Pool,
+          pool: { connect: async () => borrowed, end: async () => {} },
         }),
       });
       return await single.transaction().execute(async (trx) => {
@@ -182,7 +182,7 @@ export function pgBulkRunner(pool: pg.Pool): BulkRunner {
     }
   };
   const hold = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const client = new pg.Client(pool.options as pg.ClientConfig);
+    const client = new pg.Client(pool.options);
     client.on('error', () => {});
     await client.connect();
     try {

@@ -41,7 +41,8 @@ export function prepareRepeatedStatements(pool: pg.Pool, { capacity = 256, maxTe
     const seen = new Set<string>();
     const prepared = new Set<string>();
     let inTransaction = false;
-    (client as unknown as { query: QueryFn }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    // Object.assign: the wrapper takes pg's overloads as one variadic signature.
+    const wrapped: QueryFn = (text: unknown, values?: unknown, ...rest: unknown[]) => {
       if (typeof text === 'string') {
         if (BEGIN.test(text)) inTransaction = true;
         else if (END.test(text)) inTransaction = false;
@@ -65,5 +66,6 @@ export function prepareRepeatedStatements(pool: pg.Pool, { capacity = 256, maxTe
       }
       return query(text, values, ...rest);
     };
+    Object.assign(client, { query: wrapped });
   });
 }

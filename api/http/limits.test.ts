@@ -52,7 +52,7 @@ function countingBody(o: { head?: string | Uint8Array; fill: number; tail?: stri
     },
     { highWaterMark: 0 },
   );
-  const total = (o.head ? Buffer.byteLength(o.head as string) : 0) + o.fill + (o.tail ? Buffer.byteLength(o.tail) : 0);
+  const total = (o.head ? Buffer.byteLength(o.head) : 0) + o.fill + (o.tail ? Buffer.byteLength(o.tail) : 0);
   return { stream, pulled: () => pulled, total };
 }
 

@@ -73,7 +73,7 @@ function nulPath(root: unknown): string | undefined {
       const entries = Object.entries(v);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [k, x] = entries[i] as [string, unknown];
-        if (hasNul(k)) return [...at, k.replace(/\u0000/g, '\\0')].join('.');
+        if (hasNul(k)) return [...at, k.replaceAll('\u0000', '\\0')].join('.');
         stack.push([x, at.length < 32 ? [...at, k] : at]);
       }
     }
@@ -99,7 +99,7 @@ export const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (hasNul(path)) throw nulRefused('(path)');
   for (const [k, v] of url.searchParams) {
-    if (hasNul(k) || hasNul(v)) throw nulRefused(k.replace(/\u0000/g, '\\0'));
+    if (hasNul(k) || hasNul(v)) throw nulRefused(k.replaceAll('\u0000', '\\0'));
   }
   if (c.req.raw.body && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
     const text = await c.req.text();

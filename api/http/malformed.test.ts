@@ -307,7 +307,7 @@ async function sweep(agent: Agent, op: Operation, list: Variant[]): Promise<stri
     if (op.method === 'GET' && v.body !== undefined) continue;
     const url = `${v.path}${v.query ? `?${v.query}` : ''}`;
     let status: number;
-    let text = '';
+    let text: string;
     try {
       const res = await app.request(url, { method: op.method, headers, body }, { incoming: { socket: { remoteAddress: agent.opts.ip ?? '127.0.0.1' } } });
       status = res.status;

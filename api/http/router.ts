@@ -5,5 +5,5 @@ import type { AppEnv } from './context.ts';
 import { validationHook } from './validation.ts';
 
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }

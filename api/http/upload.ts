@@ -36,7 +36,7 @@ export interface Upload {
   file: UploadedFile | undefined;
   fields: Record<string, string>;
   /** The route takes the directory over (and removes it itself, e.g. when its job ends). */
-  keep(): void;
+  keep: () => void;
 }
 
 export interface UploadOptions {
@@ -122,12 +122,12 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
     // No boundary in the Content-Type.
     return Promise.reject(new AppError('INVALID', 'error.malformedMultipart', { detail: (e as Error).message }));
   }
-  const source = Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   const counter = new CountingLimit(limit + UPLOAD_OVERHEAD, () => o.tooLarge(limit));
   return new Promise<{ fields: Record<string, string>; file: UploadedFile | undefined; entries: [string, string][] }>((resolve, reject) => {
     let settled = false;
     const writes: Promise<void>[] = [];
-    const fail = (e: unknown) => {
+    const fail = (e: Error) => {
       if (settled) return;
       settled = true;
       // Stop reading: what is left of the body is not wanted.
@@ -139,14 +139,14 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
       if (settled) return;
       if (info.nameTruncated) return fail(Invalid([{ path: name.slice(0, 100), key: 'field.tooLong', params: { max: 100 } }]));
       if (info.valueTruncated) return fail(Invalid([{ path: name, key: 'field.tooLong', params: { max: FIELD_BYTES } }]));
-      if (hasNul(name) || hasNul(value)) return fail(nulRefused(name.replace(/\u0000/g, '\\0')));
+      if (hasNul(name) || hasNul(value)) return fail(nulRefused(name.replaceAll('\u0000', '\\0')));
       if (name === fileField) return fail(Invalid([{ path: fileField, key: 'upload.oneFile' }]));
       fields[name] = value;
       entries.push([name, value]);
       try {
         o.onField?.(c, name, value);
       } catch (e) {
-        fail(e);
+        fail(e as Error);
       }
     });
     bb.on('file', (name, stream, info) => {
@@ -157,7 +157,7 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
       const base =
         path
           .basename((info.filename ?? '').replace(/\\/g, '/'))
-          .replace(/\u0000/g, '')
+          .replaceAll('\u0000', '')
           .slice(0, 200) || 'upload';
       const ext = path
         .extname(base)

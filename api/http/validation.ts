@@ -3,6 +3,7 @@
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from 'zod';
 import { type FieldError, Invalid } from '../errors.ts';
+import type { AppEnv } from './context.ts';
 import { isMessageKey } from './messages.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -38,10 +39,10 @@ export function issueToField(issue: Issue): FieldError {
 }
 
 export function zodToInvalid(error: z.ZodError) {
-  return Invalid(error.issues.map((i) => issueToField(i as Issue)));
+  return Invalid(error.issues.map((i) => issueToField(i)));
 }
 
 /** defaultHook for OpenAPIHono: throw so the one error middleware shapes the response. */
-export const validationHook: Hook<unknown, never, string, unknown> = (result) => {
-  if (!result.success) throw zodToInvalid(result.error as z.ZodError);
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (!result.success) throw zodToInvalid(result.error);
 };

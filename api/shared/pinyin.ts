@@ -8,6 +8,7 @@
 // surname (one character, or a compound surname from pinyin-pro's own list) alone in surname
 // mode, the given name behind a neutral surname (王), which is how pinyin-pro reads it inside the
 // whole name. pinyin.test.ts holds the two readings equal on polyphonic names.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module without exports (not importable), needed by every program compiling this file (web's too)
 /// <reference path="./pinyin-pro-surnames.d.ts" />
 import { pinyin } from 'pinyin-pro';
 import SURNAMES from 'pinyin-pro/dist/esm/data/surname.mjs';
@@ -19,7 +20,7 @@ const initials = (text: string) =>
     .replace(/[^a-z0-9]/g, '');
 
 /** The name without separators (·, spaces, dots, hyphens), NFKC-folded. */
-const cleanName = (name: string) => name.normalize('NFKC').replace(/[\s·•.\-]/g, '');
+const cleanName = (name: string) => name.normalize('NFKC').replace(/[\s·•.-]/g, '');
 
 /** pinyin-pro on the whole (cleaned) name: the reference reading. */
 export function wholeNameInitials(name: string): string {

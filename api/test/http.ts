@@ -111,7 +111,7 @@ export async function loginAs(username: string, opts?: AgentOptions & { password
   return agent;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any typed client response.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any typed client response
 type AnyResponse = ClientResponse<any, number, string>;
 
 /**

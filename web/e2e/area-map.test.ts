@@ -80,7 +80,7 @@ describe('area map (county official, 1280×800)', () => {
   });
 
   it('opens a village by clicking its polygon on the map', async () => {
-    const point = (await page.evaluate(`window.__driplineMap.pointOf('522324101209')`)) as [number, number] | null;
+    const point = await page.evaluate<[number, number] | null>(`window.__driplineMap.pointOf('522324101209')`);
     expect(point).not.toBeNull();
     const [x, y] = point as [number, number];
     await page.mouse.click(x, y);

@@ -111,7 +111,7 @@ export async function waitForMap(page: Page, areaCode: string, timeout = 20_000)
   const deadline = Date.now() + timeout;
   let last: MapState | null = null;
   while (Date.now() < deadline) {
-    last = (await page.evaluate(script)) as MapState | null;
+    last = await page.evaluate<MapState | null>(script);
     if (last?.loaded && last.areaCode === areaCode) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -151,7 +151,7 @@ export async function pixelStats(page: Page, target: Locator, background: [numbe
     }
     return { width: c.width, height: c.height, distinctColours: colours.size, nonBackgroundShare: other / (d.length / 4) };
   })()`;
-  return (await page.evaluate(script)) as PixelStats;
+  return await page.evaluate<PixelStats>(script);
 }
 
 /** Elements in `root` matching `selector` that are visible and shorter than `min` CSS px. */
@@ -169,7 +169,7 @@ export async function smallTargets(page: Page, selector: string, min = 44): Prom
     }
     return out;
   })()`;
-  return (await page.evaluate(script)) as string[];
+  return await page.evaluate<string[]>(script);
 }
 
 /** Saves a screenshot under .vitest-tmp/screenshots/ for a human to look at; returns its path. */

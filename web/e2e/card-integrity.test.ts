@@ -24,7 +24,7 @@ async function fullCard(tag: string) {
     if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
     return res.json() as Promise<{ version: number }>;
   };
-  const card = (await ok(county.get(`/api/households/${h.id}`))) as { version: number };
+  const card = await ok(county.get(`/api/households/${h.id}`));
   await ok(
     county.patch(`/api/households/${h.id}`, {
       version: card.version,
@@ -105,7 +105,7 @@ async function snapshot(householdId: string) {
   const of = (table: 'members' | 'household_years' | 'responsible_cadres' | 'assistance_measures' | 'visits') =>
     db.selectFrom(table).selectAll().where('household_id', '=', householdId).execute() as Promise<Record<string, unknown>[]>;
   return {
-    household: strip((await db.selectFrom('households').selectAll().where('id', '=', householdId).execute()) as Record<string, unknown>[]),
+    household: strip(await db.selectFrom('households').selectAll().where('id', '=', householdId).execute()),
     members: strip(await of('members')),
     years: strip(await of('household_years')),
     cadres: strip(await of('responsible_cadres')),

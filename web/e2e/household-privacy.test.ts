@@ -98,7 +98,7 @@ describe('personal data on the card pages, portrait tablet', () => {
     expect(text).toContain('（无权查看）');
     expect(await tab.getByTestId('reveal').count()).toBe(0);
     // Readable on the portrait tablet: nothing wider than the screen.
-    const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(overflow).toBeLessThanOrEqual(PORTRAIT.width);
     await saveScreenshot(page, 'household-history-800x1280');
 
@@ -124,7 +124,7 @@ describe('personal data on the card pages, portrait tablet', () => {
     const masked = group.getByTestId('masked-id_number').first();
     expect(await masked.innerText()).toContain(maskIdNumber(removed['证件号码']) as string);
     await masked.getByTestId('reveal').click();
-    await expect.poll(() => masked.innerText()).toContain(removed['证件号码'] as string);
+    await expect.poll(() => masked.innerText()).toContain(removed['证件号码']);
     const { db } = await getTestDb();
     const audit = await sql<{ diff: unknown }>`
       select diff from audit_log where subject_id = ${householdId} and action = 'household.reveal' and actor_name = 'baojia_cadre' order by id desc limit 1`.execute(

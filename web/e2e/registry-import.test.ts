@@ -110,7 +110,7 @@ describe('registry import page (county official)', () => {
     expect(await outcome()).toBe('succeeded');
 
     // While it ran, the page showed the phase and the rows read so far; then the outcome.
-    const log = (await page.evaluate('window.__registryJob')) as string[];
+    const log = await page.evaluate<string[]>('window.__registryJob');
     expect(log.at(-1)).toBe('succeeded');
     const progress = log.slice(0, -1);
     expect(progress.length).toBeGreaterThan(0);

@@ -14,7 +14,7 @@ describe('the web app under its Content-Security-Policy', () => {
   let page: Page;
   const violations: string[] = [];
 
-  const recorded = async () => [...violations, ...((await page.evaluate('window.__cspViolations || []')) as string[])];
+  const recorded = async () => [...violations, ...(await page.evaluate<string[]>('window.__cspViolations || []'))];
 
   beforeAll(async () => {
     tablet = await openTablet(LANDSCAPE);
@@ -73,8 +73,8 @@ describe('the web app under its Content-Security-Policy', () => {
     await check('/households');
 
     // A household of 保家村 with a photo uploaded the way the app uploads (multipart, streamed).
-    const id = (await page.evaluate(`fetch('/api/households?area=522324101209&pageSize=1').then((r) => r.json()).then((b) => b.items[0].id)`)) as string;
-    const uploaded = (await page.evaluate(`(async () => {
+    const id = await page.evaluate<string>(`fetch('/api/households?area=522324101209&pageSize=1').then((r) => r.json()).then((b) => b.items[0].id)`);
+    const uploaded = await page.evaluate<number>(`(async () => {
       const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('dl_csrf=')).slice(8));
       const bytes = Uint8Array.from(atob('${PNG}'), (c) => c.charCodeAt(0));
       const form = new FormData();
@@ -82,7 +82,7 @@ describe('the web app under its Content-Security-Policy', () => {
       form.append('file', new File([bytes], '住房.png', { type: 'image/png' }));
       const r = await fetch(${JSON.stringify(`/api/households/${id}/photos`)}, { method: 'POST', body: form, headers: { 'x-csrf-token': csrf } });
       return r.status;
-    })()`)) as number;
+    })()`);
     expect(uploaded).toBe(201);
     await page.goto(`/households/${id}`);
     await page.getByTestId('household-card').waitFor();

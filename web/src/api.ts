@@ -76,7 +76,7 @@ export class ApiError extends Error {
 
 function isErrorBody(v: unknown): v is { error: { code: string; message: string; fields?: FieldError[] } } {
   if (typeof v !== 'object' || v === null || !('error' in v)) return false;
-  const e = (v as { error: unknown }).error;
+  const e = v.error;
   return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string';
 }
 

@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { AREA_LEVELS, type AreaLevel, isAreaCode } from '../../../gis/area-code.ts';
 
-const LEVELS = AREA_LEVELS as unknown as [AreaLevel, ...AreaLevel[]];
+const LEVELS = AREA_LEVELS as [AreaLevel, ...AreaLevel[]];
 
 /** A canonical area code: 2/4/6/9/12/15 digits, no all-zero segment (400 with a field error otherwise). */
 export const AreaCode = z

@@ -97,7 +97,7 @@ describe('audit key files', () => {
       expect(() => generateKeyFile(file)).toThrow(/EEXIST/);
       const old = generateKeyPairSync('ed25519').privateKey;
       // After a rotation: the new private key, and the old public key kept to verify old heads.
-      fs.writeFileSync(file, `${publicKeyPem(old)}${current.export({ format: 'pem', type: 'pkcs8' })}`);
+      fs.writeFileSync(file, `${publicKeyPem(old)}${current.export({ format: 'pem', type: 'pkcs8' }).toString()}`);
       expect(keyIdOf(readPrivateKey(file))).toBe(keyIdOf(current));
       expect(readPublicKeys(file).map(keyIdOf).sort()).toEqual([keyIdOf(old), keyIdOf(current)].sort());
       const c = { chain: '522324', from_seq: 0, from_hash: GENESIS, seq: 1, hash: 'a'.repeat(64), at: new Date(), key_id: keyIdOf(old), signature: '' };
@@ -330,7 +330,7 @@ describe('the audit rewritten by the database owner', () => {
       const hash = entryHash(fields);
       await t.owner
         .insertInto('audit_log')
-        .values({ ...fields, diff: JSON.stringify(fields.diff), origin: '{}', hash } as never)
+        .values({ ...fields, diff: JSON.stringify(fields.diff), origin: '{}', hash })
         .execute();
       await t.owner.updateTable('audit_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
     };

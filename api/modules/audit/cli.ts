@@ -159,6 +159,8 @@ export async function auditCommand(config: Config, sub: string | undefined, args
         if (!signed.length && !refused.length) console.log('Nothing to adopt: every chain is signed from its start.');
         return refused.length ? 1 : 0;
       });
+    default:
+      break;
   }
   return undefined;
 }

@@ -17,10 +17,7 @@ export async function lockHead(trx: Db, chain: string, genesis: string) {
 
 /** Appends entries (hashed and chained by the writer). */
 export const insertEntries = (trx: Db, rows: Insertable<AuditLogTable> | readonly Insertable<AuditLogTable>[]) =>
-  trx
-    .insertInto('audit_log')
-    .values(rows as Insertable<AuditLogTable>[])
-    .execute();
+  trx.insertInto('audit_log').values(rows).execute();
 
 /** Moves the chain's head to the checkpoint's and appends the signed checkpoint, in one statement. */
 export async function moveHead(trx: Db, c: SignedCheckpoint) {

@@ -141,6 +141,8 @@ export async function usersCommand(
         return 0;
       });
     }
+    default:
+      break;
   }
   return undefined;
 }

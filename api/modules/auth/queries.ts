@@ -233,6 +233,8 @@ function accountListQuery(db: Db, f: AccountListFilter) {
     case 'throttled':
       query = query.where('b.blocked_until', '>', f.now);
       break;
+    case undefined:
+      break;
   }
   return query;
 }

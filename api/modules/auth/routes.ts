@@ -11,7 +11,7 @@ import { changePassword, login, logout, resolveSession, type SessionInfo } from 
 import { permissionsOf } from '../../shared/permissions.ts';
 import { ROLE_LABELS } from './roles.ts';
 import { Scope } from './scope.ts';
-import { AccountView, ChangePasswordBody, LoginBody, MeResponse, OkResponse } from './schema.ts';
+import { type AccountView, ChangePasswordBody, LoginBody, MeResponse, OkResponse } from './schema.ts';
 
 const errors = {
   400: json(ErrorResponse, 'Invalid input'),

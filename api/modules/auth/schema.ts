@@ -15,7 +15,7 @@ export const AccountView = z
     id: z.string(),
     username: z.string(),
     displayName: z.string(),
-    role: z.enum(ROLES as unknown as [string, ...string[]]),
+    role: z.enum(ROLES),
     roleLabel: z.string(),
     areaCode: z.string(),
     areaName: z.string(),
@@ -40,7 +40,7 @@ export const OkResponse = z.object({ ok: z.literal(true) }).openapi('Ok');
 
 // ---- 账号管理 (/api/accounts) -------------------------------------------------------------
 
-const RoleSchema = z.enum(ROLES as unknown as [string, ...string[]]);
+const RoleSchema = z.enum(ROLES);
 
 export const AccountListQuery = z.object({
   q: z.string().trim().max(64).optional().openapi({ description: 'Part of the username or the name' }),

@@ -10,7 +10,6 @@ import { type Agent, loginAs } from '../../test/http.ts';
 import { datasetJobFinished } from '../datasets/jobs.ts';
 
 const BAOJIA = '522324101209';
-const SANHE = '522324101002';
 let t: TestDb;
 let county: Agent;
 let cadre: Agent;

@@ -114,8 +114,10 @@ async function applyConsequence(
 
   switch (f.rule) {
     case 'DECEASED':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- evidence values are JSON scalars
       return memberStatus('死亡', String(ev.deathDate ?? ev.date ?? ''));
     case 'MOVED_OUT':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- evidence values are JSON scalars
       return memberStatus('迁出', String(ev.date ?? ev.moveDate ?? ''));
     case 'PUBLIC_PAYROLL':
       return { consequence: { kind: 'procedure', type: '清退' }, procedureId: await start('清退', { reasonCode: '有财政供养人员' }) };
@@ -130,6 +132,7 @@ async function applyConsequence(
       return { consequence: { kind: 'procedure', type: '监测对象认定', monitoringCategory, riskTypes: ['因病'] }, procedureId: id };
     }
     case 'STUDENT_MISMATCH': {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- evidence values are JSON scalars
       const stage = String(ev.stage ?? '');
       const schooling = { 学前: '学前教育', 小学: '小学', 初中: '初中', 高中: '高中', 中职: '中职', 高职: '高职', 大专: '大专', 本科: '本科及以上' }[stage];
       if (!schooling) throw Invalid([{ path: 'evidence.stage', key: 'field.invalid' }]);
@@ -138,8 +141,8 @@ async function applyConsequence(
     case 'DISABILITY_MISMATCH':
       return memberField({
         health: '残疾',
-        disability_category: (ev.category as string | undefined) ?? null,
-        disability_grade: (ev.grade as string | undefined) ?? null,
+        disability_category: ev.category ?? null,
+        disability_grade: ev.grade ?? null,
       });
     case 'ASSISTANCE_MISMATCH': {
       if (!f.household_id) throw new AppError('CONFLICT', 'finding.noHousehold');
@@ -147,6 +150,7 @@ async function applyConsequence(
       if (!h) throw new AppError('CONFLICT', 'finding.noHousehold');
       ctx.scope.assertCanWrite(h.village_code, 'household', h.id);
       // What civil affairs says decides: 特困供养 → 特困供养户, 农村低保 → 低保户, nothing → 一般户.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- evidence values are JSON scalars
       const civil = String(ev.civilAffairs ?? '');
       const to = civil.includes('特困') ? '特困供养户' : civil.includes('低保') ? '低保户' : '一般户';
       if (to !== h.household_type) {

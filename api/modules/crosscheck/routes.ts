@@ -15,7 +15,7 @@ import { type Lang, t } from '../../http/messages.ts';
 import { type Masker, maskDeep, maskerFor } from '../auth/personal-data.ts';
 import type { Scope } from '../auth/scope.ts';
 import { getDatasetJob, startDatasetJob } from '../datasets/jobs.ts';
-import { SOURCE_CODES, SOURCES, type SourceCode } from '../datasets/sources.ts';
+import { SOURCE_CODES, SOURCES } from '../datasets/sources.ts';
 import { auditFindingsExport, exportFindingsCsv } from './export.ts';
 import * as q from './queries.ts';
 import { reviewFinding } from './review.ts';
@@ -164,7 +164,7 @@ export const crosscheckRoutes = createRouter()
       assertMayRun(c.var.scope, county);
       const job = startDatasetJob(ctxOf(c), c.var.bulk, {
         countyCode: county,
-        source: form.source as SourceCode,
+        source: form.source,
         fileName: file.name === 'upload' ? `${form.source}.csv` : file.name,
         filePath: file.path,
         dir,

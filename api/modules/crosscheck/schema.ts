@@ -20,7 +20,7 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
 export const SEVERITIES = ['exclude', 'update', 'risk', 'review'] as const;
 
 export const FindingQuery = z.object({
-  rule: csv(RULE_CODES as unknown as [string, ...string[]]),
+  rule: csv(RULE_CODES as [string, ...string[]]),
   severity: csv(SEVERITIES),
   status: csv(FINDING_STATUSES),
   area: z

@@ -100,12 +100,12 @@ describe('the ledger under random sequences of operations', () => {
         let accepted = false;
         let rows: Row[] = [];
         const reload = async () => {
-          rows = (await db
+          rows = await db
             .selectFrom('ledger_entries')
             .select(['id', 'kind', 'source', 'amount_fen', 'delta_fen', 'reversal_of'])
             .where('project_id', '=', p.id)
             .orderBy('seq')
-            .execute()) as Row[];
+            .execute();
         };
         for (const op of ops) {
           if (op.op === 'accept') {

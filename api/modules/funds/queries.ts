@@ -99,7 +99,8 @@ export interface BalanceFilter {
   projectId?: string;
 }
 
-export interface BalanceRow {
+/** A type, not an interface: comparable to the dynamic select's row type (its columns depend on `by`). */
+export type BalanceRow = {
   project_id: string | null;
   project_name: string | null;
   village_code: string | null;
@@ -112,7 +113,7 @@ export interface BalanceRow {
   reimbursed: number;
   household_paid: number;
   entries: number;
-}
+};
 
 /** Net sums of each kind from the per-project-and-source pre-aggregate `f`. */
 const sums = (f: string) =>

@@ -53,7 +53,7 @@ export async function createProject(db: Db, o: TestProjectOptions = {}): Promise
   if (budget.length) {
     await db
       .insertInto('project_budget_lines')
-      .values(budget.map(([source, amount]) => ({ project_id: p.id, county_code: county, source, amount_fen: amount as number })))
+      .values(budget.map(([source, amount]) => ({ project_id: p.id, county_code: county, source, amount_fen: amount })))
       .execute();
   }
   if (o.beneficiaries?.length) {

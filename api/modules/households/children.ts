@@ -2,7 +2,8 @@
 // measures (帮扶措施) and visits (走访记录) — create, edit (versioned) and soft delete (photos too),
 // each audited with the household as subject. Each kind is a ChildSpec: its columns, checks and view.
 import { type Ctx, inTransaction } from '../../context.ts';
-import type { DbOrTrx } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { DbOrTrx, ResponsibleCadresTable } from '../../db/schema.ts';
 import { AppError, Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { type Masker, maskerFor } from '../auth/personal-data.ts';
@@ -34,10 +35,11 @@ export const cadreSpec: ChildSpec<ReturnType<typeof cadreView>> = {
   graded: 'cadre',
   columns: (i) => pick(i, { name: 'name', workUnit: 'work_unit', phone: 'phone', fromDate: 'from_date', toDate: 'to_date' }),
   check: async (_trx, _h, m) => {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- date texts (unknown narrowed to {})
     if (m.from_date && m.to_date && String(m.to_date) < String(m.from_date)) throw Invalid([{ path: 'toDate', key: 'field.dateOrder' }]);
   },
   reload: (trx, h, id) => q.findChild(trx, 'responsible_cadres', h, id),
-  view: (r, mask) => cadreView(r as never, mask),
+  view: (r, mask) => cadreView(r as Selectable<ResponsibleCadresTable>, mask),
 };
 
 export const measureSpec: ChildSpec<ReturnType<typeof measureView>> = {
@@ -61,6 +63,7 @@ export const measureSpec: ChildSpec<ReturnType<typeof measureView>> = {
     const allowed = (MEASURE_SUBTYPES[category] ?? []) as readonly string[];
     if (m.subtype != null && m.subtype !== '') {
       if (!allowed.length) throw Invalid([{ path: 'subtype', key: 'measure.noSubtype', params: { category } }]);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a code text (unknown narrowed to {})
       if (!allowed.includes(String(m.subtype))) {
         throw Invalid([{ path: 'subtype', key: 'measure.subtype', params: { category, values: allowed.join('、') } }]);
       }
@@ -85,6 +88,7 @@ export const visitSpec: ChildSpec<ReturnType<typeof visitView>> = {
       problems: 'problems',
       followUp: 'follow_up',
     });
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a date text (unknown narrowed to {})
     if (c.visited_at) c.visited_at = new Date(String(c.visited_at));
     const loc = i.location as { lon: number; lat: number; accuracyM?: number | null } | null | undefined;
     if (loc !== undefined) {

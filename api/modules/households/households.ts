@@ -249,7 +249,7 @@ export async function updateHousehold(ctx: Ctx, id: string, patch: HouseholdPatc
     const before = await q.findHousehold(trx, id);
     if (!before) throw NotFound('household.notFound', { id });
     scope.assertCanWrite(before.village_code, 'household', id);
-    assertWritesReadable(scope.role, 'household', patch as unknown as Record<string, unknown>, { areaCode: before.village_code, entityId: id });
+    assertWritesReadable(scope.role, 'household', patch, { areaCode: before.village_code, entityId: id });
     if (before.version !== patch.version) throw staleHousehold(before.version);
     keepMaskedText(scope.role, set, before);
     const after = await q.updateHousehold(trx, id, patch.version, set);
@@ -278,7 +278,7 @@ export async function updateContact(ctx: Ctx, id: string, patch: z.infer<typeof 
     const before = await q.findHousehold(trx, id);
     if (!before) throw NotFound('household.notFound', { id });
     scope.assertCanWrite(before.village_code, 'household', id);
-    assertWritesReadable(scope.role, 'household', patch as unknown as Record<string, unknown>, { areaCode: before.village_code, entityId: id });
+    assertWritesReadable(scope.role, 'household', patch, { areaCode: before.village_code, entityId: id });
     const set: q.HouseholdSet = {};
     if (patch.address !== undefined) set.address = patch.address;
     if (patch.groupName !== undefined) set.group_name = patch.groupName;

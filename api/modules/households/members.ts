@@ -195,6 +195,7 @@ export async function insertMember(
 
 /** Refuses a member id that is not a live member of this household (records that name a member). */
 export async function assertMemberOfHousehold(db: DbOrTrx, householdId: string, memberId: unknown) {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an id text (unknown narrowed to {})
   if (memberId && !(await q.findMember(db, householdId, String(memberId)))) {
     throw Invalid([{ path: 'memberId', key: 'member.notInHousehold' }]);
   }
@@ -213,7 +214,7 @@ export async function addMember(ctx: Ctx, householdId: string, input: MemberCrea
       if (input.relation === HEAD_RELATION && head) throw Invalid([{ path: 'relation', key: 'member.headExists' }]);
       const row = await insertMember(trx, scope, { id: householdId, county_code: h.county_code, village_code: h.village_code }, input, checked, ctx);
       if (input.relation === HEAD_RELATION) await setHeadName(trx, householdId, input.name, ctx, h.village_code, h);
-      return memberView(row as unknown as Member, maskerFor({ role: scope.role }));
+      return memberView(row as Member, maskerFor({ role: scope.role }));
     });
   } catch (e) {
     return mapConstraint(e);
@@ -228,7 +229,7 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
       const before = await q.findMember(trx, householdId, memberId);
       if (!before) throw NotFound('member.notFound');
       // No one overwrites what they cannot see (health details, ID number, phone for some roles).
-      assertWritesReadable(scope.role, 'member', patch as unknown as Record<string, unknown>, { areaCode: h.village_code, entityId: memberId });
+      assertWritesReadable(scope.role, 'member', patch, { areaCode: h.village_code, entityId: memberId });
       if (before.version !== patch.version) throw staleRecord(before.version);
 
       const errors: FieldError[] = [];
@@ -294,12 +295,12 @@ export async function updateMember(ctx: Ctx, householdId: string, memberId: stri
         entityId: memberId,
         subjectId: householdId,
         areaCode: h.village_code,
-        before: audited(before as unknown as Record<string, unknown>),
+        before: audited(before),
         after: audited(after),
         origin: ctx.origin,
       });
       if (after.relation === HEAD_RELATION) await setHeadName(trx, householdId, String(after.name), ctx, h.village_code, h);
-      return memberView(after as unknown as Member, maskerFor({ role: scope.role }));
+      return memberView(after as Member, maskerFor({ role: scope.role }));
     });
   } catch (e) {
     return mapConstraint(e);

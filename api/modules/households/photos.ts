@@ -72,7 +72,7 @@ export async function addPhoto(ctx: Ctx, householdId: string, bytes: Uint8Array,
       origin: ctx.origin,
     });
     const full = (await q.listPhotos(trx, householdId)).find((p) => p.id === row.id);
-    return photoView((full ?? row) as Record<string, unknown>);
+    return photoView(full ?? row);
   });
 }
 

@@ -282,7 +282,7 @@ export const updateHousehold = (db: Db, id: string, version: number | null, set:
     .updateTable('households')
     .set((eb) => ({
       ...rest,
-      ...(location === undefined ? {} : { location: location === null ? null : (pointSql(location.lon, location.lat) as never) }),
+      ...(location === undefined ? {} : { location: location === null ? null : pointSql(location.lon, location.lat) }),
       updated_at: new Date(),
       version: eb('version', '+', 1),
     }))
@@ -295,7 +295,8 @@ export const updateHousehold = (db: Db, id: string, version: number | null, set:
 // ── Any versioned card record ───────────────────────────────────────────────────────────────
 export type VersionedTable = 'households' | 'members' | 'household_years' | 'responsible_cadres' | 'assistance_measures' | 'visits' | 'photos' | 'work_teams';
 
-// biome-ignore lint: one generic helper over tables sharing the sync columns (id, version, deleted_at).
+// One generic helper over tables sharing the sync columns (id, version, deleted_at).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely cannot type a query over a union of tables
 type AnyDb = Kysely<any>;
 
 /** Inserts one record and returns it. */
@@ -488,7 +489,7 @@ export const historyEntry = (db: Db, householdId: string, entryId: number) =>
     .selectFrom('audit_log')
     .select(['id', 'entity', 'entity_id', 'diff'])
     .where('subject_id', '=', householdId)
-    .where('id', '=', entryId as never)
+    .where('id', '=', entryId)
     .where('action', 'not like', 'access.%')
     .executeTakeFirst();
 

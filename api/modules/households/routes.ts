@@ -73,7 +73,7 @@ const writeErrors = {
 
 /** The three child collections share their routes. */
 // Inside the generic helper the validated types cannot be inferred; the schemas above enforce them.
-// biome-ignore lint/suspicious/noExplicitAny: see above
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 const valid = (c: { req: { valid: unknown } }, target: 'param' | 'json' | 'query') => (c.req.valid as (t: string) => any)(target);
 
 function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.ZodType, P extends z.ZodType, V extends z.ZodType>(
@@ -86,7 +86,7 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
     .openapi(
       createRoute({
         method: 'post',
-        path: `/{id}/${path}` as `/{id}/${N}`,
+        path: `/{id}/${path}`,
         tags: [tag],
         summary: `Add a ${path.slice(0, -1)} (client may supply its UUID)`,
         request: { params: HouseholdIdParam, ...body(schemas.create) },
@@ -94,13 +94,13 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
       }),
       async (c) => {
         const out = await createChild(ctxOf(c), valid(c, 'param').id, spec, valid(c, 'json'));
-        return c.json(out as never, 201);
+        return c.json(out as z.infer<V>, 201);
       },
     )
     .openapi(
       createRoute({
         method: 'patch',
-        path: `/{id}/${path}/{recordId}` as `/{id}/${N}/{recordId}`,
+        path: `/{id}/${path}/{recordId}`,
         tags: [tag],
         summary: `Edit a ${path.slice(0, -1)} (with version)`,
         request: { params: RecordParam, ...body(schemas.patch) },
@@ -109,13 +109,13 @@ function childRoutes<N extends 'cadres' | 'measures' | 'visits', C extends z.Zod
       async (c) => {
         const { id, recordId } = valid(c, 'param');
         const patch = valid(c, 'json');
-        return c.json((await updateChild(ctxOf(c), id, spec, recordId, patch)) as never, 200);
+        return c.json((await updateChild(ctxOf(c), id, spec, recordId, patch)) as z.infer<V>, 200);
       },
     )
     .openapi(
       createRoute({
         method: 'delete',
-        path: `/{id}/${path}/{recordId}` as `/{id}/${N}/{recordId}`,
+        path: `/{id}/${path}/{recordId}`,
         tags: [tag],
         summary: `Soft-delete a ${path.slice(0, -1)} (?version= checks staleness)`,
         request: { params: RecordParam, query: VersionQuery },
@@ -255,9 +255,9 @@ export const householdsRoutes = createRouter()
       return c.json(out, 200);
     },
   )
-  .route('/', childRoutes('cadres', cadreSpec as never, { create: CadreCreate, patch: CadrePatch, view: CadreView }))
-  .route('/', childRoutes('measures', measureSpec as never, { create: MeasureCreate, patch: MeasurePatch, view: MeasureView }))
-  .route('/', childRoutes('visits', visitSpec as never, { create: VisitCreate, patch: VisitPatch, view: VisitView }))
+  .route('/', childRoutes('cadres', cadreSpec, { create: CadreCreate, patch: CadrePatch, view: CadreView }))
+  .route('/', childRoutes('measures', measureSpec, { create: MeasureCreate, patch: MeasurePatch, view: MeasureView }))
+  .route('/', childRoutes('visits', visitSpec, { create: VisitCreate, patch: VisitPatch, view: VisitView }))
   .openapi(
     createRoute({
       method: 'post',
@@ -305,7 +305,7 @@ export const householdsRoutes = createRouter()
     async (c) => {
       const { id, photoId } = c.req.valid('param');
       const p = await getPhoto(ctxOf(c), id, photoId);
-      return c.body(p.bytes as unknown as ArrayBuffer, 200, {
+      return c.body(p.bytes, 200, {
         'content-type': p.contentType,
         'cache-control': 'private, max-age=3600',
         etag: `"${p.sha256}"`,

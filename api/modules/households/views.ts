@@ -1,10 +1,11 @@
 // Rows → the card's response shapes (schema.ts), masked by the caller's Masker (auth/personal-data.ts).
 // No SQL, no HTTP.
 import type { Selectable } from 'kysely';
-import type { HouseholdYearsTable, Member, ResponsibleCadresTable, Role, WorkTeamsTable } from '../../db/schema.ts';
+import type { HouseholdYearsTable, Member, ResponsibleCadresTable, WorkTeamsTable } from '../../db/schema.ts';
 import { REGISTRY_STATES, type RegistryState } from '../procedures/state-machine.ts';
 import type { Masker } from '../auth/personal-data.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-base-to-string -- a JSON scalar (unknown narrowed to {})
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
 const point = (lon: unknown, lat: unknown): [number, number] | null => (lon != null && lat != null ? [Number(lon), Number(lat)] : null);
 

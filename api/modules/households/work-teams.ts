@@ -1,7 +1,9 @@
 // Village work teams (驻村工作队): listed in the caller's area, created and edited (versioned) by those
 // who may write to the village, audited with the village as area.
 import type { z } from '@hono/zod-openapi';
+import type { Selectable } from 'kysely';
 import { type Ctx, inTransaction } from '../../context.ts';
+import type { WorkTeamsTable } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { staleRecord } from './households.ts';
@@ -46,7 +48,7 @@ export async function createWorkTeam(ctx: Ctx, input: z.infer<typeof WorkTeamCre
       after: strip(row),
       origin: ctx.origin,
     });
-    return workTeamView(row as never);
+    return workTeamView(row as Selectable<WorkTeamsTable>);
   });
 }
 
@@ -59,6 +61,7 @@ export async function updateWorkTeam(ctx: Ctx, id: string, patch: z.infer<typeof
     const cols = pick(patch, TEAM_COLUMNS);
     const from = cols.from_date !== undefined ? cols.from_date : before.from_date;
     const to = cols.to_date !== undefined ? cols.to_date : before.to_date;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- date texts or Dates (unknown narrowed to {})
     if (from && to && String(to) < String(from)) throw Invalid([{ path: 'toDate', key: 'field.dateOrder' }]);
     const after = await q.updateVersioned(trx, 'work_teams', id, patch.version, cols);
     if (!after) throw staleRecord(before.version);
@@ -68,10 +71,10 @@ export async function updateWorkTeam(ctx: Ctx, id: string, patch: z.infer<typeof
       entity: 'work_team',
       entityId: id,
       areaCode: before.village_code,
-      before: strip(before as unknown as Record<string, unknown>),
+      before: strip(before),
       after: strip(after),
       origin: ctx.origin,
     });
-    return workTeamView(after as never);
+    return workTeamView(after as Selectable<WorkTeamsTable>);
   });
 }

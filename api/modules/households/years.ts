@@ -1,7 +1,9 @@
 // The yearly snapshot (收入年度) of a card: conditions, income (fen), the five guarantees and water,
 // and 家庭人口 — the divisor of 年人均纯收入. One record per household and year, versioned, audited.
 import type { z } from '@hono/zod-openapi';
+import type { Selectable } from 'kysely';
 import { type Ctx, inTransaction } from '../../context.ts';
+import type { HouseholdYearsTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { loadHousehold, staleRecord } from './households.ts';
@@ -90,12 +92,12 @@ export async function putYear(ctx: Ctx, householdId: string, year: number, input
       entityId: String(after.id),
       subjectId: householdId,
       areaCode: h.village_code,
-      before: before ? strip(before as unknown as Record<string, unknown>) : null,
+      before: before ? strip(before) : null,
       after: strip(after),
       note: { year },
       origin: ctx.origin,
     });
     const lines = await q.countyLines(trx, h.county_code);
-    return yearView(after as never, lines.get(year));
+    return yearView(after as Selectable<HouseholdYearsTable>, lines.get(year));
   });
 }

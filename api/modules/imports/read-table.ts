@@ -2,7 +2,7 @@
 // (first sheet) — as a stream of rows of strings. Never holds the rows in memory; only the first
 // 64 KB of a CSV are looked at to detect the encoding. Shared by every importer.
 import fs from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -75,9 +75,10 @@ export function excelCellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('');
     if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return excelCellText(v.result as ExcelJS.CellValue);
+    if ('result' in v) return excelCellText(v.result);
     if ('error' in v) return '';
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a cell object of a kind not known above: its own text, as ever
   return String(v);
 }
 
@@ -85,7 +86,7 @@ async function* csvRows(path: string, encoding: 'utf-8' | 'utf-8-bom' | 'gb18030
   // UTF-8 is decoded by the stream itself (skipping the 3-byte BOM); GB18030 by iconv-lite.
   const text =
     encoding === 'gb18030'
-      ? fs.createReadStream(path).pipe(iconv.decodeStream('gb18030') as unknown as Transform)
+      ? fs.createReadStream(path).pipe(iconv.decodeStream('gb18030'))
       : fs.createReadStream(path, { encoding: 'utf8', start: encoding === 'utf-8-bom' ? 3 : 0 });
   // Papa Parse: RFC 4180 quoting, lenient about stray quotes and ragged rows (the importers report
   // those per cell), and several times faster than csv-parse on county-scale files (decision 0010).
@@ -113,7 +114,7 @@ async function* batched<T>(rows: AsyncIterable<T>, size = 1000): AsyncGenerator<
 async function* drain<T>(stream: NodeJS.ReadableStream): AsyncGenerator<T[]> {
   let batch: T[] = [];
   let done = false;
-  let failure: unknown;
+  let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -130,7 +131,7 @@ async function* drain<T>(stream: NodeJS.ReadableStream): AsyncGenerator<T[]> {
     done = true;
     notify();
   });
-  stream.on('error', (e) => {
+  stream.on('error', (e: Error) => {
     failure = e;
     done = true;
     notify();
@@ -143,6 +144,7 @@ async function* drain<T>(stream: NodeJS.ReadableStream): AsyncGenerator<T[]> {
     if (!done) stream.resume();
     if (rows.length) yield rows;
     if (done && !batch.length) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an Error set by the 'error' listener during the yield (TypeScript narrowed it to never above)
       if (failure) throw failure;
       return;
     }
@@ -174,12 +176,13 @@ async function* xlsxRows(path: string): AsyncGenerator<string[]> {
  * boundaries instead: shared strings through the entry's own decoder, worksheets through ours.
  */
 function fixStreamingUtf8() {
-  type Proto = {
-    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
-    _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): AsyncGenerator<unknown>;
+  // The reader's private parsing steps, which its types do not declare.
+  type Proto = ExcelJS.stream.xlsx.WorkbookReader & {
+    _parseSharedStrings: (this: unknown, entry: NodeJS.ReadableStream) => AsyncGenerator<unknown>;
+    _parseWorksheet: (this: unknown, iterator: AsyncIterable<unknown>, sheetNo: string) => AsyncGenerator<unknown>;
     __driplineUtf8Fix?: boolean;
   };
-  const proto = (ExcelJS.stream.xlsx.WorkbookReader as unknown as { prototype: Proto }).prototype;
+  const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as Proto;
   if (proto.__driplineUtf8Fix) return;
   proto.__driplineUtf8Fix = true;
   const sharedStrings = proto._parseSharedStrings;

@@ -62,7 +62,7 @@ export const COLUMNS: Column[] = [
   ...GUARANTEES.map(([k, label]) => ({
     header: label,
     width: 10,
-    value: (h: HouseholdRow) => (h.year == null ? null : yesNo(h[`${k}_secure`] as boolean | null)),
+    value: (h: HouseholdRow) => (h.year == null ? null : yesNo(h[`${k}_secure`])),
   })),
 ];
 

@@ -52,7 +52,7 @@ export function noticeEntries(rows: Row[], localDate: (d: Date) => string): Noti
       group: r.group_name ?? '—',
       members: Number(r.member_count ?? 0),
       type: r.type,
-      detail: noticeDetail(r.type, (r.payload ?? {}) as Record<string, unknown>, r.main_cause),
+      detail: noticeDetail(r.type, r.payload ?? {}, r.main_cause),
       from: localDate(start),
       to: localDate(new Date(start.getTime() + PUBLICITY_MS)),
     };
@@ -146,7 +146,7 @@ export function announcementEntries(rows: AnnouncementRow[], localDate: (d: Date
     headName: r.head_name,
     members: Number(r.member_count ?? 0),
     type: r.type,
-    detail: noticeDetail(r.type, (r.payload ?? {}) as Record<string, unknown>, r.main_cause),
+    detail: noticeDetail(r.type, r.payload ?? {}, r.main_cause),
     approvedOn: localDate(new Date(r.closed_at as Date)),
   }));
 }

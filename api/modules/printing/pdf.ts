@@ -49,5 +49,5 @@ export async function whileBacklogged(doc: Doc, limit = 1 << 20): Promise<void> 
 
 /** The document as a web stream for a Response body. */
 export function webStream(stream: Readable): ReadableStream<Uint8Array> {
-  return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
+  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 }

@@ -22,7 +22,7 @@ async function pdfOf(res: Response) {
   const raw = Buffer.from(bytes).toString('latin1');
   const pdf = await getDocumentProxy(bytes.slice());
   const { totalPages, text } = await extractText(pdf, { mergePages: false });
-  return { bytes, raw, totalPages, pages: text as string[] };
+  return { bytes, raw, totalPages, pages: text };
 }
 
 /** A household with a full card: latest year below the monitoring line, a cadre, measures, an unmet guarantee. */

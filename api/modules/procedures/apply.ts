@@ -74,7 +74,7 @@ export async function applyProcedure(trx: Trx, ctx: Ctx, p: q.ProcedureRow, now:
   const type = p.type as ProcedureType;
   const state = stateOf(h);
   if (state !== p.from_state) throw Conflict('procedure.stateChanged', { stateZh: state, stateEn: en(state) }, { state, fromState: p.from_state });
-  const payload = p.payload as Record<string, unknown>;
+  const payload = p.payload;
   const guardYear = await checkConditions(trx, h, type, state, payload, now);
 
   if (type === '自然减少') {

@@ -132,7 +132,7 @@ export function parsePayload<T extends ProcedureType>(type: T, payload: unknown)
 function checkCategory(type: ProcedureType, state: HouseholdState, payload: Record<string, unknown>) {
   const allowed = TRANSITIONS[type].categories?.[state];
   const category = payload.monitoringCategory as string | undefined;
-  if (!allowed || !category || allowed.includes(category as never)) return;
+  if (!allowed || !category || (allowed as readonly string[]).includes(category)) return;
   throw Conflict('procedure.categoryNotAllowed', {
     stateZh: state,
     stateEn: en(state),

@@ -345,7 +345,7 @@ function summary(r: q.ProcedureRow, mask: Masker) {
     villageCode: r.village_code,
     villageName: r.village_name,
     type: r.type as ProcedureType,
-    status: r.status as ProcedureStatus,
+    status: r.status,
     stage: r.stage as Stage | null,
     fromState: r.from_state,
     toState: r.to_state,

@@ -1,6 +1,5 @@
 // `dripline registry import FILE` as an operator runs it: a real child process on a real database.
 import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cloneTemplate, dripline } from '../../test/cli.ts';

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { debugLine } from '../../cli-output.ts';
 import { systemCtx } from '../../context.ts';
 import type { DbHandle } from '../../db/connect.ts';
-import { type Lang, type MessageKey, t } from '../../http/messages.ts';
+import { type Lang, t } from '../../http/messages.ts';
 import { type Actor, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { importRegistry, type RegistryImportResult } from './import.ts';
 import { errorReportXlsx } from './report.ts';
@@ -50,7 +50,7 @@ export function summary(r: RegistryImportResult, lang: Lang): string[] {
   if (!r.ok) {
     lines.push(`REJECTED: ${r.errorCount} error(s); nothing was imported.`);
     for (const e of r.errors.filter((x) => x.severity === 'error').slice(0, 20)) {
-      lines.push(`  ${e.rowNo > 0 ? `row ${e.rowNo}` : 'file'}${e.column ? ` [${e.column}]` : ''}: ${t(lang, e.key as MessageKey, e.params ?? {})}`);
+      lines.push(`  ${e.rowNo > 0 ? `row ${e.rowNo}` : 'file'}${e.column ? ` [${e.column}]` : ''}: ${t(lang, e.key, e.params ?? {})}`);
     }
     if (r.errorCount > 20) lines.push(`  … and ${r.errorCount - 20} more`);
   }

@@ -125,7 +125,7 @@ describe('registry import: the direct path of a first load', () => {
     expect(r).toMatchObject({ ok: true, path: 'merge', directGaveUp: 'household rows apart' });
     expect(r.counts).toMatchObject({ householdsCreated: 2, membersCreated: 5 });
     const n = await sql<{ n: number }>`
-      select count(*)::int as n from members m join households h on h.id = m.household_id where h.household_no = ${a[0]?.户编号 as string}`.execute(t.db);
+      select count(*)::int as n from members m join households h on h.id = m.household_id where h.household_no = ${a[0]?.户编号}`.execute(t.db);
     expect(n.rows[0]?.n).toBe(3);
   });
 
@@ -160,7 +160,7 @@ describe('registry import: the direct path of a first load', () => {
     const r = await run(writeCsv([...a, ...b, twice]), true);
     expect(r).toMatchObject({ ok: true, path: 'merge', directGaveUp: 'person in two households' });
     const flags = await sql<{ registry_duplicate: boolean }>`
-      select registry_duplicate from members where id_number = ${(a[1] as Row).证件号码 as string} order by registry_duplicate`.execute(t.db);
+      select registry_duplicate from members where id_number = ${(a[1] as Row).证件号码} order by registry_duplicate`.execute(t.db);
     expect(flags.rows.map((f) => f.registry_duplicate)).toEqual([false, true]);
   });
 });

@@ -16,7 +16,7 @@ import { uuidv7 } from '../../shared/uuid7.ts';
 import { HEAD_RELATION } from '../households/code-lists.ts';
 import * as q from './queries.ts';
 import { nameInitials } from '../../shared/pinyin.ts';
-import { type ColumnKey, type StagedRow } from './rows.ts';
+import type { ColumnKey, StagedRow } from './rows.ts';
 
 /** Thrown inside the bulk session to roll the direct path back; the merge takes over. */
 export class GiveUp extends Error {}
@@ -53,7 +53,7 @@ type MemberColumn =
 type Value = string | number | boolean | null;
 
 /** Free text without line breaks or NULs, as the merge's staging writes it (code-list values and numbers have none). */
-const oneLine = (v: Value) => (typeof v === 'string' && /[\r\n\u0000]/.test(v) ? v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, '') : v);
+const oneLine = (v: Value) => (typeof v === 'string' && (/[\r\n]/.test(v) || v.includes('\u0000')) ? v.replace(/[\r\n]+/g, ' ').replaceAll('\u0000', '') : v);
 
 /** The merge's household columns (queries.ts HOUSEHOLD_FIELDS), read from the 户主 row. */
 const HOUSEHOLD_VALUE: Record<HouseholdColumn, (r: StagedRow) => Value> = {

@@ -104,7 +104,7 @@ async function sha256File(p: string): Promise<string> {
 
 /** One staging line: the order of q.STAGE_COLUMNS. Free text keeps no line breaks or NULs (as first-load.ts's oneLine). */
 function stageLine(r: StagedRow, headInitials: string): string {
-  const t = (v: string | null) => (v === null ? null : v.replace(/[\r\n]+/g, ' ').replace(/\u0000/g, ''));
+  const t = (v: string | null) => (v === null ? null : v.replace(/[\r\n]+/g, ' ').replaceAll('\u0000', ''));
   return copyLine([
     r.rowNo,
     r.householdNo,
@@ -187,7 +187,7 @@ class Attempt {
     const now = performance.now();
     this.result.timings[step] = Math.round(now - this.mark);
     this.mark = now;
-    this.o.onStep?.(step, this.result.timings[step] as number);
+    this.o.onStep?.(step, this.result.timings[step]);
   }
   report(e: ReportEntry) {
     if (e.severity === 'error') this.result.errorCount++;
@@ -579,7 +579,7 @@ export const NATIONAL_SYSTEM = '国家系统';
 const STATUS_GRADED_COLUMNS = ['status', 'monitoring_category', 'registry_state'] as const;
 
 /** PostgreSQL text and jsonb refuse NUL characters (a UTF-16 file read as GBK is full of them). */
-const noNul = (s: string) => s.replace(/\u0000/g, '');
+const noNul = (s: string) => s.replaceAll('\u0000', '');
 const jsonNoNul = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? noNul(x) : x));
 
 function finalJob(r: RegistryImportResult): q.JobUpdate {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Ctx } from '../../context.ts';
 import type { BulkRunner } from '../../db/bulk.ts';
 import { AppError, Forbidden, NotFound } from '../../errors.ts';
-import { type Lang, type MessageKey, t } from '../../http/messages.ts';
+import { type Lang, t } from '../../http/messages.ts';
 import type { Scope } from '../auth/scope.ts';
 import { can } from '../../shared/permissions.ts';
 import { type ImportProgress, importRegistry } from './import.ts';
@@ -88,13 +88,13 @@ async function visibleJob({ db, scope }: Ctx, id: string) {
 
 type StoredEntry = ReportLine;
 
-const message = (lang: Lang, e: StoredEntry) => t(lang, e.key as MessageKey, e.params ?? {});
+const message = (lang: Lang, e: StoredEntry) => t(lang, e.key, e.params ?? {});
 
 export async function getImport(ctx: Ctx, id: string, lang: Lang, errorsShown = 200) {
   const job = await visibleJob(ctx, id);
   const live = running.get(id);
   const errors = (job.errors ?? []) as StoredEntry[];
-  const counts = (job.counts ?? {}) as Record<string, number>;
+  const counts = job.counts ?? {};
   const fileError = job.file_error as StoredEntry | null;
   const done = job.status === 'succeeded' || job.status === 'failed';
   return {

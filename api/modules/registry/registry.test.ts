@@ -475,7 +475,7 @@ describe('registry import: real-world dirt is normalised, not rejected', () => {
     const [head, spouse, child] = rows as [Row, Row, Row];
     const fw = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
     const headId = head['证件号码'] as string;
-    head['证件号码'] = ` ${fw(headId.slice(0, 6))} ${headId.slice(6)}　`;
+    head['证件号码'] = ` ${fw(headId.slice(0, 6))} ${headId.slice(6)}\u3000`;
     head['姓名'] = `${[...(head['姓名'] as string)].join(' ')}`;
     head['民族'] = '布依';
     // An 18-digit number ending in X written lowercase.

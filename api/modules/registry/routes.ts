@@ -85,7 +85,7 @@ export const registryRoutes = createRouter()
     }),
     async (c) => {
       const r = await importErrorReport(ctxOf(c), c.req.valid('param').id, c.var.lang);
-      return c.body(r.bytes as unknown as ArrayBuffer, 200, {
+      return c.body(r.bytes as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="errors.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
         'cache-control': 'private, no-store',

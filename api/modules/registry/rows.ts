@@ -22,7 +22,7 @@ import {
   WORK_STATUSES,
 } from '../households/code-lists.ts';
 import type { ColumnSpec, HeaderMap } from '../imports/headers.ts';
-import { cleanCell, normalizeName, parseAmountFen, parseDecimal, parseInteger, parseYesNo } from '../imports/normalize.ts';
+import { normalizeName, parseAmountFen, parseDecimal, parseInteger, parseYesNo } from '../imports/normalize.ts';
 
 export const REGISTRY_COLUMNS = [
   { key: 'householdNo', name: '户编号', aliases: ['户码'], required: true },

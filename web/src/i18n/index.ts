@@ -27,7 +27,7 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN as unknown as MessageSchema, en },
+  messages: { 'zh-CN': zhCN, en },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: false,
 });

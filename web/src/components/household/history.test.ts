@@ -10,6 +10,7 @@ function words(locale: 'zh-CN' | 'en'): Words {
   const messages = (locale === 'en' ? en : zhCN) as unknown as Record<string, unknown>;
   const get = (key: string) => key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), messages);
   return {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- catalogue entries and params are strings
     t: (key, params) => String(get(key) ?? key).replace(/\{(\w+)\}/g, (_, n: string) => String(params?.[n] ?? '')),
     has: (key) => typeof get(key) === 'string',
     locale,

@@ -70,10 +70,13 @@ export function valueText(w: Words, entity: string, field: string, v: unknown): 
       .map(([k, x]) => `${fieldLabel(w, entity, k)}：${valueText(w, entity, k, x)}`);
     return parts.length ? parts.join('；') : '—';
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a history value is a JSON scalar here (objects are handled above)
   if (field === 'status' && entity === 'procedure' && w.has(`procedure.status.${String(v)}`)) return w.t(`procedure.status.${String(v)}`);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a history value is a JSON scalar here (objects are handled above)
   if (field === 'status' && entity === 'finding' && w.has(`crosscheck.statuses.${String(v)}`)) return w.t(`crosscheck.statuses.${String(v)}`);
   if (MONEY.test(field) && (entity === 'household_year' || entity === 'measure') && !Number.isNaN(Number(v))) return `${w.yuan(Number(v))} ${w.t('unit.yuan')}`;
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return w.dateTime(v);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a history value is a JSON scalar here (objects are handled above)
   return typeof v === 'string' ? codeLabel(v, w.locale) : String(v);
 }
 
