@@ -15,4 +15,18 @@ import projects from '../modules/projects/queries.sql-spec.ts';
 import registry from '../modules/registry/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
-export const SPECS: readonly ModuleSpec[] = [areas, audit, auth, crosscheck, datasets, funds, health, households, oversight, printing, procedures, projects, registry];
+export const SPECS: readonly ModuleSpec[] = [
+  areas,
+  audit,
+  auth,
+  crosscheck,
+  datasets,
+  funds,
+  health,
+  households,
+  oversight,
+  printing,
+  procedures,
+  projects,
+  registry,
+];

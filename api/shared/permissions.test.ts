@@ -7,7 +7,15 @@ import { actionsFrom, CHAIN, PROJECT_STATES, REVIEW_STAGES } from './project-cha
 import { STAGES } from './state-machine.ts';
 
 /** The permissions that only read (everything else changes data). */
-const READING: readonly Permission[] = ['personal.reveal', 'personal.health', 'export.unmasked', 'project.read', 'funds.read', 'oversight.read', 'oversight.readComments'];
+const READING: readonly Permission[] = [
+  'personal.reveal',
+  'personal.health',
+  'export.unmasked',
+  'project.read',
+  'funds.read',
+  'oversight.read',
+  'oversight.readComments',
+];
 /** What the inspector writes is the oversight record itself (comments, alerts), never the data it oversees. */
 const OVERSIGHT_RECORD: readonly Permission[] = ['oversight.comment', 'oversight.alert'];
 
