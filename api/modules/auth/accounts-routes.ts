@@ -1,7 +1,6 @@
 // HTTP for 账号管理 (/api/accounts): list, create, disable/enable, reset password, unlock.
 // Who may do what is decided in accounts.ts; this file only validates and shapes.
 import { createRoute } from '@hono/zod-openapi';
-import type { Role } from '../../db/schema.ts';
 import { ctxOf } from '../../http/context.ts';
 import { body, ErrorResponse, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
@@ -39,7 +38,7 @@ export const accountsRoutes = createRouter()
     async (c) => {
       const ctx = ctxOf(c);
       const input = c.req.valid('query');
-      const page = await listAccounts(ctx, { ...input, role: input.role as Role | undefined }, c.var.lang);
+      const page = await listAccounts(ctx, input, c.var.lang);
       const roles = manageableRoles(managerOf(ctx)).map((r) => ({ value: r, label: ROLE_LABELS[r][c.var.lang] }));
       return c.json({ ...page, roles }, 200);
     },
@@ -55,7 +54,7 @@ export const accountsRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const r = await createManagedAccount(ctxOf(c), { ...body, role: body.role as Role, phone: body.phone || null }, { lang: c.var.lang });
+      const r = await createManagedAccount(ctxOf(c), { ...body, phone: body.phone || null }, { lang: c.var.lang });
       return c.json(r, 201);
     },
   )
