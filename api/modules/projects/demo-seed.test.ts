@@ -43,7 +43,7 @@ describe('demo projects', { timeout: 300_000 }, () => {
         coalesce(sum(delta_fen) filter (where kind in ('报账', '到户')), 0) as spent
       from ledger_entries group by project_id, source`.execute(h.db);
     expect(r.rows.length).toBeGreaterThan(5);
-    expect(r.rows.reduce((n, x) => n + 1, 0)).toBeLessThanOrEqual(result.entries);
+    expect(r.rows.length).toBeLessThanOrEqual(result.entries);
     for (const x of r.rows) {
       expect(Number(x.spent)).toBeLessThanOrEqual(Number(x.disbursed ?? 0));
       expect(Number(x.disbursed ?? 0)).toBeLessThanOrEqual(Number(x.allocated ?? 0));
