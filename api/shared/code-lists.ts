@@ -1,5 +1,5 @@
 // Code lists of the household card (一户一卡), exactly as the national collection forms write
-// them (docs: shared/domain/household-card.md). Stored verbatim; the web translates them for the
+// them (docs/domain/household-card.md). Stored verbatim; the web translates them for the
 // English locale. Pure data, no imports: the server, the web (its selects and types) and the seeds
 // import this file (api/shared: decision 0020).
 // Never reorder or respell a value — imports and exports match on these strings.
