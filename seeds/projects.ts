@@ -19,6 +19,7 @@ import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 
 const DAY = 86_400_000;
 const SPENT_BEFORE_ACCEPTANCE = 0.7;
+const OBJECTION = '村民反映：管网线路经过耕地，需与农户协商补偿。';
 const BAOJIA = '522324101209';
 const SANHE = '522324101002';
 
@@ -38,7 +39,8 @@ interface DemoProject {
   /** Irregularities the oversight rules find. */
   disburseDuringNotice?: boolean;
   overspendLine?: boolean;
-  objection?: 'open' | 'answered';
+  /** A villager's objection during the notice: answered when the project goes past it, open when it stops there. */
+  objection?: boolean;
   geometry?: 'point' | 'line';
 }
 
@@ -87,7 +89,7 @@ const PROJECTS: DemoProject[] = [
     startedDaysAgo: 40,
     budget: [[S2, 60_000_000]],
     implementingUnit: '晴隆县水务局',
-    objection: 'open',
+    objection: true,
     geometry: 'point',
   },
   {
@@ -329,41 +331,41 @@ async function seedOne(db: Db, actors: Actors, p: DemoProject, today: Date): Pro
       await take('county_official', 'reject', at(6), { note: '项目投资过大，与本村产业规划不符，不予入库。' });
       return entries;
     }
+    /** 实施: progress with the contractor, spending by progress (and the over-budget entry the inspector should find). */
+    const implement = async () => {
+      await take('township_officer', 'progress', at(20), {
+        note: '已完成工程量约六成，现场照片已上传。',
+        contractor: `贵州晴隆${p.type === '农村道路' ? '路桥' : '建设'}工程有限公司`,
+      });
+      // Spending by progress before 验收 stays below the allocation (the ledger refuses full reimbursement before it).
+      await money(at(10), 'spend', SPENT_BEFORE_ACCEPTANCE);
+      if (p.overspendLine)
+        await post('township_officer', '报账', (p.budget[1] as [FundSource, number])[0], 500_000, at(1), {
+          voucherNo: 'SZ-EXTRA-0001',
+          payee: '县外运输公司',
+        });
+    };
+
     for (let guard = 0; guard < 12 && state !== p.state; guard++) {
       const action = forwardAction(state);
       const role = roleFor[state];
       if (!action || !role) break;
       if (state === '公告公示') {
         if (p.objection) {
-          const o = await take('county_official', 'object', at(2), { note: '村民反映：管网线路经过耕地，需与农户协商补偿。' });
-          if (p.objection === 'answered' || p.state !== '公告公示')
-            await take('county_official', 'answer', at(1), { objectionId: o.stepId, note: '已与涉及农户协商一致，线路避开基本农田。' });
+          const o = await take('county_official', 'object', at(2), { note: OBJECTION });
+          await take('county_official', 'answer', at(1), { objectionId: o.stepId, note: '已与涉及农户协商一致，线路避开基本农田。' });
         }
         if (p.disburseDuringNotice) {
           await money(new Date(clock), 'allocate');
           await money(at(2), 'disburse');
         }
-        if (p.state === '公告公示') break;
         clock = Math.max(clock, (await noticeStarted(db, id)) + NOTICE_MS + DAY);
         if (!p.disburseDuringNotice) await money(new Date(clock), 'allocate');
         await take(role, action, new Date(clock));
         if (!p.disburseDuringNotice) await money(at(5), 'disburse');
         continue;
       }
-      if (state === '实施') {
-        await take('township_officer', 'progress', at(20), {
-          note: '已完成工程量约六成，现场照片已上传。',
-          contractor: `贵州晴隆${p.type === '农村道路' ? '路桥' : '建设'}工程有限公司`,
-        });
-        // Spending by progress before 验收 stays below the allocation (the ledger refuses full reimbursement before it).
-        await money(at(10), 'spend', SPENT_BEFORE_ACCEPTANCE);
-        if (p.overspendLine)
-          await post('township_officer', '报账', (p.budget[1] as [FundSource, number])[0], 500_000, at(1), {
-            voucherNo: 'SZ-EXTRA-0001',
-            payee: '县外运输公司',
-          });
-        if (p.state === '实施') break;
-      }
+      if (state === '实施') await implement();
       const extra: Record<string, unknown> =
         state === '资产移交'
           ? {
@@ -383,11 +385,10 @@ async function seedOne(db: Db, actors: Actors, p: DemoProject, today: Date): Pro
       // Accepted: the rest is reimbursed against the acceptance report.
       if (before === '验收') await money(at(3), 'spend', 1 - SPENT_BEFORE_ACCEPTANCE);
     }
-    if (state === '公告公示' && p.objection === 'open') {
-      // A notice still running, with a villager's objection the county has not answered yet.
-      await take('county_official', 'object', at(2), { note: '村民反映：管网线路经过耕地，需与农户协商补偿。' });
-      if (p.disburseDuringNotice) await money(at(1), 'allocate');
-    }
+    // A notice still running, with a villager's objection the county has not answered yet.
+    if (state === '公告公示' && p.objection) await take('county_official', 'object', at(2), { note: OBJECTION });
+    // Under way: progress and partial spending recorded.
+    if (state === '实施') await implement();
     if (state !== p.state) throw new Error(`stopped at ${state}, not ${p.state}`);
   }
   return entries;

@@ -65,6 +65,19 @@ describe('demo projects', { timeout: 300_000 }, () => {
     expect(Number(early.rows[0]?.n)).toBeGreaterThan(0);
   });
 
+  it('shows the project under way with its progress and partial spending', async () => {
+    const r = await sql<{ progress: number; spent: string; allocated: string }>`
+      select (select count(*)::int from project_steps s where s.project_id = p.id and s.action = 'progress') as progress,
+        (select coalesce(sum(delta_fen), 0) from ledger_entries e where e.project_id = p.id and e.kind in ('报账', '到户')) as spent,
+        (select coalesce(sum(delta_fen), 0) from ledger_entries e where e.project_id = p.id and e.kind = '下达') as allocated
+      from projects p where p.county_code = '522324' and p.state = '实施'`.execute(h.db);
+    expect(r.rows).toHaveLength(1);
+    const row = r.rows[0] as { progress: number; spent: string; allocated: string };
+    expect(Number(row.progress)).toBe(1);
+    expect(Number(row.spent)).toBeGreaterThan(0);
+    expect(Number(row.spent)).toBeLessThan(Number(row.allocated));
+  });
+
   it('logs each step as the demo account that took it, and the audit chain stays sound', async () => {
     const steps = await h.db.selectFrom('project_steps').select(['actor_name', 'actor_role', 'action']).execute();
     expect(steps.some((s) => s.actor_role === 'county_official' && s.actor_name.includes('晴隆县扶贫办'))).toBe(true);
