@@ -653,6 +653,8 @@ export interface ProjectsTable {
   performance_targets: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** The step the project waits for (PROJECT_STATES), or an end state. */
   state: Generated<string>;
+  /** When the project entered its state (the approval queue's order). */
+  state_since: Generated<Date>;
   approved_at: Date | null;
   notice_started_at: Date | null;
   accepted_at: Date | null;

@@ -69,6 +69,7 @@ insert into
     "created_by",
     "created_by_name",
     "created_at",
+    "state_since",
     "updated_at"
   )
 values
@@ -87,7 +88,8 @@ values
     $12,
     $13,
     $14,
-    $15
+    $15,
+    $16
   )
 returning
   "id",
@@ -621,73 +623,28 @@ where
       and "pv"."village_code" = $5
   );
 
--- queue (township officer)
-select
-  "p"."id",
-  "p"."name",
-  "p"."type",
-  "p"."plan_year",
-  "p"."state",
-  "p"."county_code",
-  "p"."village_code",
-  "p"."approved_at",
-  "p"."version",
-  "p"."created_at",
-  "p"."updated_at",
-  (
+-- queuePage (township officer)
+with
+  "w" as (
     select
-      a.name
+      "p"."id",
+      "p"."state_since"
     from
-      areas a
+      "projects" as "p"
     where
-      a.code = p.village_code
-  ) as "village_name",
-  array(
-    select
-      pv.village_code
-    from
-      project_villages pv
-    where
-      pv.project_id = p.id
+      (
+        "p"."county_code" = $1
+        and "p"."village_code" like $2
+      )
+      and "p"."state" in ($3, $4, $5)
     order by
-      pv.village_code <> p.village_code,
-      pv.village_code
-  ) as "villages",
-  (
-    select
-      coalesce(sum(b.amount_fen), 0)::bigint
-    from
-      project_budget_lines b
-    where
-      b.project_id = p.id
-  ) as "budget_fen",
-  coalesce(
-    (
-      select
-        max(s.at)
-      from
-        project_steps s
-      where
-        s.project_id = p.id
-        and s.to_state <> s.from_state
-    ),
-    p.created_at
-  ) as "waiting_since"
-from
-  "projects" as "p"
-where
-  (
-    "p"."county_code" = $1
-    and "p"."village_code" like $2
+      "p"."state_since",
+      "p"."id"
+    limit
+      $6
+    offset
+      $7
   )
-  and "p"."state" in ($3, $4, $5)
-order by
-  "waiting_since",
-  "p"."id"
-limit
-  $6;
-
--- queue (county official)
 select
   "p"."id",
   "p"."name",
@@ -727,28 +684,91 @@ select
     where
       b.project_id = p.id
   ) as "budget_fen",
-  coalesce(
-    (
-      select
-        max(s.at)
-      from
-        project_steps s
-      where
-        s.project_id = p.id
-        and s.to_state <> s.from_state
-    ),
-    p.created_at
-  ) as "waiting_since"
+  "p"."state_since" as "waiting_since"
+from
+  "w"
+  inner join "projects" as "p" on "p"."id" = "w"."id"
+order by
+  "p"."state_since",
+  "p"."id";
+
+-- queuePage (county official, second page)
+with
+  "w" as (
+    select
+      "p"."id",
+      "p"."state_since"
+    from
+      "projects" as "p"
+    where
+      "p"."county_code" = $1
+      and "p"."state" in ($2, $3, $4, $5, $6)
+    order by
+      "p"."state_since",
+      "p"."id"
+    limit
+      $7
+    offset
+      $8
+  )
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."county_code",
+  "p"."village_code",
+  "p"."approved_at",
+  "p"."version",
+  "p"."created_at",
+  "p"."updated_at",
+  (
+    select
+      a.name
+    from
+      areas a
+    where
+      a.code = p.village_code
+  ) as "village_name",
+  array(
+    select
+      pv.village_code
+    from
+      project_villages pv
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "villages",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  "p"."state_since" as "waiting_since"
+from
+  "w"
+  inner join "projects" as "p" on "p"."id" = "w"."id"
+order by
+  "p"."state_since",
+  "p"."id";
+
+-- queueCounts (county official)
+select
+  "p"."state",
+  count(*)::int as "n"
 from
   "projects" as "p"
 where
   "p"."county_code" = $1
   and "p"."state" in ($2, $3, $4, $5, $6)
-order by
-  "waiting_since",
-  "p"."id"
-limit
-  $7;
+group by
+  "p"."state";
 
 -- planProjects (county official)
 select

@@ -35,13 +35,24 @@ import { balances, type Figures, figures } from '../funds/funds.ts';
 import { FUND_SOURCES } from '../funds/code-lists.ts';
 import { categoryOf } from './code-lists.ts';
 import * as q from './queries.ts';
-import { type AssetInput, AssetsBody, CreateProjectBody, fenOf, type GeoJsonGeometry, PatchProjectBody, ProjectListQuery, StepBody } from './schema.ts';
+import {
+  type AssetInput,
+  AssetsBody,
+  CreateProjectBody,
+  fenOf,
+  type GeoJsonGeometry,
+  PatchProjectBody,
+  ProjectListQuery,
+  QueueQuery,
+  StepBody,
+} from './schema.ts';
 
 export type CreateInput = z.input<typeof CreateProjectBody>;
 export type PatchInput = z.input<typeof PatchProjectBody>;
 export type StepInput = z.input<typeof StepBody>;
 export type AssetsInput = z.input<typeof AssetsBody>;
 export type ListInput = z.input<typeof ProjectListQuery>;
+export type QueueInput = z.input<typeof QueueQuery>;
 
 /** How far outside its villages' boundaries a project may reach (drawing and boundary precision). */
 export const GEOMETRY_TOLERANCE_M = 50;
@@ -375,7 +386,7 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
     if (b.assets?.length && !(state === '资产移交' && b.action === 'approve')) throw Invalid([{ path: 'assets', key: 'project.assetsOnlyAtHandover' }]);
     if (b.contractor !== undefined && state !== '实施') throw Invalid([{ path: 'contractor', key: 'project.contractorOnlyInImplementation' }]);
 
-    const change: q.StateChange = s.to !== state ? { state: s.to } : {};
+    const change: q.StateChange = s.to !== state ? { state: s.to, state_since: now } : {};
     if (b.contractor !== undefined) change.contractor = b.contractor;
     let objectionId: string | null = null;
     let assets: Awaited<ReturnType<typeof q.insertAssets>> = [];
@@ -634,10 +645,14 @@ export async function listProjects(ctx: Ctx, input: ListInput) {
  * (submit, review, notice, implementation, acceptance, handover, evaluation), the longest-waiting
  * first, with the days they have waited. Read-only roles wait for nothing.
  */
-export async function approvalQueue(ctx: Ctx) {
+export async function approvalQueue(ctx: Ctx, input: QueueInput = {}) {
+  const page = parse(QueueQuery, input);
   const states = ctx.scope.canWrite ? statesWaitingFor((p) => can(ctx.scope.role, p)) : [];
-  if (!states.length) return { items: [] };
-  const rows = await q.queue(ctx.db, ctx.scope, states);
+  if (!states.length) return { items: [], total: 0, byState: [] };
+  const [rows, counts] = await Promise.all([q.queuePage(ctx.db, ctx.scope, states, page), q.queueCounts(ctx.db, ctx.scope, states)]);
+  const byState = states
+    .map((state) => ({ state, action: forwardAction(state) as StepAction, count: counts.find((c) => c.state === state)?.n ?? 0 }))
+    .filter((s) => s.count > 0);
   return {
     items: rows.map((r) => {
       const since = new Date(r.waiting_since);
@@ -648,6 +663,8 @@ export async function approvalQueue(ctx: Ctx) {
         action: forwardAction(r.state as ProjectState) as StepAction,
       };
     }),
+    total: byState.reduce((n, s) => n + s.count, 0),
+    byState,
   };
 }
 

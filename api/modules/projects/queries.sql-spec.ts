@@ -98,10 +98,14 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
       respond: answer({ n: 0 }),
     },
   ],
-  queue: [
-    { label: 'township officer', run: (db) => q.queue(db, townshipOfficer, ['乡镇审核', '实施', '验收']) },
-    { label: 'county official', run: (db) => q.queue(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价']) },
+  queuePage: [
+    { label: 'township officer', run: (db) => q.queuePage(db, townshipOfficer, ['乡镇审核', '实施', '验收'], { limit: 50, offset: 0 }) },
+    {
+      label: 'county official, second page',
+      run: (db) => q.queuePage(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价'], { limit: 50, offset: 50 }),
+    },
   ],
+  queueCounts: [{ label: 'county official', run: (db) => q.queueCounts(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价']) }],
   planProjects: [
     { label: 'county official', run: (db) => q.planProjects(db, countyOfficial, 2026, APPROVED_STATES) },
     { label: 'village cadre', run: (db) => q.planProjects(db, villageCadre, 2026, APPROVED_STATES) },

@@ -81,6 +81,7 @@ export const insertProject = (trx: DbOrTrx, p: ProjectValues & { county_code: st
       created_by: p.created_by,
       created_by_name: p.created_by_name,
       created_at: p.now,
+      state_since: p.now,
       updated_at: p.now,
     })
     .returning(['id', 'version'])
@@ -99,6 +100,7 @@ export const updateProject = (trx: DbOrTrx, id: string, p: Partial<ProjectValues
 
 export interface StateChange {
   state?: string;
+  state_since?: Date;
   contractor?: string | null;
   approved_at?: Date;
   notice_started_at?: Date;
@@ -322,22 +324,38 @@ export const listProjects = async (db: DbOrTrx, scope: Scope, f: ListFilter) => 
   return { rows, total: Number(total.n) };
 };
 
-/** Projects in scope waiting in `states`, the longest-waiting first (since their last step, or creation). */
-export const queue = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
+/**
+ * One page of the projects in scope waiting in `states`, the longest-waiting first (since they
+ * entered their state: projects_queue_idx); the summary columns are read for the page's rows only.
+ */
+export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], page: { limit: number; offset: number }) =>
+  db
+    .with('w', (w) =>
+      w
+        .selectFrom('projects as p')
+        .select(['p.id', 'p.state_since'])
+        .where(scope.sql('p.village_code', 'p.county_code'))
+        .where('p.state', 'in', states.length ? states : [''])
+        .orderBy('p.state_since')
+        .orderBy('p.id')
+        .limit(page.limit)
+        .offset(page.offset),
+    )
+    .selectFrom('w')
+    .innerJoin('projects as p', 'p.id', 'w.id')
+    .select([...SUMMARY, villageName, villageCodes, budgetFen, 'p.state_since as waiting_since'])
+    .orderBy('p.state_since')
+    .orderBy('p.id')
+    .execute();
+
+/** How many projects in scope wait in each of `states`. */
+export const queueCounts = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
   db
     .selectFrom('projects as p')
-    .select([
-      ...SUMMARY,
-      villageName,
-      villageCodes,
-      budgetFen,
-      sql<Date>`coalesce((select max(s.at) from project_steps s where s.project_id = p.id and s.to_state <> s.from_state), p.created_at)`.as('waiting_since'),
-    ])
+    .select(['p.state', sql<number>`count(*)::int`.as('n')])
     .where(scope.sql('p.village_code', 'p.county_code'))
     .where('p.state', 'in', states.length ? states : [''])
-    .orderBy('waiting_since')
-    .orderBy('p.id')
-    .limit(1000)
+    .groupBy('p.state')
     .execute();
 
 /** The approved projects of a plan year in scope (年度项目计划), by lead village and name. */

@@ -223,6 +223,11 @@ export const ProjectListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+export const QueueQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
 export const PlanQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 // ── Responses ───────────────────────────────────────────────────────────────────────────────────
@@ -329,7 +334,13 @@ export const QueueItem = ProjectSummary.extend({
   daysWaiting: z.number(),
   action: z.enum(STEP_ACTIONS).openapi({ description: 'The step the project waits for from the caller' }),
 }).openapi('ProjectQueueItem');
-export const ProjectQueue = z.object({ items: z.array(QueueItem) }).openapi('ProjectQueue');
+export const ProjectQueue = z
+  .object({
+    items: z.array(QueueItem).openapi({ description: 'One page, the longest-waiting first' }),
+    total: z.number().openapi({ description: 'All the projects waiting for the caller' }),
+    byState: z.array(z.object({ state: z.enum(PROJECT_STATES), action: z.enum(STEP_ACTIONS), count: z.number() })),
+  })
+  .openapi('ProjectQueue');
 
 export const AnnualPlan = z
   .object({

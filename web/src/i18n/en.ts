@@ -757,6 +757,7 @@ const en: MessageSchema = {
     allTypes: 'All types',
     total: '{n} projects',
     empty: 'No projects',
+    queueTotal: '{n} projects wait for you:',
     queueEmpty: 'No project is waiting for you',
     daysWaiting: 'Days waiting',
     waitingSince: 'Waiting since',

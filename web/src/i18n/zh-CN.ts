@@ -754,6 +754,7 @@ const zhCN = {
     allTypes: '全部类型',
     total: '共 {n} 个项目',
     empty: '暂无项目',
+    queueTotal: '共 {n} 个项目等待您处理：',
     queueEmpty: '没有等待您审批的项目',
     daysWaiting: '等待天数',
     waitingSince: '等待自',
