@@ -35,6 +35,8 @@ export interface AppOptions {
   config: Config;
   /** Serve the built web app from web/dist (the server does; API tests need not). */
   serveWeb?: boolean;
+  /** The clock of every request's domain context (ctx.now); tests move it (notice periods, days waiting). */
+  clock?: () => Date;
 }
 
 function buildApi() {
@@ -81,7 +83,7 @@ function buildApi() {
 
 export type ApiType = ReturnType<typeof buildApi>;
 
-export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
+export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date() }: AppOptions) {
   const api = buildApi();
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -97,7 +99,7 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
   });
   const app = createRouter();
   app.use('*', securityHeaders(config));
-  app.use('*', requestContext(db, bulk, config));
+  app.use('*', requestContext(db, bulk, config, clock));
   app.use('*', requestLogger(config));
   // Limits come before anything reads a body (api/http/limits.ts); uploads stream under their own.
   app.use('/api/*', bodyLimits(config.limits));
