@@ -10,6 +10,7 @@ import type { Db } from './db/schema.ts';
 import { apiFallback, bodyLimits, refuseNul, routeTable } from './http/limits.ts';
 import { requestContext, handleError, requestLogger, requireAuth, sessionMiddleware } from './http/middleware.ts';
 import { RateLimiter, rateLimit } from './http/rate-limit.ts';
+import { cacheResponses, ResponseCache } from './http/response-cache.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRouter } from './http/router.ts';
 import { areasRoutes } from './modules/areas/routes.ts';
@@ -110,6 +111,10 @@ export function createApp({ db, bulk, config, serveWeb = false, clock = () => ne
   const publicLimiter = config.publicRatePerMinute > 0 ? new RateLimiter(config.publicRatePerMinute) : undefined;
   app.use('/api/public/*', rateLimit(publicLimiter));
   app.use('/public/villages/*', rateLimit(publicLimiter, tooManyPage));
+  // Within the limit, the same page for everyone: kept as long as its max-age (api/http/response-cache.ts).
+  const publicPages = new ResponseCache(config.publicCacheSeconds);
+  app.use('/api/public/villages/*', cacheResponses(publicPages));
+  app.use('/public/villages/*', cacheResponses(publicPages));
   app.route('/api', api);
   app.route('/public', publicPageRoutes);
   // No route took it: 404, or 405 / 204 (OPTIONS) with Allow when the path exists.
