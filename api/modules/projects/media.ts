@@ -60,16 +60,10 @@ export async function assertMayAddMedia(ctx: Ctx, projectId: string): Promise<vo
   await projectForWrite(ctx.db, ctx, projectId, false);
 }
 
-/** The client's file name as a download name: base name only, no control characters, at most 200 characters. */
+/** The client's file name (upload.ts keeps its base name) as a download name: no control characters, at most 200 characters. */
 function cleanFileName(name: string | undefined, fallback: string): string {
-  const base = (name ?? '')
-    .replace(/\\/g, '/')
-    .split('/')
-    .pop()
-    ?.replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, 200);
-  return base || fallback;
+  const printable = [...(name ?? '')].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+  return printable.trim().slice(0, 200) || fallback;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
