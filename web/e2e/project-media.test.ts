@@ -60,7 +60,7 @@ describe('项目影音 and the card’s 受益项目 (township officer, village 
     await login(page, 'shazi_township');
     await page.goto(`/projects/${projectId}`);
     await page.getByTestId('project-media').waitFor();
-    expect(await page.getByTestId('project-media').innerText()).toContain('还没有照片');
+    await expect.poll(() => page.getByTestId('project-media').innerText()).toContain('还没有照片');
 
     await page.getByTestId('media-add-photo').click();
     await page.getByTestId('media-photo-file').setInputFiles({ name: '路基施工.png', mimeType: 'image/png', buffer: PNG });
