@@ -24,6 +24,7 @@ import { healthRoutes } from './modules/health/routes.ts';
 import { oversightRoutes } from './modules/oversight/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
 import { printingRoutes } from './modules/printing/routes.ts';
+import { projectMediaRoutes } from './modules/projects/media-routes.ts';
 import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 
@@ -73,6 +74,7 @@ function buildApi() {
       .route('/work-teams', workTeamsRoutes)
       .route('/procedures', proceduresRoutes)
       .route('/projects', projectsRoutes)
+      .route('/projects', projectMediaRoutes)
       .route('/county-settings', countySettingsRoutes)
       .route('/print', printingRoutes)
       .route('/registry', registryRoutes)

@@ -947,3 +947,144 @@ where
   and "e"."kind" = $3
 order by
   "e"."seq";
+
+-- insertMedia (a photo)
+insert into
+  "project_media" (
+    "project_id",
+    "county_code",
+    "media",
+    "stage",
+    "taken_at",
+    "caption",
+    "file_name",
+    "content_type",
+    "byte_size",
+    "sha256",
+    "storage_key",
+    "added_by",
+    "added_by_name",
+    "added_by_role",
+    "added_at",
+    "location"
+  )
+values
+  (
+    $1,
+    $2,
+    $3,
+    $4,
+    $5,
+    $6,
+    $7,
+    $8,
+    $9,
+    $10,
+    $11,
+    $12,
+    $13,
+    $14,
+    $15,
+    st_setsrid (st_makepoint ($16, $17), 4326)
+  )
+returning
+  "id";
+
+-- listMedia
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "removed_at" is null
+order by
+  "taken_at",
+  "added_at",
+  "id";
+
+-- findMedia (to read)
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "id" = $2
+  and "removed_at" is null;
+
+-- findMedia (locked, to remove)
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "id" = $2
+  and "removed_at" is null
+for update;
+
+-- removeMedia
+update "project_media"
+set
+  "removed_at" = $1,
+  "removed_by" = $2,
+  "removed_by_name" = $3,
+  "removal_reason" = $4
+where
+  "id" = $5
+  and "removed_at" is null
+returning
+  "id",
+  "removed_at";

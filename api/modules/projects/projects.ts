@@ -281,7 +281,7 @@ const notDraft = (state: string) => Conflict('project.notDraft', { stateZh: stat
 const versionConflict = (current: number) => Conflict('project.versionConflict', { current }, { currentVersion: current });
 
 /** The project (scoped: 404 when it does not exist, 403 audited when it lies outside the caller's area). */
-async function readOwn(db: DbOrTrx, ctx: Ctx, id: string): Promise<q.ProjectRow> {
+export async function readOwn(db: DbOrTrx, ctx: Ctx, id: string): Promise<q.ProjectRow> {
   const area = await q.projectArea(db, id);
   if (!area) throw NotFound('project.notFound', { id });
   ctx.scope.assertCovers(area.village_code, 'project', id);

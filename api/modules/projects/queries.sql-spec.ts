@@ -114,4 +114,36 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
   findHousehold: [{ run: (db) => q.findHousehold(db, ID) }],
   householdProjects: [{ run: (db) => q.householdProjects(db, COUNTY, ID) }],
   householdPayments: [{ run: (db) => q.householdPayments(db, COUNTY, ID) }],
+  insertMedia: [
+    {
+      label: 'a photo',
+      run: (db) =>
+        q.insertMedia(db, {
+          project_id: ID,
+          county_code: COUNTY,
+          media: 'photo',
+          stage: '实施中',
+          taken_at: AT,
+          lon: 105.23,
+          lat: 25.74,
+          caption: '路基施工',
+          file_name: 'road.jpg',
+          content_type: 'image/jpeg',
+          byte_size: 1234,
+          sha256: 'ab'.repeat(32),
+          storage_key: `${COUNTY}/${'ab'.repeat(32)}`,
+          added_by: ID2,
+          added_by_name: '王乡长',
+          added_by_role: 'township_officer',
+          added_at: AT,
+        }),
+      respond: answer({ id: ID2 }),
+    },
+  ],
+  listMedia: [{ run: (db) => q.listMedia(db, ID) }],
+  findMedia: [
+    { label: 'to read', run: (db) => q.findMedia(db, ID, ID2) },
+    { label: 'locked, to remove', run: (db) => q.findMedia(db, ID, ID2, true) },
+  ],
+  removeMedia: [{ run: (db) => q.removeMedia(db, ID2, { id: ID, name: '王乡长' }, '重复上传', AT), respond: answer({ id: ID2, removed_at: AT }) }],
 });

@@ -1,9 +1,9 @@
 // SQL of the project library: the only place that knows projects, project_villages,
-// project_budget_lines, project_steps, project_beneficiaries and project_assets (the ledger's
+// project_budget_lines, project_steps, project_beneficiaries, project_assets and project_media (the ledger's
 // tables are the funds module's; a household's 到户 payments are read here for the card only).
 // Reads are filtered by the caller's scope on the project's lead village (scope.sql).
 import { type Insertable, sql } from 'kysely';
-import type { DbOrTrx, ProjectAssetsTable, ProjectStepsTable } from '../../db/schema.ts';
+import type { DbOrTrx, ProjectAssetsTable, ProjectMediaTable, ProjectStepsTable } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
 
 // ── Checks before a write ───────────────────────────────────────────────────────────────────────
@@ -420,3 +420,67 @@ export const householdPayments = (db: DbOrTrx, countyCode: string, householdId: 
     .where('e.kind', '=', '到户')
     .orderBy('e.seq')
     .execute();
+
+// ── Attachments and photos (media.ts; the bytes are the files module's) ───────────────────────
+
+export type MediaValues = Omit<Insertable<ProjectMediaTable>, 'location'> & { lon?: number; lat?: number };
+
+export const insertMedia = (trx: DbOrTrx, { lon, lat, ...v }: MediaValues) =>
+  trx
+    .insertInto('project_media')
+    .values({ ...v, location: lon !== undefined && lat !== undefined ? sql<string>`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)` : null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+const MEDIA_COLUMNS = [
+  'id',
+  'project_id',
+  'media',
+  'kind',
+  'title',
+  'stage',
+  'taken_at',
+  'caption',
+  'file_name',
+  'content_type',
+  'byte_size',
+  'sha256',
+  'storage_key',
+  'added_by_name',
+  'added_by_role',
+  'added_at',
+] as const;
+
+/** A project's media not removed: photos by the time they were taken, attachments by when they were added. */
+export const listMedia = (db: DbOrTrx, projectId: string) =>
+  db
+    .selectFrom('project_media')
+    .select([...MEDIA_COLUMNS, sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('project_id', '=', projectId)
+    .where('removed_at', 'is', null)
+    .orderBy('taken_at')
+    .orderBy('added_at')
+    .orderBy('id')
+    .execute();
+
+export type MediaRow = Awaited<ReturnType<typeof listMedia>>[number];
+
+/** One of the project's media not removed (locked when asked, for its removal). */
+export const findMedia = (db: DbOrTrx, projectId: string, mediaId: string, lock = false) => {
+  const q = db
+    .selectFrom('project_media')
+    .select([...MEDIA_COLUMNS, sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('project_id', '=', projectId)
+    .where('id', '=', mediaId)
+    .where('removed_at', 'is', null);
+  return (lock ? q.forUpdate() : q).executeTakeFirst();
+};
+
+export const removeMedia = (trx: DbOrTrx, mediaId: string, by: { id: string | null; name: string }, reason: string, at: Date) =>
+  trx
+    .updateTable('project_media')
+    .set({ removed_at: at, removed_by: by.id, removed_by_name: by.name, removal_reason: reason })
+    .where('id', '=', mediaId)
+    .where('removed_at', 'is', null)
+    .returning(['id', 'removed_at'])
+    .executeTakeFirstOrThrow();
