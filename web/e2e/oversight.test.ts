@@ -113,4 +113,22 @@ describe('监督预警 (inspector → county office → inspector) and comments'
     await saveScreenshot(page, 'oversight-inspector-800x1280');
     await page.context().close();
   });
+
+  it('备案: the prefecture office reads the projects of 晴隆县 and exports them, with no action offered', async () => {
+    const page = await asRole('qianxinan_prefecture', LANDSCAPE);
+    expect(await page.getByTestId('nav-oversight').count()).toBe(0);
+    await page.getByTestId('nav-projects').click();
+    await page.waitForURL('**/projects');
+    await page.getByTestId('projects-table').locator('.el-table__row').first().waitFor();
+    expect(await page.getByTestId('projects-new').count()).toBe(0);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('projects-export').click();
+    expect((await download).suggestedFilename()).toMatch(/^projects-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    await saveScreenshot(page, 'projects-prefecture-1280x800');
+    await page.goto(`/projects/${projectId}`);
+    await page.getByTestId('project-title').waitFor();
+    expect(await page.getByTestId('project-actions').count()).toBe(0);
+    expect(await page.getByTestId('project-comments').count()).toBe(0);
+    await page.context().close();
+  });
 });
