@@ -317,7 +317,10 @@ function queries(path: string): string[] {
     case '/procedures':
       return ['', `?householdId=${probe.householdId}`];
     case '/projects/plan':
+    case '/projects/plan.xlsx':
       return ['?year=2026'];
+    case '/projects/export.xlsx':
+      return ['', `?village=${BAOJIA}`];
     case '/work-teams':
       return ['', `?village=${BAOJIA}`];
     default:

@@ -18,5 +18,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'shazi_township', displayName: '沙子镇 杨干部', role: 'township_officer', areaCode: '522324101', areaLabel: '晴隆县沙子镇' },
   { username: 'baojia_cadre', displayName: '保家村 罗书记', role: 'village_cadre', areaCode: '522324101209', areaLabel: '沙子镇保家村' },
   { username: 'sanhe_cadre', displayName: '三合社区 陈主任', role: 'village_cadre', areaCode: '522324101002', areaLabel: '沙子镇三合社区' },
+  // 备案 (read-only): the prefecture's and the province's poverty offices.
+  { username: 'qianxinan_prefecture', displayName: '黔西南州扶贫办 周科长', role: 'prefecture_official', areaCode: '5223', areaLabel: '黔西南州' },
+  { username: 'guizhou_province', displayName: '贵州省扶贫办 郑处长', role: 'province_official', areaCode: '52', areaLabel: '贵州省' },
   { username: 'baojia_supervisor', displayName: '保家村监委会 吴委员', role: 'village_supervisor', areaCode: '522324101209', areaLabel: '沙子镇保家村' },
 ];

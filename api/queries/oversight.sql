@@ -200,13 +200,14 @@ where
   and "a"."status" in ($2, $3)
   and "a"."rule" in ($4)
   and "a"."project_id" = $5
+  and "a"."village_code" like $6
 order by
   "a"."raised_at",
   "a"."id"
 limit
-  $6
+  $7
 offset
-  $7;
+  $8;
 
 -- listAlerts (township officer, no filter)
 select

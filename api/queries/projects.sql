@@ -888,6 +888,170 @@ where
   and "p"."plan_year" = $2
   and "p"."state" in ($3, $4, $5, $6, $7, $8);
 
+-- countExport (county official, every filter)
+select
+  count(*) as "n"
+from
+  "projects" as "p"
+where
+  "p"."county_code" = $1
+  and "p"."state" = $2
+  and "p"."type" = $3
+  and "p"."plan_year" = $4
+  and exists (
+    select
+      "pv"."project_id"
+    from
+      "project_villages" as "pv"
+    where
+      "pv"."project_id" = "p"."id"
+      and "pv"."village_code" = $5
+  );
+
+-- (stopped here: Error: no result)
+
+-- exportProjects (library, newest first)
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."county_code",
+  "p"."village_code",
+  "p"."approved_at",
+  "p"."version",
+  "p"."created_at",
+  "p"."updated_at",
+  (
+    select
+      a.name
+    from
+      areas a
+    where
+      a.code = p.village_code
+  ) as "village_name",
+  array(
+    select
+      pv.village_code
+    from
+      project_villages pv
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "villages",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  array(
+    select
+      coalesce(a.name, pv.village_code)
+    from
+      project_villages pv
+      left join areas a on a.code = pv.village_code
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "village_names",
+  "p"."implementing_unit"
+from
+  "projects" as "p"
+where
+  "p"."county_code" = $1
+  and "p"."plan_year" = $2
+order by
+  "p"."created_at" desc,
+  "p"."id";
+
+-- exportProjects (plan, by village)
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."county_code",
+  "p"."village_code",
+  "p"."approved_at",
+  "p"."version",
+  "p"."created_at",
+  "p"."updated_at",
+  (
+    select
+      a.name
+    from
+      areas a
+    where
+      a.code = p.village_code
+  ) as "village_name",
+  array(
+    select
+      pv.village_code
+    from
+      project_villages pv
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "villages",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  array(
+    select
+      coalesce(a.name, pv.village_code)
+    from
+      project_villages pv
+      left join areas a on a.code = pv.village_code
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "village_names",
+  "p"."implementing_unit"
+from
+  "projects" as "p"
+where
+  (
+    "p"."county_code" = $1
+    and "p"."village_code" like $2
+  )
+  and "p"."state" in ($3, $4, $5, $6, $7, $8)
+  and "p"."plan_year" = $9
+order by
+  "p"."village_code",
+  "p"."name",
+  "p"."id";
+
+-- exportBudget (plan)
+select
+  "b"."project_id",
+  "b"."source",
+  "b"."amount_fen"
+from
+  "projects" as "p"
+  inner join "project_budget_lines" as "b" on "b"."project_id" = "p"."id"
+where
+  "p"."county_code" = $1
+  and "p"."state" in ($2, $3, $4, $5, $6, $7)
+  and "p"."plan_year" = $8;
+
 -- findHousehold
 select
   "id",

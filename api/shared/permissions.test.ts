@@ -17,7 +17,7 @@ const READING: readonly Permission[] = [
   'oversight.readComments',
 ];
 /** What the inspector writes is the oversight record itself (comments, alerts), never the data it oversees. */
-const OVERSIGHT_RECORD: readonly Permission[] = ['oversight.comment', 'oversight.alert'];
+const OVERSIGHT_RECORD: readonly Permission[] = ['oversight.comment', 'oversight.alert', 'oversight.run'];
 
 describe('the permission table', () => {
   it('names only known roles, each once, and no permission is empty', () => {
@@ -31,7 +31,7 @@ describe('the permission table', () => {
 
   it('gives read-only roles no permission that changes data', () => {
     const readOnly = ROLES.filter((r) => !can(r, 'data.write'));
-    expect(readOnly.sort()).toEqual(['inspector', 'village_supervisor']);
+    expect(readOnly.sort()).toEqual(['inspector', 'prefecture_official', 'province_official', 'village_supervisor']);
     for (const p of PERMISSION_NAMES.filter((n) => !READING.includes(n))) {
       for (const r of readOnly) expect(can(r, p), `${r} ${p}`).toBe(OVERSIGHT_RECORD.includes(p) && r === 'inspector');
     }
@@ -48,6 +48,14 @@ describe('the permission table', () => {
     expect(can('village_supervisor', 'oversight.read')).toBe(false);
     expect(can('village_cadre', 'oversight.read')).toBe(false);
     expect(can('admin', 'oversight.read')).toBe(false);
+  });
+
+  it('gives the prefecture and the province (备案) reading of projects and money and nothing else', () => {
+    for (const r of ['prefecture_official', 'province_official'] as const) expect(permissionsOf(r), r).toEqual(['funds.read', 'project.read']);
+  });
+
+  it('lets the county office and the inspector run the oversight rules, no one else', () => {
+    expect([...PERMISSIONS['oversight.run']].sort()).toEqual(['county_official', 'inspector']);
   });
 
   it('has a sign-off permission for every stage of the chain', () => {

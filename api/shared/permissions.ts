@@ -10,6 +10,8 @@ import type { Stage } from './state-machine.ts';
 
 /** Roles that change data; the others (纪检监察, 村监委) only read. */
 const WRITERS = ['village_cadre', 'township_officer', 'county_official', 'admin'] as const satisfies readonly Role[];
+/** 备案: the prefecture's and the province's offices read the projects and the ledger of their area and export them, nothing else. */
+const FILING = ['prefecture_official', 'province_official'] as const satisfies readonly Role[];
 /** Roles whose work needs personal data (domain doc: the cadres and offices, and the inspectors). */
 const PERSONAL_DATA = ['village_cadre', 'township_officer', 'county_official', 'inspector'] as const satisfies readonly Role[];
 
@@ -46,14 +48,14 @@ export const PERMISSIONS = {
   /** Set the county's yearly standards (年度标准): lines and thresholds. */
   'countySettings.edit': ['county_official'],
   /** Read the fund ledger of the area: entries, balances, 资金支出进度, a village's figures (村监委: its village). */
-  'funds.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin'],
+  'funds.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin', ...FILING],
   /** Record the county's money: 下达 (allocation) and 拨付 (disbursement) in the fund ledger (县级审批). */
   'funds.allocate': ['county_official', 'admin'],
   /** Record spending: 报账 (reimbursement) and 到户 (payments to households) (乡镇报账). */
   'funds.spend': ['township_officer', 'county_official', 'admin'],
   // ── The project library (扶贫项目库) and its approval chain (project-chain.ts) ──
   /** Read the area's projects, their steps, beneficiaries, assets and money (一个项目、多人监管). */
-  'project.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin'],
+  'project.read': ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin', ...FILING],
   /** Draft a project (the village in its own village; the township and county in their area) and revise it while 村申报. */
   'project.create': ['village_cadre', 'township_officer', 'county_official'],
   /** Submit the project (村申报 → 乡镇审核). */
@@ -81,6 +83,8 @@ export const PERMISSIONS = {
   'oversight.comment': ['inspector', 'county_official', 'township_officer'],
   /** Raise an alert by hand, and close an alert: the discipline inspector. */
   'oversight.alert': ['inspector'],
+  /** Run the anomaly rules for the county now (as `dripline oversight run` does): the county office and the inspector. */
+  'oversight.run': ['county_official', 'inspector'],
   /** Answer an alert: the responsible office (县扶贫办, 乡镇). */
   'oversight.answer': ['county_official', 'township_officer'],
 } as const satisfies Record<string, readonly Role[]> &

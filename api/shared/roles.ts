@@ -2,7 +2,17 @@
 // and the web's labels both read ROLE_LABELS). Pure data: server, web and seeds import it. What each
 // role may do is the permission table (permissions.ts); where, its area (api/modules/auth/scope.ts).
 
-export const ROLES = ['village_cadre', 'township_officer', 'county_official', 'inspector', 'village_supervisor', 'admin'] as const;
+export const ROLES = [
+  'village_cadre',
+  'township_officer',
+  'county_official',
+  'inspector',
+  'village_supervisor',
+  'admin',
+  // 备案: read-only accounts of the prefecture's and the province's poverty offices (migration 0029).
+  'prefecture_official',
+  'province_official',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
@@ -14,6 +24,8 @@ export const ROLE_LABELS: Record<Role, { 'zh-CN': string; en: string }> = {
   inspector: { 'zh-CN': '纪检监察', en: 'Discipline inspector' },
   village_supervisor: { 'zh-CN': '村监委成员', en: 'Village supervisor' },
   admin: { 'zh-CN': '系统管理员', en: 'System administrator' },
+  prefecture_official: { 'zh-CN': '市（州）扶贫办', en: 'Prefecture poverty office' },
+  province_official: { 'zh-CN': '省扶贫办', en: 'Province poverty office' },
 };
 
 /** Every role's name in one language (the web's `role.*` messages). */

@@ -87,6 +87,12 @@ export const router = createRouter({
           meta: { title: 'project.list' },
         },
         {
+          path: 'oversight',
+          name: 'oversight',
+          component: () => import('./views/oversight/OversightView.vue'),
+          meta: { title: 'oversight.title' },
+        },
+        {
           path: 'funds',
           name: 'ledger',
           component: () => import('./views/funds/LedgerView.vue'),

@@ -51,7 +51,21 @@ describe('who manages accounts', () => {
     const all = await body<Page>(await admin.get('/api/accounts?pageSize=200'), 200);
     const names = all.items.map((i) => i.username);
     expect(names).toEqual(expect.arrayContaining(['admin', 'qinglong_county', 'qinglong_inspector', 'shazi_township', 'baojia_cadre', 'baojia_supervisor']));
-    expect(all.roles.map((r) => r.value).sort()).toEqual(['admin', 'county_official', 'inspector', 'township_officer', 'village_cadre', 'village_supervisor']);
+    expect(all.roles.map((r) => r.value).sort()).toEqual([
+      'admin',
+      'county_official',
+      'inspector',
+      'prefecture_official',
+      'province_official',
+      'township_officer',
+      'village_cadre',
+      'village_supervisor',
+    ]);
+    // 备案 accounts sit at their level: a prefecture office at a prefecture, never at a county.
+    const pref = { username: unique('pref'), displayName: '州扶贫办', role: 'prefecture_official' };
+    expect((await admin.post('/api/accounts', { ...pref, areaCode: '5223' })).status).toBe(201);
+    const atCounty = await body<ErrorBody>(await admin.post('/api/accounts', { ...pref, username: unique('pref'), areaCode: '522324' }), 400);
+    expect(atCounty.error.fields?.map((f) => f.code)).toEqual(['account.areaLevel']);
 
     const elsewhere = await account('village_cadre', '522301001001');
     const county = await loginAs('qinglong_county');
@@ -71,7 +85,7 @@ describe('who manages accounts', () => {
   });
 
   it('refuses the page to every other role', async () => {
-    for (const who of ['shazi_township', 'baojia_cadre', 'qinglong_inspector', 'baojia_supervisor']) {
+    for (const who of ['shazi_township', 'baojia_cadre', 'qinglong_inspector', 'baojia_supervisor', 'qianxinan_prefecture', 'guizhou_province']) {
       const a = await loginAs(who);
       const res = await a.get('/api/accounts');
       expect((await body<ErrorBody>(res, 403)).error.message).toBe('无权执行此操作');

@@ -15,6 +15,9 @@ export const ROLE_AREA_LEVELS: Record<Role, readonly AreaLevel[]> = {
   // 纪检监察 sits at every level from the township up.
   inspector: ['province', 'prefecture', 'county', 'township'],
   admin: ['province', 'prefecture', 'county'],
+  // 备案 (read-only): the prefecture's and the province's poverty offices.
+  prefecture_official: ['prefecture'],
+  province_official: ['province'],
 };
 
 export const LEVEL_LABELS: Record<AreaLevel, { 'zh-CN': string; en: string }> = {

@@ -5,10 +5,9 @@
 // neutralised (api/shared/spreadsheet.ts). Refused above a row cap (narrow the filter); audited.
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { safeCellValue } from '../../shared/spreadsheet.ts';
+import { chinaLocal as local, infoSheet, tableSheet, workbookWriter, type XlsxColumn, YUAN_FORMAT } from '../../shared/xlsx-table.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { checkLedgerFilter, type LedgerFilter, type LedgerItem, ledgerItem } from './funds.ts';
 import * as q from './queries.ts';
@@ -18,23 +17,14 @@ export const MAX_LEDGER_EXPORT_ROWS = 100_000;
 const PAGE = 2000;
 
 const yuan = (fen: number) => fen / 100;
-/** Dates on paper are China's local time, whatever the server's zone. */
-const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(d);
 
-interface Column {
-  header: string;
-  width: number;
-  value: (e: LedgerItem) => string | number | null;
-  numFmt?: string;
-}
-
-export const LEDGER_COLUMNS: Column[] = [
+export const LEDGER_COLUMNS: XlsxColumn<LedgerItem>[] = [
   { header: '记账日期', width: 12, value: (e) => e.bookedOn },
   { header: '项目名称', width: 28, value: (e) => e.projectName },
   { header: '申报村代码', width: 14, value: (e) => e.villageCode },
   { header: '类型', width: 8, value: (e) => e.kind },
   { header: '资金来源', width: 30, value: (e) => e.source },
-  { header: '金额（元）', width: 14, value: (e) => yuan(e.deltaFen), numFmt: '#,##0.00' },
+  { header: '金额（元）', width: 14, value: (e) => yuan(e.deltaFen), numFmt: YUAN_FORMAT },
   { header: '冲销', width: 6, value: (e) => (e.reversalOf ? '是' : '否') },
   { header: '冲销原因', width: 20, value: (e) => e.reason },
   { header: '凭证号', width: 16, value: (e) => e.voucherNo },
@@ -71,38 +61,29 @@ export async function exportLedger(ctx: Ctx, filter: LedgerFilter, opts: { maxRo
   );
   const stream = new PassThrough();
   const write = async () => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
-    wb.creator = 'Dripline (滴灌)';
-    const ws = wb.addWorksheet('资金台账', { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = LEDGER_COLUMNS.map((c, i) => ({ key: String(i), width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-    const header = ws.addRow(LEDGER_COLUMNS.map((c) => c.header));
-    header.font = { bold: true };
-    header.commit();
+    const wb = workbookWriter(stream);
+    const sheet = tableSheet(wb, '资金台账', LEDGER_COLUMNS);
     // Offsets over a fixed order (booked_on, seq): entries are only ever appended, and one
     // recorded during the export lands at most on a later page than it would have.
     for (let offset = 0; offset < total; offset += PAGE) {
       const rows = await q.listEntries(ctx.db, ctx.scope, filter, { limit: Math.min(PAGE, total - offset), offset });
-      for (const r of rows) ws.addRow(LEDGER_COLUMNS.map((c) => safeCellValue(c.value(ledgerItem(ctx, r))))).commit();
+      for (const r of rows) sheet.add(ledgerItem(ctx, r));
       if (stream.writableNeedDrain) await once(stream, 'drain');
       if (rows.length < PAGE) break;
     }
-    ws.commit();
-    const info = wb.addWorksheet('导出说明');
-    info.columns = [{ width: 14 }, { width: 60 }];
+    sheet.done();
     const described = Object.entries(filter)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${v}`)
       .join('，');
-    for (const [k, v] of [
+    infoSheet(wb, [
       ['导出时间', local(ctx.now)],
       ['导出人', ctx.actor.name],
       ['范围', ctx.scope.areaCode],
       ['筛选条件', described || '（全部）'],
       ['行数', String(total)],
       ['说明', '金额为记账影响：冲销记录为负数。'],
-    ])
-      info.addRow([k, safeCellValue(v)]).commit();
-    info.commit();
+    ]);
     await wb.commit();
   };
   write().catch((e: unknown) => stream.destroy(e instanceof Error ? e : new Error(String(e))));

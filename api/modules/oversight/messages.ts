@@ -12,6 +12,11 @@ export const oversightMessages = {
   'oversight.roleCannotReadComments': { 'zh-CN': '您的角色不能查看监督意见', en: 'Your role cannot read the comments on projects' },
   'oversight.roleCannotAlert': { 'zh-CN': '只有纪检监察人员可以发起或关闭预警', en: 'Only a discipline inspector raises or closes alerts' },
   'oversight.roleCannotAnswer': { 'zh-CN': '只有责任单位（县扶贫办、乡镇）可以答复预警', en: 'Only the responsible office (county, township) answers alerts' },
+  'oversight.roleCannotRun': {
+    'zh-CN': '只有县扶贫办和纪检监察人员可以运行预警规则',
+    en: 'Only the county office and the discipline inspector run the oversight rules',
+  },
+  'oversight.countyRequired': { 'zh-CN': '请指明要运行预警规则的县（6 位区划代码）', en: 'Name the county to run the rules for (6-digit code)' },
   'oversight.countyInvalid': { 'zh-CN': '县级区划代码应为 6 位数字', en: 'A county code has 6 digits' },
   'oversight.dateInvalid': { 'zh-CN': '日期格式应为 YYYY-MM-DD', en: 'A date is YYYY-MM-DD' },
   'oversight.ruleUnknown': { 'zh-CN': '没有这条规则', en: 'No such rule' },

@@ -20,7 +20,8 @@ function assertMay(ctx: Ctx, permission: Permission, key: MessageKey) {
 /** The alerts in the caller's area, oldest first. */
 export async function listAlerts(ctx: Ctx, f: AlertQueryInput): Promise<q.AlertRow[]> {
   assertMay(ctx, 'oversight.read', 'oversight.roleCannotRead');
-  return q.listAlerts(ctx.db, ctx.scope, { status: f.status, rule: f.rule, projectId: f.projectId, limit: f.limit, offset: f.offset });
+  if (f.area) ctx.scope.assertCovers(f.area);
+  return q.listAlerts(ctx.db, ctx.scope, { status: f.status, rule: f.rule, projectId: f.projectId, area: f.area, limit: f.limit, offset: f.offset });
 }
 
 /** The project (404) in the caller's area (403, audited). */

@@ -33,7 +33,8 @@ export default moduleSpec(
     listAlerts: [
       {
         label: 'county official, every filter',
-        run: (db) => q.listAlerts(db, countyOfficial, { status: ['open', 'answered'], rule: ['manual'], projectId: ID, limit: 100, offset: 0 }),
+        run: (db) =>
+          q.listAlerts(db, countyOfficial, { status: ['open', 'answered'], rule: ['manual'], projectId: ID, area: '522324101', limit: 100, offset: 0 }),
       },
       { label: 'township officer, no filter', run: (db) => q.listAlerts(db, townshipOfficer, { limit: 100, offset: 0 }) },
     ],

@@ -118,6 +118,8 @@ export interface AlertFilter {
   status?: AlertStatus[];
   rule?: string[];
   projectId?: string;
+  /** An area code inside the caller's: alerts whose subject lies in it (a village, a township). */
+  area?: string;
   limit: number;
   offset: number;
 }
@@ -132,6 +134,7 @@ export const listAlerts = (db: DbOrTrx, scope: Scope, f: AlertFilter) => {
   if (f.status?.length) query = query.where('a.status', 'in', f.status);
   if (f.rule?.length) query = query.where('a.rule', 'in', f.rule);
   if (f.projectId) query = query.where('a.project_id', '=', f.projectId);
+  if (f.area) query = query.where('a.village_code', 'like', `${f.area}%`);
   return query.orderBy('a.raised_at').orderBy('a.id').limit(f.limit).offset(f.offset).execute();
 };
 

@@ -196,3 +196,47 @@ describe('comments', () => {
     expect(await written(p.id)).toEqual(before);
   });
 });
+
+describe('runs from the web (POST /api/oversight/runs)', () => {
+  it('the county office and the inspector run the rules for their county: counts, idempotent, audited; others refused', async () => {
+    const p = await createProject(db, { state: '县级审定' });
+    await entry(db, p.id, '拨付', 100_000, '2026-05-01');
+    const audits = async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from audit_log where action = 'oversight.run'`.execute(db)).rows[0]?.n);
+    const before = await audits();
+    const first = await bodyOf(await county.api.oversight.runs.$post({ json: { asOf: '2026-06-30' } }), 201);
+    expect(first).toMatchObject({ countyCode: '522324', asOf: '2026-06-30' });
+    expect(first.counts.DISBURSED_BEFORE_APPROVAL?.found).toBeGreaterThanOrEqual(1);
+    expect(first.raised).toBe(Object.values(first.counts).reduce((s, c) => s + c.raised, 0));
+    const mine = await bodyOf(await county.api.oversight.alerts.$get({ query: { projectId: p.id, rule: 'DISBURSED_BEFORE_APPROVAL' } }), 200);
+    expect(mine).toHaveLength(1);
+    // Again, as the inspector: nothing new, the alert kept.
+    const again = await bodyOf(await inspector.api.oversight.runs.$post({ json: { asOf: '2026-06-30' } }), 201);
+    expect(again.raised).toBe(0);
+    expect(again.kept).toBeGreaterThanOrEqual(1);
+    expect(await bodyOf(await county.api.oversight.alerts.$get({ query: { projectId: p.id, rule: 'DISBURSED_BEFORE_APPROVAL' } }), 200)).toHaveLength(1);
+    expect(await audits()).toBe(before + 2);
+
+    for (const a of [township, cadre, supervisor]) expect((await a.api.oversight.runs.$post({ json: {} })).status).toBe(403);
+    expect((await county.api.oversight.runs.$post({ json: { countyCode: '522301' } })).status).toBe(403);
+    const bad = await county.post('/api/oversight/runs', { asOf: '2026-02-30' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: { path: string }[] } }).error.fields.map((f) => f.path)).toEqual(['asOf']);
+    expect(await audits()).toBe(before + 2);
+  });
+
+  it('filters the queue by area (a village or township inside the caller’s), refusing one outside', async () => {
+    const p = await createProject(db);
+    const far = await createProject(db, { villages: ['522324106204'] });
+    const a = await bodyOf(await inspector.api.oversight.alerts.$post({ json: { projectId: p.id, text: '请说明' } }), 201);
+    const b = await bodyOf(await inspector.api.oversight.alerts.$post({ json: { projectId: far.id, text: '请说明' } }), 201);
+    const inVillage = await bodyOf(await inspector.api.oversight.alerts.$get({ query: { area: BAOJIA, rule: 'manual', limit: 500 } }), 200);
+    expect(inVillage.some((x) => x.id === a.id)).toBe(true);
+    expect(inVillage.some((x) => x.id === b.id)).toBe(false);
+    expect(inVillage.every((x) => x.villageCode.startsWith(BAOJIA))).toBe(true);
+    const inTownship = await bodyOf(await inspector.api.oversight.alerts.$get({ query: { area: '522324106', rule: 'manual', limit: 500 } }), 200);
+    expect(inTownship.map((x) => x.id)).toContain(b.id);
+    expect((await township.api.oversight.alerts.$get({ query: { area: '522324106' } })).status).toBe(403);
+    expect((await inspector.get('/api/oversight/alerts?area=52232')).status).toBe(400);
+  });
+});

@@ -1,5 +1,5 @@
-// HTTP of oversight, mounted at /api/oversight: the alert queue (scoped, oldest first), an
-// inspector's manual alert, the responsible office's answer, the inspector's close, and the
+// HTTP of oversight, mounted at /api/oversight: the alert queue (scoped, oldest first), a run of
+// the rules (POST /runs), an inspector's manual alert, the responsible office's answer, the inspector's close, and the
 // comments on a project. Logic: oversight.ts (and run.ts for the rules); SQL: queries.ts. Every
 // output is masked for the reader (auth/personal-data.ts).
 import { createRoute, type z } from '@hono/zod-openapi';
@@ -12,7 +12,21 @@ import type { Scope } from '../auth/scope.ts';
 import { addComment, answerAlert, closeAlert, listAlerts, listComments, raiseAlert } from './oversight.ts';
 import type { AlertRow, CommentRow } from './queries.ts';
 import { OVERSIGHT_RULES } from './rules/index.ts';
-import { Alert, AlertList, AlertQuery, AnswerBody, CloseBody, Comment, CommentBody, CommentList, IdParam, RaiseAlertBody } from './schema.ts';
+import { runAsAccount } from './run.ts';
+import {
+  Alert,
+  AlertList,
+  AlertQuery,
+  AnswerBody,
+  CloseBody,
+  Comment,
+  CommentBody,
+  CommentList,
+  IdParam,
+  RaiseAlertBody,
+  RunBody,
+  RunResult,
+} from './schema.ts';
 
 const TITLES = new Map<string, string>([...OVERSIGHT_RULES.map((r) => [r.code, r.title] as const), ['manual', '纪检监察人员发起的预警']]);
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -97,6 +111,22 @@ export const oversightRoutes = createRouter()
       },
     }),
     async (c) => c.json(toAlert(await raiseAlert(ctxOf(c), c.req.valid('json')), masker(c.var.scope)), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/runs',
+      tags: ['oversight'],
+      summary: 'Run the anomaly rules for a county now (as `dripline oversight run`): idempotent, audited; counts found/raised/kept',
+      middleware: [requirePermission('oversight.run', 'oversight.roleCannotRun')] as const,
+      request: body(RunBody),
+      responses: {
+        201: json(RunResult, 'The run and its counts'),
+        400: err('A bad county or date, or no county to default to'),
+        403: err('Role cannot run the rules, or the county is outside your area'),
+      },
+    }),
+    async (c) => c.json(await runAsAccount(ctxOf(c), c.req.valid('json')), 201),
   )
   .openapi(
     createRoute({

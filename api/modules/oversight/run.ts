@@ -3,7 +3,8 @@
 // alert of the same rule and subject is kept, a closed one is raised again only when its evidence
 // changed), all in one transaction with the run's record and its audit entry.
 import { type Ctx, inTransaction } from '../../context.ts';
-import { Invalid } from '../../errors.ts';
+import { Forbidden, Invalid } from '../../errors.ts';
+import { can } from '../../shared/permissions.ts';
 import { recordAudit } from '../audit/audit.ts';
 import * as q from './queries.ts';
 import { OVERSIGHT_RULES } from './rules/index.ts';
@@ -95,4 +96,27 @@ export async function runOversightRules(ctx: Ctx, input: OversightRunInput): Pro
     });
     return { runId, asOf: input.asOf, thresholds, counts, raised };
   });
+}
+
+/** A run asked from the web (POST /api/oversight/runs): the account's county and today by default. */
+export interface AccountRunInput {
+  countyCode?: string;
+  asOf?: string;
+}
+
+/** Today in China (the rules count days as the county does), from the operation's clock. */
+export const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The rules run by an account with oversight.run (县扶贫办, 纪检监察) for a county in its area, as
+ * `dripline oversight run` does: idempotent (a second run raises nothing new), audited in its
+ * transaction. Totals over the rules beside the per-rule counts.
+ */
+export async function runAsAccount(ctx: Ctx, input: AccountRunInput) {
+  if (!can(ctx.scope.role, 'oversight.run')) throw Forbidden('oversight.roleCannotRun');
+  const countyCode = input.countyCode ?? ctx.scope.countyCode;
+  if (!countyCode) throw Invalid([{ path: 'countyCode', key: 'oversight.countyRequired' }]);
+  const r = await runOversightRules(ctx, { countyCode, asOf: input.asOf ?? chinaDay(ctx.now) });
+  const sum = (k: 'found' | 'raised' | 'kept') => Object.values(r.counts).reduce((s, c) => s + c[k], 0);
+  return { runId: r.runId, countyCode, asOf: r.asOf, counts: r.counts, found: sum('found'), raised: sum('raised'), kept: sum('kept') };
 }

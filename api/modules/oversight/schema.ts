@@ -28,6 +28,11 @@ export const AlertQuery = z
     status: csv(ALERT_STATUSES),
     rule: csv(ALERT_RULES),
     projectId: z.uuid().optional(),
+    area: z
+      .string()
+      .regex(/^\d{6}(\d{3}(\d{3})?)?$/)
+      .optional()
+      .openapi({ description: 'A county, township or village code inside your area: the alerts whose subject lies there' }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
@@ -110,6 +115,34 @@ export const CommentBody = z
   })
   .strict()
   .openapi('ProjectCommentNew');
+
+export const RunBody = z
+  .object({
+    countyCode: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional()
+      .openapi({ description: 'The county (6 digits); default: the county of your account' }),
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .openapi({ description: 'The day the rules look at (YYYY-MM-DD); default: today, China time' }),
+  })
+  .strict()
+  .openapi('OversightRunNew');
+
+export const RunResult = z
+  .object({
+    runId: z.string(),
+    countyCode: z.string(),
+    asOf: z.string(),
+    counts: z.record(z.string(), z.object({ found: z.number(), raised: z.number(), kept: z.number() })),
+    found: z.number().openapi({ description: 'Subjects the rules found now' }),
+    raised: z.number().openapi({ description: 'New alerts raised by this run' }),
+    kept: z.number().openapi({ description: 'Active alerts the run found again and kept as they were' }),
+  })
+  .openapi('OversightRun');
 
 export type AlertQueryInput = z.infer<typeof AlertQuery>;
 export type RaiseAlertInput = z.input<typeof RaiseAlertBody>;

@@ -1,6 +1,10 @@
 // Messages of the project library and its approval chain: zh-CN first, English too. Parameters
 // that name code values come in two forms ({xZh} and {xEn}); none carries personal data.
 export const projectMessages = {
+  'project.exportTooMany': {
+    'zh-CN': '符合条件的项目有 {count} 个，超过一次导出的上限 {max} 个，请缩小筛选范围',
+    en: '{count} projects match, more than one export may hold ({max}): narrow the filter',
+  },
   'project.notFound': { 'zh-CN': '找不到项目 {id}', en: 'No project {id}' },
   'project.householdNotFound': { 'zh-CN': '找不到户 {id}', en: 'No household {id}' },
   'project.cannotCreate': { 'zh-CN': '您的角色不能申报或修改项目', en: 'Your role cannot draft or revise projects' },

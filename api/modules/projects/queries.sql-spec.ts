@@ -111,6 +111,17 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
     { label: 'village cadre', run: (db) => q.planProjects(db, villageCadre, 2026, APPROVED_STATES) },
   ],
   planBudget: [{ label: 'county official', run: (db) => q.planBudget(db, countyOfficial, 2026, APPROVED_STATES) }],
+  countExport: [
+    {
+      label: 'county official, every filter',
+      run: (db) => q.countExport(db, countyOfficial, { state: '实施', type: '农村道路', year: 2026, village: VILLAGE }),
+    },
+  ],
+  exportProjects: [
+    { label: 'library, newest first', run: (db) => q.exportProjects(db, countyOfficial, { year: 2026 }, 'newest') },
+    { label: 'plan, by village', run: (db) => q.exportProjects(db, villageCadre, { year: 2026, states: APPROVED_STATES }, 'village') },
+  ],
+  exportBudget: [{ label: 'plan', run: (db) => q.exportBudget(db, countyOfficial, { year: 2026, states: APPROVED_STATES }) }],
   findHousehold: [{ run: (db) => q.findHousehold(db, ID) }],
   householdProjects: [{ run: (db) => q.householdProjects(db, COUNTY, ID) }],
   householdPayments: [{ run: (db) => q.householdPayments(db, COUNTY, ID) }],

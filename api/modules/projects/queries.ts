@@ -382,6 +382,58 @@ export const planBudget = (db: DbOrTrx, scope: Scope, year: number, states: read
     .where('p.state', 'in', states)
     .execute();
 
+export interface ExportFilter {
+  state?: string;
+  type?: string;
+  year?: number;
+  village?: string;
+  /** Only these states (the annual plan: the approved ones). */
+  states?: readonly string[];
+}
+
+const exportWhere = (db: DbOrTrx, scope: Scope, f: ExportFilter) => {
+  let q = db.selectFrom('projects as p').where(scope.sql('p.village_code', 'p.county_code'));
+  if (f.state) q = q.where('p.state', '=', f.state);
+  if (f.states) q = q.where('p.state', 'in', f.states.length ? f.states : ['']);
+  if (f.type) q = q.where('p.type', '=', f.type);
+  if (f.year !== undefined) q = q.where('p.plan_year', '=', f.year);
+  if (f.village) {
+    const v = f.village;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('project_villages as pv').select('pv.project_id').whereRef('pv.project_id', '=', 'p.id').where('pv.village_code', '=', v)),
+    );
+  }
+  return q;
+};
+
+/** How many projects an export of `f` would hold. */
+export const countExport = async (db: DbOrTrx, scope: Scope, f: ExportFilter) =>
+  Number(
+    (
+      await exportWhere(db, scope, f)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/** The projects of an export (library or plan) with their villages' names and implementing unit, in `order`. */
+export const exportProjects = (db: DbOrTrx, scope: Scope, f: ExportFilter, order: 'newest' | 'village') => {
+  const q = exportWhere(db, scope, f).select([
+    ...SUMMARY,
+    villageName,
+    villageCodes,
+    budgetFen,
+    sql<string[]>`array(select coalesce(a.name, pv.village_code) from project_villages pv left join areas a on a.code = pv.village_code
+      where pv.project_id = p.id order by pv.village_code <> p.village_code, pv.village_code)`.as('village_names'),
+    'p.implementing_unit',
+  ]);
+  return (order === 'newest' ? q.orderBy('p.created_at', 'desc') : q.orderBy('p.village_code').orderBy('p.name')).orderBy('p.id').execute();
+};
+
+/** The budget lines of the export's projects. */
+export const exportBudget = (db: DbOrTrx, scope: Scope, f: ExportFilter) =>
+  exportWhere(db, scope, f).innerJoin('project_budget_lines as b', 'b.project_id', 'p.id').select(['b.project_id', 'b.source', 'b.amount_fen']).execute();
+
 /** The household's village (to check the scope), or undefined. */
 export const findHousehold = (db: DbOrTrx, id: string) =>
   db.selectFrom('households').select(['id', 'village_code', 'county_code']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();

@@ -6,6 +6,8 @@ import { ctxOf } from '../../http/context.ts';
 import { body, err, json } from '../../http/openapi.ts';
 import { requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
+import { webStream } from '../printing/pdf.ts';
+import { exportAnnualPlan, exportProjectList, type ProjectsDownload } from './projects-xlsx.ts';
 import {
   annualPlan,
   approvalQueue,
@@ -28,13 +30,23 @@ import {
   PlanQuery,
   ProjectDetail,
   ProjectIdParam,
+  ProjectExportQuery,
   ProjectList,
   ProjectListQuery,
   ProjectQueue,
   QueueQuery,
   ProjectStepList,
   StepBody,
+  XlsxFile,
 } from './schema.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const xlsxResponse = (description: string) => ({ content: { [XLSX]: { schema: XlsxFile } }, description });
+const xlsxHeaders = (file: ProjectsDownload) => ({
+  'content-type': XLSX,
+  'content-disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+  'cache-control': 'no-store',
+});
 
 export const projectsRoutes = createRouter()
   .openapi(
@@ -60,6 +72,40 @@ export const projectsRoutes = createRouter()
       responses: { 200: json(AnnualPlan, 'The plan'), 400: err('Invalid year') },
     }),
     async (c) => c.json(await annualPlan(ctxOf(c), c.req.valid('query').year), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/plan.xlsx',
+      tags: ['projects'],
+      summary: 'Excel export of the 年度项目计划 of a year (approved projects, budget by source, the ledger’s figures; audited)',
+      middleware: [requirePermission('project.read')] as const,
+      request: { query: PlanQuery },
+      responses: { 200: xlsxResponse('The workbook'), 400: err('Invalid year, or more projects than an export may hold') },
+    }),
+    async (c) => {
+      const file = await exportAnnualPlan(ctxOf(c), c.req.valid('query').year);
+      return c.body(webStream(file.stream), 200, xlsxHeaders(file));
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/export.xlsx',
+      tags: ['projects'],
+      summary: 'Excel export of the project library with the list’s filters (every matching project up to a cap; audited)',
+      middleware: [requirePermission('project.read')] as const,
+      request: { query: ProjectExportQuery },
+      responses: {
+        200: xlsxResponse('The workbook'),
+        400: err('Invalid filter, or more projects than an export may hold'),
+        403: err('Village outside your area'),
+      },
+    }),
+    async (c) => {
+      const file = await exportProjectList(ctxOf(c), c.req.valid('query'));
+      return c.body(webStream(file.stream), 200, xlsxHeaders(file));
+    },
   )
   .openapi(
     createRoute({
