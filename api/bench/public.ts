@@ -142,8 +142,12 @@ async function publicBench() {
       show('/api/public/villages/{code} (JSON)', json200);
       const page = await load(pages);
       show('/public/villages/{code} (HTML), no cache', page);
-      // As deployed: the first visit of each village makes its page, the next ones in the minute are kept copies.
-      await fetch(`${cached.url}/api/health`);
+      // As deployed, in the steady state: each village's page made once (what the first visitor of
+      // the minute pays, timed here), then kept for its max-age — the run is shorter than a minute,
+      // so the load below meets kept copies; in a longer run each page is made again once a minute.
+      const warm = performance.now();
+      for (const p of pages) await (await fetch(`${cached.url}${p}`)).arrayBuffer();
+      console.log(`made the ${pages.length} villages' pages once, one at a time: ${((performance.now() - warm) / pages.length).toFixed(1)} ms a page`);
       const kept = await runLoad({ url: cached.url, paths: pages, connections: CONNECTIONS, seconds: SECONDS, rate: RATE });
       show('/public/villages/{code} (HTML), as deployed', kept);
       const verdict = (r: LoadResult) => (r.rps >= RATE * 0.99 && r.p95 <= TARGET_P95_MS && r.errors === 0 ? 'met' : 'NOT met');
