@@ -98,6 +98,10 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
       respond: answer({ n: 0 }),
     },
   ],
+  projectGeometries: [
+    { label: 'village cadre, no filter', run: (db) => q.projectGeometries(db, villageCadre, {}, 5000) },
+    { label: 'county official, year and state', run: (db) => q.projectGeometries(db, countyOfficial, { state: '实施', year: 2026 }, 5000) },
+  ],
   queue: [
     { label: 'township officer', run: (db) => q.queue(db, townshipOfficer, ['乡镇审核', '实施', '验收']) },
     { label: 'county official', run: (db) => q.queue(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价']) },

@@ -13,6 +13,7 @@ import {
   getProject,
   householdProjects,
   listProjects,
+  projectFeatures,
   projectSteps,
   registerAssets,
   step,
@@ -27,6 +28,8 @@ import {
   PatchProjectBody,
   PlanQuery,
   ProjectDetail,
+  ProjectFeatureCollection,
+  ProjectFeaturesQuery,
   ProjectIdParam,
   ProjectList,
   ProjectListQuery,
@@ -58,6 +61,22 @@ export const projectsRoutes = createRouter()
       responses: { 200: json(AnnualPlan, 'The plan'), 400: err('Invalid year') },
     }),
     async (c) => c.json(await annualPlan(ctxOf(c), c.req.valid('query').year), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/features',
+      tags: ['projects'],
+      summary: 'The map layer: the located projects of your area as GeoJSON (filters as the list: state, type, plan year, covered village)',
+      middleware: [requirePermission('project.read')] as const,
+      request: { query: ProjectFeaturesQuery },
+      responses: {
+        200: json(ProjectFeatureCollection, 'A FeatureCollection; properties: id, name, type, state, plan year, budget, allocated and spent (fen)'),
+        400: err('Invalid filter'),
+        403: err('Village outside your area'),
+      },
+    }),
+    async (c) => c.json(await projectFeatures(ctxOf(c), c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({
