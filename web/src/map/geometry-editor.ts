@@ -130,12 +130,17 @@ export function createGeometryEditor(container: HTMLElement, options: GeometryEd
   function frame(): void {
     const boxes = [bboxOf(shown?.villages ?? EMPTY), current ? bboxOf(current as Geometry) : undefined].filter((b): b is BBox => !!b);
     if (!boxes.length) return;
-    fitBbox(map, [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))], 32);
+    fitBbox(
+      map,
+      [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))],
+      32,
+    );
   }
 
   /** The one drawn feature (guidance features — vertices, midpoints, the line being drawn — left out). */
   function drawnFeatures(): GeoJSONStoreFeatures[] {
-    return (draw?.getSnapshot() ?? []).filter((f) => ['point', 'linestring', 'polygon'].includes(String(f.properties.mode)) && !f.properties.currentlyDrawing);
+    const drawModes: unknown[] = ['point', 'linestring', 'polygon'];
+    return (draw?.getSnapshot() ?? []).filter((f) => drawModes.includes(f.properties.mode) && !f.properties.currentlyDrawing);
   }
 
   function startDraw(): TerraDraw {
@@ -146,7 +151,9 @@ export function createGeometryEditor(container: HTMLElement, options: GeometryEd
       modes: [
         new TerraDrawPointMode({ styles: { pointColor: colour, pointWidth: 8, pointOutlineColor: '#ffffff', pointOutlineWidth: 2 } }),
         new TerraDrawLineStringMode({ styles: { lineStringColor: colour, lineStringWidth: 4, closingPointColor: colour, closingPointWidth: 8 } }),
-        new TerraDrawPolygonMode({ styles: { fillColor: colour, fillOpacity: 0.35, outlineColor: colour, outlineWidth: 2, closingPointColor: colour, closingPointWidth: 8 } }),
+        new TerraDrawPolygonMode({
+          styles: { fillColor: colour, fillOpacity: 0.35, outlineColor: colour, outlineWidth: 2, closingPointColor: colour, closingPointWidth: 8 },
+        }),
         new TerraDrawSelectMode({
           flags: {
             point: { feature: { draggable: true } },
@@ -184,7 +191,11 @@ export function createGeometryEditor(container: HTMLElement, options: GeometryEd
     inDraw = false;
     if (!current) return true;
     if (!EDITABLE.includes(current.type)) return false;
-    const feature = { type: 'Feature', geometry: roundCoordinates(current as Geometry, 7), properties: { mode: MODE_OF[current.type] } } as GeoJSONStoreFeatures;
+    const feature = {
+      type: 'Feature',
+      geometry: roundCoordinates(current as Geometry, 7),
+      properties: { mode: MODE_OF[current.type] },
+    } as GeoJSONStoreFeatures;
     inDraw = d.addFeatures([feature]).every((r) => r.valid);
     return inDraw;
   }
