@@ -37,6 +37,8 @@ export interface GeometryEditorTestState {
   /** Viewport pixel (CSS px, page coordinates) of a lon/lat, for tapping the map. */
   pixelOf: (lon: number, lat: number) => [number, number];
   geometry: () => ImportedGeometry | null;
+  /** Terra Draw's mode and features (guidance ones included), for a failing test to print. */
+  drawState: () => { mode: string | null; features: unknown[] };
 }
 
 declare global {
@@ -93,6 +95,7 @@ export function createGeometryEditor(container: HTMLElement, options: GeometryEd
       return [r.left + p.x, r.top + p.y];
     },
     geometry: () => current,
+    drawState: () => ({ mode: draw?.getMode() ?? null, features: draw?.getSnapshot() ?? [] }),
   };
   window.__driplineGeometryEditor = state;
 
