@@ -11,13 +11,13 @@ export type ProjectState = ProjectFeature['properties']['state'];
 
 /** The legend's groups of chain states, each with one colour (label: map.projectGroup.<key>). */
 export const PROJECT_STATE_GROUPS = [
-  { key: 'draft', colour: '#8c96a0', states: ['村申报'] },
+  { key: 'draft', colour: '#455a64', states: ['村申报'] },
   { key: 'review', colour: '#e6a23c', states: ['乡镇审核', '县级审定'] },
   { key: 'notice', colour: '#d4380d', states: ['公告公示'] },
   { key: 'building', colour: '#1d6fd1', states: ['实施'] },
   { key: 'closing', colour: '#7b4fc9', states: ['验收', '资产移交', '绩效评价'] },
   { key: 'done', colour: '#2f9e44', states: ['已完成'] },
-  { key: 'stopped', colour: '#5c5c5c', states: ['已驳回', '已撤回'] },
+  { key: 'stopped', colour: '#9e9e9e', states: ['已驳回', '已撤回'] },
 ] as const satisfies readonly { key: string; colour: string; states: readonly ProjectState[] }[];
 
 export const projectColour = (state: string): string => PROJECT_STATE_GROUPS.find((g) => (g.states as readonly string[]).includes(state))?.colour ?? '#000000';
@@ -26,6 +26,7 @@ const SOURCE = 'projects';
 const FILL = 'projects-fill';
 const OUTLINE = 'projects-outline';
 const LINE = 'projects-line';
+const CASING = 'projects-casing';
 const POINT = 'projects-point';
 /** The layers a tap can hit. */
 export const PROJECT_LAYER_IDS = [FILL, LINE, POINT];
@@ -59,6 +60,15 @@ export function addProjectLayer(map: maplibregl.Map, opts: { onSelect?: (id: str
     source: SOURCE,
     filter: ['==', ['geometry-type'], 'Polygon'],
     paint: { 'fill-color': colour, 'fill-opacity': 0.35 },
+  });
+  // A white casing under lines and outlines keeps them readable over any fill colour.
+  map.addLayer({
+    id: CASING,
+    type: 'line',
+    source: SOURCE,
+    filter: ['!=', ['geometry-type'], 'Point'],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#ffffff', 'line-width': ['match', ['geometry-type'], 'LineString', 8, 5] },
   });
   map.addLayer({
     id: OUTLINE,
