@@ -10,6 +10,7 @@ import type { Db } from './db/schema.ts';
 import { apiFallback, bodyLimits, refuseNul, routeTable } from './http/limits.ts';
 import { requestContext, handleError, requestLogger, requireAuth, sessionMiddleware } from './http/middleware.ts';
 import { RateLimiter, rateLimit } from './http/rate-limit.ts';
+import { cacheResponses, ResponseCache } from './http/response-cache.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRouter } from './http/router.ts';
 import { areasRoutes } from './modules/areas/routes.ts';
@@ -23,6 +24,7 @@ import { healthRoutes } from './modules/health/routes.ts';
 import { oversightRoutes } from './modules/oversight/routes.ts';
 import { countySettingsRoutes, proceduresRoutes } from './modules/procedures/routes.ts';
 import { printingRoutes } from './modules/printing/routes.ts';
+import { projectMediaRoutes } from './modules/projects/media-routes.ts';
 import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 
@@ -35,6 +37,8 @@ export interface AppOptions {
   config: Config;
   /** Serve the built web app from web/dist (the server does; API tests need not). */
   serveWeb?: boolean;
+  /** The clock of every request's domain context (ctx.now); tests move it (notice periods, days waiting). */
+  clock?: () => Date;
 }
 
 function buildApi() {
@@ -70,6 +74,7 @@ function buildApi() {
       .route('/work-teams', workTeamsRoutes)
       .route('/procedures', proceduresRoutes)
       .route('/projects', projectsRoutes)
+      .route('/projects', projectMediaRoutes)
       .route('/county-settings', countySettingsRoutes)
       .route('/print', printingRoutes)
       .route('/registry', registryRoutes)
@@ -81,7 +86,7 @@ function buildApi() {
 
 export type ApiType = ReturnType<typeof buildApi>;
 
-export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
+export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date() }: AppOptions) {
   const api = buildApi();
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -97,7 +102,7 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
   });
   const app = createRouter();
   app.use('*', securityHeaders(config));
-  app.use('*', requestContext(db, bulk, config));
+  app.use('*', requestContext(db, bulk, config, clock));
   app.use('*', requestLogger(config));
   // Limits come before anything reads a body (api/http/limits.ts); uploads stream under their own.
   app.use('/api/*', bodyLimits(config.limits));
@@ -108,6 +113,10 @@ export function createApp({ db, bulk, config, serveWeb = false }: AppOptions) {
   const publicLimiter = config.publicRatePerMinute > 0 ? new RateLimiter(config.publicRatePerMinute) : undefined;
   app.use('/api/public/*', rateLimit(publicLimiter));
   app.use('/public/villages/*', rateLimit(publicLimiter, tooManyPage));
+  // Within the limit, the same page for everyone: kept as long as its max-age (api/http/response-cache.ts).
+  const publicPages = new ResponseCache(config.publicCacheSeconds);
+  app.use('/api/public/villages/*', cacheResponses(publicPages));
+  app.use('/public/villages/*', cacheResponses(publicPages));
   app.route('/api', api);
   app.route('/public', publicPageRoutes);
   // No route took it: 404, or 405 / 204 (OPTIONS) with Allow when the path exists.

@@ -41,9 +41,15 @@ export interface Config {
    * (DRIPLINE_PUBLIC_RATE_LIMIT; 0 turns the limit off, e.g. behind a proxy that limits itself).
    */
   publicRatePerMinute: number;
+  /**
+   * Seconds the server keeps a public page it has made, for every visitor (DRIPLINE_PUBLIC_CACHE_SECONDS,
+   * default 60 = the pages' max-age; 0 makes every request read the database).
+   */
+  publicCacheSeconds: number;
 }
 
 export const DEFAULT_PUBLIC_RATE_PER_MINUTE = 60;
+export const DEFAULT_PUBLIC_CACHE_SECONDS = 60;
 
 export interface BodyLimits {
   jsonBytes: number;
@@ -77,6 +83,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(publicRate) || publicRate < 0) {
     throw new Error(`DRIPLINE_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0: no limit), got "${env.DRIPLINE_PUBLIC_RATE_LIMIT}"`);
   }
+  const publicCache = env.DRIPLINE_PUBLIC_CACHE_SECONDS?.trim() ? Number(env.DRIPLINE_PUBLIC_CACHE_SECONDS) : DEFAULT_PUBLIC_CACHE_SECONDS;
+  if (!Number.isInteger(publicCache) || publicCache < 0 || publicCache > 3600) {
+    throw new Error(`DRIPLINE_PUBLIC_CACHE_SECONDS must be a whole number of seconds from 0 to 3600, got "${env.DRIPLINE_PUBLIC_CACHE_SECONDS}"`);
+  }
   const logLevel = (env.DRIPLINE_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['silent', 'info', 'debug'].includes(logLevel)) {
     throw new Error('DRIPLINE_LOG_LEVEL must be silent, info or debug');
@@ -96,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       importBytes: parseSize('DRIPLINE_MAX_IMPORT_BYTES', env.DRIPLINE_MAX_IMPORT_BYTES, DEFAULT_LIMITS.importBytes),
     },
     publicRatePerMinute: publicRate,
+    publicCacheSeconds: publicCache,
     auditKeyFile: env.DRIPLINE_AUDIT_KEY_FILE ? path.resolve(env.DRIPLINE_AUDIT_KEY_FILE) : undefined,
     migrateUrl: env.DRIPLINE_MIGRATE_URL || undefined,
   };

@@ -232,7 +232,9 @@ async function seedOne(db: Db, actors: Actors, p: DemoProject, today: Date): Pro
     // The steps spread over the project's age, so that the last one was taken recently.
     const stages = Math.max(1, PROJECT_STAGES.indexOf(p.state as (typeof PROJECT_STAGES)[number]) + 1);
     const scale = Math.max(1, (p.startedDaysAgo - 15) / (4 * stages + 40));
-    const at = (days: number) => new Date((clock += days * scale * DAY));
+    // Never past today: near the end, each step takes at most half of the time left.
+    const limit = today.getTime() - DAY / 2;
+    const at = (days: number) => new Date((clock += Math.min(days * scale * DAY, Math.max(0, limit - clock) / 2)));
     const village = await db
       .selectFrom('areas')
       .select([sql<number>`st_x(label_point)`.as('lon'), sql<number>`st_y(label_point)`.as('lat')])

@@ -9,6 +9,7 @@ import { crosscheckBenchmarks } from './crosscheck.ts';
 import { foundationBenchmarks } from './foundation.ts';
 import { fundsBenchmarks } from './funds.ts';
 import { householdsBenchmarks } from './households-search.ts';
+import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
 
@@ -28,6 +29,7 @@ const all: Record<string, () => Promise<void>> = {
   ...crosscheckBenchmarks,
   ...registryBenchmarks,
   ...fundsBenchmarks,
+  ...projectsQueueBenchmarks,
   ...publicBenchmarks,
 };
 const wanted = process.argv.slice(2);

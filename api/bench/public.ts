@@ -41,7 +41,7 @@ async function publicBench() {
   try {
     console.log(`database: ${scratch.where}`);
     let t0 = performance.now();
-    const seeded = await seedDemo({ db, bulk: scratch.handle.bulk }, { households: HOUSEHOLDS, seed: 20261204 });
+    const seeded = await seedDemo({ db, bulk: scratch.handle.bulk }, { households: HOUSEHOLDS, seed: 20261204, projects: false });
     const villages = (
       await db.selectFrom('areas').select('code').where('level', '=', 'village').where('county_code', '=', COUNTY).orderBy('code').execute()
     ).map((v) => v.code);
@@ -97,12 +97,19 @@ async function publicBench() {
       `${seeded.households} households; ${PROJECTS} projects, ${n.rows[0]?.entries} entries, ${n.rows[0]?.beneficiaries} beneficiaries in ${villages.length} villages (made in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
 
-    const config = { ...loadConfig(), logLevel: 'silent' as const, publicRatePerMinute: 0 };
-    const app = createApp({ db, bulk: scratch.handle.bulk, config });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Two servers on the same database: as deployed (the page kept for its max-age,
+    // DRIPLINE_PUBLIC_CACHE_SECONDS=60) and with the cache off, so every request makes the page.
+    const start = async (publicCacheSeconds: number) => {
+      const config = { ...loadConfig(), logLevel: 'silent' as const, publicRatePerMinute: 0, publicCacheSeconds };
+      const app = createApp({ db, bulk: scratch.handle.bulk, config });
+      const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const x = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(x));
+      });
+      return { server: s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
+    };
+    const uncached = await start(0);
+    const cached = await start(60);
+    const { server, url } = uncached;
     try {
       t0 = performance.now();
       const one = await fetch(`${url}/public/villages/${villages[0]}`);
@@ -134,14 +141,19 @@ async function publicBench() {
       const json200 = await load(jsons);
       show('/api/public/villages/{code} (JSON)', json200);
       const page = await load(pages);
-      show('/public/villages/{code} (HTML)', page);
-      const ok = page.rps >= RATE * 0.99 && page.p95 <= TARGET_P95_MS && page.errors === 0;
+      show('/public/villages/{code} (HTML), no cache', page);
+      // As deployed: the first visit of each village makes its page, the next ones in the minute are kept copies.
+      await fetch(`${cached.url}/api/health`);
+      const kept = await runLoad({ url: cached.url, paths: pages, connections: CONNECTIONS, seconds: SECONDS, rate: RATE });
+      show('/public/villages/{code} (HTML), as deployed', kept);
+      const verdict = (r: LoadResult) => (r.rps >= RATE * 0.99 && r.p95 <= TARGET_P95_MS && r.errors === 0 ? 'met' : 'NOT met');
       console.log(
-        `target p95 ≤ ${TARGET_P95_MS} ms at ${RATE} req/s (HTML page): ${ok ? 'met' : 'NOT met'} — p95 ${page.p95.toFixed(1)} ms = ${(page.p95 / TARGET_P95_MS).toFixed(2)}× the target ` +
+        `target p95 ≤ ${TARGET_P95_MS} ms at ${RATE} req/s (HTML page): as deployed ${verdict(kept)} — p95 ${kept.p95.toFixed(1)} ms = ${(kept.p95 / TARGET_P95_MS).toFixed(2)}× the target; ` +
+          `every request made afresh ${verdict(page)} — p95 ${page.p95.toFixed(1)} ms = ${(page.p95 / TARGET_P95_MS).toFixed(2)}× ` +
           `(JSON ${(json200.p95 / TARGET_P95_MS).toFixed(2)}×; ${(page.p95 / health.p95).toFixed(1)}× /api/health's p95), ${page.rps.toFixed(0)} req/s served`,
       );
     } finally {
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      for (const s of [server, cached.server]) await new Promise((resolve) => s.close(() => resolve(undefined)));
     }
   } finally {
     if (process.env.BENCH_KEEP) await scratch.handle.close();

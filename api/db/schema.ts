@@ -250,6 +250,7 @@ export interface Database {
   project_comments: ProjectCommentsTable;
   oversight_runs: OversightRunsTable;
   oversight_alerts: OversightAlertsTable;
+  project_media: ProjectMediaTable;
 }
 
 export type Area = Selectable<AreasTable>;
@@ -653,6 +654,8 @@ export interface ProjectsTable {
   performance_targets: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** The step the project waits for (PROJECT_STATES), or an end state. */
   state: Generated<string>;
+  /** When the project entered its state (the approval queue's order). */
+  state_since: Generated<Date>;
   approved_at: Date | null;
   notice_started_at: Date | null;
   accepted_at: Date | null;
@@ -831,3 +834,33 @@ export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
 /** Either: read helpers and queries that run inside or outside a transaction. */
 export type DbOrTrx = Db | Trx;
+
+// ── Project attachments and photos (migration 0028; issue 15 item 1) ──────────────────────────
+/** A project's attachment or photo: metadata; the bytes are in photo_blobs. Removed, never deleted. */
+export interface ProjectMediaTable {
+  id: Generated<string>;
+  project_id: string;
+  county_code: string;
+  media: 'attachment' | 'photo';
+  /** Attachments: the document's kind (ATTACHMENT_KINDS) and title. */
+  kind: string | null;
+  title: string | null;
+  /** Photos: 实施前 / 实施中 / 实施后, when and where taken. */
+  stage: string | null;
+  taken_at: Timestamp | null;
+  location: Geometry;
+  caption: string | null;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  sha256: string;
+  storage_key: string;
+  added_by: string | null;
+  added_by_name: string;
+  added_by_role: string;
+  added_at: Timestamp;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+  removed_by_name: string | null;
+  removal_reason: string | null;
+}

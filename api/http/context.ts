@@ -15,6 +15,8 @@ export interface AppVariables {
   /** COPY-class bulk loading in one transaction (imports). */
   bulk: BulkRunner;
   config: Config;
+  /** The clock the domain context reads (createApp's `clock`; the wall clock but in tests). */
+  clock: () => Date;
   lang: Lang;
   requestId: string;
   /** Where the request came from, recorded in audit entries. */
@@ -33,10 +35,10 @@ export interface AppEnv {
 
 /** The domain's request context (api/context.ts) of an authenticated request; `now` is read once here. */
 export function ctxOf(c: Context<AppEnv>): Ctx {
-  return { db: c.var.db, scope: c.var.scope, actor: c.var.actor, origin: c.var.origin, now: new Date() };
+  return { db: c.var.db, scope: c.var.scope, actor: c.var.actor, origin: c.var.origin, now: c.var.clock() };
 }
 
 /** The context of a request before anyone is logged in (login): db, origin and the clock. */
 export function anonymousCtxOf(c: Context<AppEnv>): AnonymousCtx {
-  return { db: c.var.db, origin: c.var.origin, now: new Date() };
+  return { db: c.var.db, origin: c.var.origin, now: c.var.clock() };
 }

@@ -40,12 +40,13 @@ function clientIp(c: Context<AppEnv>): string {
   return incoming?.socket?.remoteAddress ?? 'local';
 }
 
-export function requestContext(db: Db, bulk: BulkRunner, config: Config): MiddlewareHandler<AppEnv> {
+export function requestContext(db: Db, bulk: BulkRunner, config: Config, clock: () => Date = () => new Date()): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
     c.set('db', db);
     c.set('bulk', bulk);
     c.set('config', config);
+    c.set('clock', clock);
     c.set('lang', pickLang(c.req.header('accept-language')));
     c.set('requestId', requestId);
     c.set('origin', {

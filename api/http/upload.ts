@@ -8,6 +8,9 @@
 //      (fs.openAsBlob: not read into memory), and the route the file's path (c.var.upload).
 // The temporary directory is removed when the request ends unless the route keeps it (an import
 // job removes it when the job is done).
+// fileUpload / uploadedBytes / sendFile are the small-file side of it (the card's photos, the
+// projects' attachments and photos): one limit and refusal, the bytes in memory, and the answer
+// that serves them back.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -19,7 +22,8 @@ import busboy from 'busboy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError, Invalid } from '../errors.ts';
 import type { AppEnv } from './context.ts';
-import { declaredLength, hasNul, nulRefused, UPLOAD_OVERHEAD } from './limits.ts';
+import type { MessageKey } from './messages.ts';
+import { declaredLength, formatSize, hasNul, nulRefused, UPLOAD_OVERHEAD } from './limits.ts';
 
 export interface UploadedFile {
   /** Where the file is on disk (inside `dir`). */
@@ -190,4 +194,47 @@ function receive(c: Context<AppEnv>, contentType: string, dir: string, limit: nu
       fail(e instanceof AppError ? e : new AppError('INVALID', 'error.malformedMultipart', { detail: (e as Error).message })),
     );
   });
+}
+
+/**
+ * The upload middleware of a route taking one small file (a photo, a scanned document) under
+ * `maxBytes`: over it → 413 naming the `file` field with the route's message `tooLargeKey`.
+ * `authorize` runs before a byte of the body is read.
+ */
+export function fileUpload(o: { maxBytes: (c: Context<AppEnv>) => number; tooLargeKey: MessageKey; authorize: UploadOptions['authorize'] }) {
+  return streamUpload({
+    maxBytes: o.maxBytes,
+    tooLarge: (limit) =>
+      new AppError('TOO_LARGE', o.tooLargeKey, { limit: formatSize(limit) }, [{ path: 'file', key: o.tooLargeKey, params: { limit: formatSize(limit) } }]),
+    authorize: o.authorize,
+  });
+}
+
+/** The uploaded file's bytes (small: the route's limit), or 400 naming `file` with `missingKey`. */
+export async function uploadedBytes(c: Context<AppEnv>, missingKey: MessageKey): Promise<Uint8Array<ArrayBuffer>> {
+  const file = c.var.upload.file;
+  if (!file) throw Invalid([{ path: 'file', key: missingKey }]);
+  return new Uint8Array(await fsp.readFile(file.path));
+}
+
+export interface SentFile {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The sniffed type stored with the file (never the client's). */
+  contentType: string;
+  sha256: string;
+  /** Offered as a download under this name (documents); images are shown inline. */
+  downloadName?: string;
+}
+
+/**
+ * Serves stored bytes: their stored type, cached privately (a session's data) and revalidated by
+ * the content hash (304 when unchanged). Nothing of the file goes to the log.
+ */
+export function sendFile(c: Context<AppEnv>, f: SentFile) {
+  const etag = `"${f.sha256}"`;
+  const headers: Record<string, string> = { 'cache-control': 'private, max-age=3600', etag };
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+  headers['content-type'] = f.contentType;
+  if (f.downloadName !== undefined) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(f.downloadName)}`;
+  return c.body(f.bytes, 200, headers);
 }

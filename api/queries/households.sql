@@ -1769,21 +1769,6 @@ where
 order by
   "created_at" desc;
 
--- insertPhotoBlob
-insert into
-  "photo_blobs" ("storage_key", "county_code", "bytes")
-values
-  ($1, $2, $3)
-on conflict ("storage_key") do nothing;
-
--- photoBytes
-select
-  "bytes"
-from
-  "photo_blobs"
-where
-  "storage_key" = $1;
-
 -- listWorkTeams (village cadre)
 select
   *

@@ -69,6 +69,7 @@ insert into
     "created_by",
     "created_by_name",
     "created_at",
+    "state_since",
     "updated_at"
   )
 values
@@ -87,7 +88,8 @@ values
     $12,
     $13,
     $14,
-    $15
+    $15,
+    $16
   )
 returning
   "id",
@@ -680,73 +682,28 @@ order by
 limit
   $4;
 
--- queue (township officer)
-select
-  "p"."id",
-  "p"."name",
-  "p"."type",
-  "p"."plan_year",
-  "p"."state",
-  "p"."county_code",
-  "p"."village_code",
-  "p"."approved_at",
-  "p"."version",
-  "p"."created_at",
-  "p"."updated_at",
-  (
+-- queuePage (township officer)
+with
+  "w" as (
     select
-      a.name
+      "p"."id",
+      "p"."state_since"
     from
-      areas a
+      "projects" as "p"
     where
-      a.code = p.village_code
-  ) as "village_name",
-  array(
-    select
-      pv.village_code
-    from
-      project_villages pv
-    where
-      pv.project_id = p.id
+      (
+        "p"."county_code" = $1
+        and "p"."village_code" like $2
+      )
+      and "p"."state" in ($3, $4, $5)
     order by
-      pv.village_code <> p.village_code,
-      pv.village_code
-  ) as "villages",
-  (
-    select
-      coalesce(sum(b.amount_fen), 0)::bigint
-    from
-      project_budget_lines b
-    where
-      b.project_id = p.id
-  ) as "budget_fen",
-  coalesce(
-    (
-      select
-        max(s.at)
-      from
-        project_steps s
-      where
-        s.project_id = p.id
-        and s.to_state <> s.from_state
-    ),
-    p.created_at
-  ) as "waiting_since"
-from
-  "projects" as "p"
-where
-  (
-    "p"."county_code" = $1
-    and "p"."village_code" like $2
+      "p"."state_since",
+      "p"."id"
+    limit
+      $6
+    offset
+      $7
   )
-  and "p"."state" in ($3, $4, $5)
-order by
-  "waiting_since",
-  "p"."id"
-limit
-  $6;
-
--- queue (county official)
 select
   "p"."id",
   "p"."name",
@@ -786,28 +743,91 @@ select
     where
       b.project_id = p.id
   ) as "budget_fen",
-  coalesce(
-    (
-      select
-        max(s.at)
-      from
-        project_steps s
-      where
-        s.project_id = p.id
-        and s.to_state <> s.from_state
-    ),
-    p.created_at
-  ) as "waiting_since"
+  "p"."state_since" as "waiting_since"
+from
+  "w"
+  inner join "projects" as "p" on "p"."id" = "w"."id"
+order by
+  "p"."state_since",
+  "p"."id";
+
+-- queuePage (county official, second page)
+with
+  "w" as (
+    select
+      "p"."id",
+      "p"."state_since"
+    from
+      "projects" as "p"
+    where
+      "p"."county_code" = $1
+      and "p"."state" in ($2, $3, $4, $5, $6)
+    order by
+      "p"."state_since",
+      "p"."id"
+    limit
+      $7
+    offset
+      $8
+  )
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."county_code",
+  "p"."village_code",
+  "p"."approved_at",
+  "p"."version",
+  "p"."created_at",
+  "p"."updated_at",
+  (
+    select
+      a.name
+    from
+      areas a
+    where
+      a.code = p.village_code
+  ) as "village_name",
+  array(
+    select
+      pv.village_code
+    from
+      project_villages pv
+    where
+      pv.project_id = p.id
+    order by
+      pv.village_code <> p.village_code,
+      pv.village_code
+  ) as "villages",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  "p"."state_since" as "waiting_since"
+from
+  "w"
+  inner join "projects" as "p" on "p"."id" = "w"."id"
+order by
+  "p"."state_since",
+  "p"."id";
+
+-- queueCounts (county official)
+select
+  "p"."state",
+  count(*)::int as "n"
 from
   "projects" as "p"
 where
   "p"."county_code" = $1
   and "p"."state" in ($2, $3, $4, $5, $6)
-order by
-  "waiting_since",
-  "p"."id"
-limit
-  $7;
+group by
+  "p"."state";
 
 -- planProjects (county official)
 select
@@ -986,3 +1006,144 @@ where
   and "e"."kind" = $3
 order by
   "e"."seq";
+
+-- insertMedia (a photo)
+insert into
+  "project_media" (
+    "project_id",
+    "county_code",
+    "media",
+    "stage",
+    "taken_at",
+    "caption",
+    "file_name",
+    "content_type",
+    "byte_size",
+    "sha256",
+    "storage_key",
+    "added_by",
+    "added_by_name",
+    "added_by_role",
+    "added_at",
+    "location"
+  )
+values
+  (
+    $1,
+    $2,
+    $3,
+    $4,
+    $5,
+    $6,
+    $7,
+    $8,
+    $9,
+    $10,
+    $11,
+    $12,
+    $13,
+    $14,
+    $15,
+    st_setsrid (st_makepoint ($16, $17), 4326)
+  )
+returning
+  "id";
+
+-- listMedia
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "removed_at" is null
+order by
+  "taken_at",
+  "added_at",
+  "id";
+
+-- findMedia (to read)
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "id" = $2
+  and "removed_at" is null;
+
+-- findMedia (locked, to remove)
+select
+  "id",
+  "project_id",
+  "media",
+  "kind",
+  "title",
+  "stage",
+  "taken_at",
+  "caption",
+  "file_name",
+  "content_type",
+  "byte_size",
+  "sha256",
+  "storage_key",
+  "added_by_name",
+  "added_by_role",
+  "added_at",
+  st_x (location) as "lon",
+  st_y (location) as "lat"
+from
+  "project_media"
+where
+  "project_id" = $1
+  and "id" = $2
+  and "removed_at" is null
+for update;
+
+-- removeMedia
+update "project_media"
+set
+  "removed_at" = $1,
+  "removed_by" = $2,
+  "removed_by_name" = $3,
+  "removal_reason" = $4
+where
+  "id" = $5
+  and "removed_at" is null
+returning
+  "id",
+  "removed_at";

@@ -5,6 +5,7 @@ import audit from '../modules/audit/queries.sql-spec.ts';
 import auth from '../modules/auth/queries.sql-spec.ts';
 import crosscheck from '../modules/crosscheck/queries.sql-spec.ts';
 import datasets from '../modules/datasets/queries.sql-spec.ts';
+import files from '../modules/files/queries.sql-spec.ts';
 import funds from '../modules/funds/queries.sql-spec.ts';
 import health from '../modules/health/queries.sql-spec.ts';
 import households from '../modules/households/queries.sql-spec.ts';
@@ -21,6 +22,7 @@ export const SPECS: readonly ModuleSpec[] = [
   auth,
   crosscheck,
   datasets,
+  files,
   funds,
   health,
   households,

@@ -8,7 +8,8 @@ import { loadConfig } from '../config.ts';
 import { DEMO_PASSWORD } from '../../seeds/demo-accounts.ts';
 import { getTestDb } from './db.ts';
 
-export const testConfig = () => ({ ...loadConfig({}), logLevel: 'silent' as const });
+/** The defaults, quiet, and without the public pages' cache (tests read their own writes back; the cache has its own test). */
+export const testConfig = () => ({ ...loadConfig({}), logLevel: 'silent' as const, publicCacheSeconds: 0 });
 
 let appPromise: Promise<ReturnType<typeof createApp>> | undefined;
 export function testApp() {

@@ -6,15 +6,25 @@ import { createApp } from '../app.ts';
 import { getTestDb } from './db.ts';
 import { testConfig } from './http.ts';
 
+/**
+ * The server's clock is the wall clock moved by `advance` (the domain's ctx.now only: sessions and
+ * HTTP keep real time), so a browser test can let a notice period run out.
+ */
 export async function startTestServer() {
   const { db, handle } = await getTestDb();
-  const app = createApp({ db, bulk: handle.bulk, config: testConfig(), serveWeb: true });
+  let offsetMs = 0;
+  const clock = () => new Date(Date.now() + offsetMs);
+  const app = createApp({ db, bulk: handle.bulk, config: testConfig(), serveWeb: true, clock });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    /** Moves the server's clock forward by so many days. */
+    advanceDays: (days: number) => {
+      offsetMs += days * 86_400_000;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,8 +1,12 @@
 // e2e: 项目库 on a tablet — a village cadre drafts a road project and submits it, the township
 // forwards it from its approval queue, the county approves it into the library (入库) and the
 // notice starts; implementation is not offered before the 10 days are over, and an objection
-// recorded during the notice shows as unanswered; the inspector reads the ledger; the village supervisor reads
-// the project without any action. Each role in its own browser context, as on its own tablet.
+// recorded during the notice shows as unanswered; once it is answered and the notice has run out
+// (the server's clock moved 11 days on) the county starts implementation, money is disbursed, the
+// township records progress with the contractor and has it accepted, and full reimbursement is
+// refused before 验收 and taken after it; the inspector reads the ledger; the village supervisor
+// reads the project without any action; the village's public page shows the money spent. Each role
+// in its own browser context, as on its own tablet.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unique } from '../../api/test/db.ts';
@@ -111,6 +115,59 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     await page.context().close();
   });
 
+  async function postEntry(page: Page, kind: string, amount: string, voucher?: string): Promise<void> {
+    await page.getByTestId('project-new-entry').click();
+    await page.getByTestId('entry-dialog').waitFor();
+    await page.getByTestId('entry-kind').click();
+    await page
+      .locator('.el-select-dropdown__item:visible')
+      .filter({ hasText: new RegExp(`^\\s*${kind}\\s*$`) })
+      .first()
+      .click();
+    await page.getByTestId('entry-amount').fill(amount);
+    if (voucher) await page.getByTestId('entry-voucher').fill(voucher);
+    await page.getByTestId('entry-save').click();
+  }
+
+  it('the objection answered and the notice run out, implementation starts; money is disbursed and fully reimbursed only after acceptance', async () => {
+    const county = await asRole('qinglong_county');
+    await county.goto(projectUrl);
+    await takeStep(county, 'answer', '已与农户协商，线路改走村道边');
+    await expect.poll(() => county.locator('.el-alert--warning').count()).toBe(0);
+    // Day 1 of 10: still no implementation.
+    expect(await county.getByTestId('project-action-approve').count()).toBe(0);
+    tablet.server.advanceDays(11);
+    await county.reload();
+    await takeStep(county, 'approve', '公示期满无异议');
+    await expect.poll(() => county.getByTestId('project-state').innerText()).toBe('实施');
+    await postEntry(county, '拨付', '100000');
+    await expect.poll(() => county.getByTestId('project-progress').innerText()).toContain('拨付 100,000.00');
+    await county.context().close();
+
+    const township = await asRole('shazi_township');
+    await township.goto(projectUrl);
+    await township.getByTestId('project-action-progress').click();
+    await township.getByTestId('project-step-contractor').fill('晴隆县公路建设有限公司');
+    await township.getByTestId('project-step-note').fill('路基完成 60%');
+    await township.getByTestId('project-step-confirm').click();
+    await expect.poll(() => township.getByTestId('project-steps').innerText()).toContain('路基完成 60%');
+    await postEntry(township, '报账', '60000', 'PZ-2026-001');
+    await expect.poll(() => township.getByTestId('project-progress').innerText()).toContain('已支出 60,000.00');
+    // The rest would spend everything before 验收: refused, naming why; nothing written.
+    await postEntry(township, '报账', '40000', 'PZ-2026-002');
+    await expect.poll(() => township.getByTestId('entry-dialog').innerText()).toContain('项目未验收，不能全额报账');
+    await township.getByTestId('entry-dialog').locator('.el-dialog__headerbtn').click();
+    expect(await township.getByTestId('project-progress').innerText()).toContain('已支出 60,000.00');
+    await takeStep(township, 'approve', '完工，申请验收');
+    await expect.poll(() => township.getByTestId('project-state').innerText()).toBe('验收');
+    await takeStep(township, 'approve', '验收合格');
+    await expect.poll(() => township.getByTestId('project-state').innerText()).toBe('资产移交');
+    await postEntry(township, '报账', '40000', 'PZ-2026-002');
+    await expect.poll(() => township.getByTestId('project-progress').innerText()).toContain('已支出 100,000.00');
+    await saveScreenshot(township, 'project-reimbursed-1280x800');
+    await township.context().close();
+  });
+
   it('the inspector reads the ledger by source and the project, and may take no step', async () => {
     const page = await asRole('qinglong_inspector');
     await page.getByTestId('nav-ledger').click();
@@ -128,7 +185,7 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     const page = await asRole('baojia_supervisor');
     await page.goto(projectUrl);
     await page.getByTestId('project-title').waitFor();
-    expect(await page.getByTestId('project-state').innerText()).toBe('公告公示');
+    expect(await page.getByTestId('project-state').innerText()).toBe('资产移交');
     expect(await page.getByTestId('project-actions').count()).toBe(0);
     expect(await page.getByTestId('nav-project-queue').count()).toBe(0);
     await page.context().close();
@@ -142,6 +199,8 @@ describe('项目库 and 资金台账 (village cadre → township → county; ins
     expect(text).toContain('保家村');
     expect(text).toContain(name);
     expect(text).toContain('100,000.00');
+    // Allocated and spent alike: the whole amount was reimbursed after acceptance.
+    expect(text).toMatch(/100(\.0)?%|100,000\.00[\s\S]*100,000\.00/);
     await saveScreenshot(page, 'public-village-800x1280');
     await context.close();
   });

@@ -3,7 +3,17 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { getOwnerDb } from '../../test/db.ts';
-import { ASSET_KINDS, BENEFIT_MECHANISMS, categoryOf, PROJECT_STATES, PROJECT_TYPE_CATEGORIES, PROJECT_TYPES, STEP_ACTIONS } from '../projects/code-lists.ts';
+import {
+  ASSET_KINDS,
+  ATTACHMENT_KINDS,
+  BENEFIT_MECHANISMS,
+  categoryOf,
+  PHOTO_STAGES,
+  PROJECT_STATES,
+  PROJECT_TYPE_CATEGORIES,
+  PROJECT_TYPES,
+  STEP_ACTIONS,
+} from '../projects/code-lists.ts';
 import { ENTRY_KINDS, FUND_SOURCES } from './code-lists.ts';
 
 /** The quoted values of the CHECK constraints on `table`.`column` (those naming that column alone). */
@@ -19,7 +29,7 @@ async function checkValues(table: string, column: string): Promise<string[]> {
 
 const sorted = (v: readonly string[]) => [...v].sort();
 
-describe('code lists (migration 0025)', () => {
+describe('code lists (migrations 0025, 0028)', () => {
   it('match the database for every coded column', async () => {
     expect(await checkValues('projects', 'type')).toEqual(sorted(PROJECT_TYPES));
     expect(await checkValues('projects', 'state')).toEqual(sorted(PROJECT_STATES));
@@ -30,6 +40,9 @@ describe('code lists (migration 0025)', () => {
     expect(await checkValues('ledger_entries', 'kind')).toEqual(sorted(ENTRY_KINDS));
     expect(await checkValues('project_beneficiaries', 'mechanism')).toEqual(sorted(BENEFIT_MECHANISMS));
     expect(await checkValues('project_assets', 'kind')).toEqual(sorted(ASSET_KINDS));
+    // migration 0028
+    expect(await checkValues('project_media', 'kind')).toEqual(sorted(ATTACHMENT_KINDS));
+    expect(await checkValues('project_media', 'stage')).toEqual(sorted(PHOTO_STAGES));
   });
 
   it('gives every type one category', () => {

@@ -344,11 +344,14 @@ describe('balances', () => {
       [BAOJIA, 120_000, 50_000, 0],
       [OTHER_TOWNSHIP_VILLAGE, 7_000, 0, 0],
     ]);
+    // Grouped by area, each row names its area.
+    expect(byVillage.slice(0, 2).map((b) => b.villageName)).toEqual(['三合社区', '保家村']);
     const byTownship = await balances(county(), { by: ['township'], year });
     expect(byTownship.map((b) => [b.townshipCode, b.allocatedFen, b.progress])).toEqual([
       ['522324101', 160_000, 0.0625],
       ['522324106', 7_000, 0],
     ]);
+    expect(byTownship[0]?.townshipName).toBe('沙子镇');
     const byCountySource = await balances(county(), { by: ['county', 'source'], year });
     expect(byCountySource.map((b) => [b.countyCode, b.source, b.allocatedFen]).sort()).toEqual(
       [

@@ -12,6 +12,7 @@ import { can, type Permission } from '../../shared/permissions.ts';
 import { AppError, type FieldError, Invalid, NotFound } from '../../errors.ts';
 import type { MessageKey } from '../../http/messages.ts';
 import { fenToYuan, MAX_AMOUNT_FEN, parseYuan } from '../../shared/money.ts';
+import { findAreaNames } from '../areas/queries.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { maskerFor } from '../auth/personal-data.ts';
 import { maskName } from '../../shared/mask.ts';
@@ -372,8 +373,11 @@ export interface BalanceItem extends Figures {
   projectId?: string;
   projectName?: string;
   villageCode?: string;
+  villageName?: string | null;
   townshipCode?: string;
+  townshipName?: string | null;
   countyCode?: string;
+  countyName?: string | null;
   source?: string;
   year?: number;
 }
@@ -399,11 +403,16 @@ export async function balances(ctx: Ctx, query: BalanceQuery): Promise<BalanceIt
   if (query.areaCode !== undefined) ctx.scope.assertCovers(query.areaCode);
   const rows = await q.balances(ctx.db, ctx.scope, query);
   const by = new Set(query.by);
+  // The areas' names, for the rows grouped by area (the rows are in scope: so are their areas).
+  const codes = new Set<string>();
+  for (const r of rows) for (const c of [r.village_code, r.township_code, r.county_code]) if (typeof c === 'string') codes.add(c);
+  const names = new Map((await findAreaNames(ctx.db, [...codes])).map((a) => [a.code, a.name]));
+  const named = (code: unknown) => names.get(code as string) ?? null;
   return rows.map((r) => ({
     ...(by.has('project') ? { projectId: r.project_id as string, projectName: r.project_name as string } : {}),
-    ...(by.has('village') ? { villageCode: r.village_code as string } : {}),
-    ...(by.has('township') ? { townshipCode: r.township_code as string } : {}),
-    ...(by.has('county') ? { countyCode: r.county_code as string } : {}),
+    ...(by.has('village') ? { villageCode: r.village_code as string, villageName: named(r.village_code) } : {}),
+    ...(by.has('township') ? { townshipCode: r.township_code as string, townshipName: named(r.township_code) } : {}),
+    ...(by.has('county') ? { countyCode: r.county_code as string, countyName: named(r.county_code) } : {}),
     ...(by.has('source') ? { source: r.source as string } : {}),
     ...(by.has('year') ? { year: Number(r.year) } : {}),
     ...figures(r),

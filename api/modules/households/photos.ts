@@ -1,13 +1,12 @@
 // Photos of a card (照片): uploaded as multipart (streamed to a temporary file after the route's
-// scope check), sniffed for their real type, stored once per county and content (sha256), audited.
+// scope check), sniffed for their real type, stored once per county and content (files/files.ts), audited.
 // Photos that may show people are shown to, and deleted by, roles that see personal data only.
 // Deletion is children.ts's deleteChild ('photos').
-import { createHash } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { type Ctx, inTransaction } from '../../context.ts';
 import { AppError, Conflict, Invalid, NotFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
-import type { PHOTO_CONTENT_TYPES } from './code-lists.ts';
+import { readBlob, sniffImage, storeBlob } from '../files/files.ts';
 import { loadHousehold } from './households.ts';
 import { assertMemberOfHousehold } from './members.ts';
 import { isPersonalPhoto, seesPersonalData } from './privacy.ts';
@@ -24,28 +23,18 @@ export async function assertMayAddPhoto(ctx: Ctx, householdId: string) {
   await loadHousehold(ctx, householdId, 'write');
 }
 
-/** The image type from the file's first bytes (the declared type is not trusted). */
-export function sniffImage(b: Uint8Array): (typeof PHOTO_CONTENT_TYPES)[number] | undefined {
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (String.fromCharCode(...b.slice(0, 4)) === 'RIFF' && String.fromCharCode(...b.slice(8, 12)) === 'WEBP') return 'image/webp';
-  return undefined;
-}
-
 /** The upload form's fields besides the file. */
 export type PhotoInput = Omit<z.infer<typeof PhotoUpload>, 'file'>;
 
 export async function addPhoto(ctx: Ctx, householdId: string, bytes: Uint8Array, input: PhotoInput) {
   const contentType = sniffImage(bytes);
   if (!contentType) throw Invalid([{ path: 'file', key: 'photo.type' }]);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   return inTransaction(ctx, async (trx, tctx) => {
     const h = await loadHousehold(tctx, householdId, 'write');
     if (input.id && (await q.idExists(trx, 'photos', input.id))) throw Conflict('record.idTaken', { id: input.id });
     await assertMemberOfHousehold(trx, householdId, input.memberId);
     if (input.visitId && !(await q.findVisit(trx, householdId, input.visitId))) throw Invalid([{ path: 'visitId', key: 'record.notFound' }]);
-    const storageKey = `${h.county_code}/${sha256}`;
-    await q.insertPhotoBlob(trx, { storage_key: storageKey, county_code: h.county_code, bytes });
+    const { storageKey, sha256, byteSize } = await storeBlob(trx, h.county_code, bytes);
     const row = await q.insertRecord(trx, 'photos', {
       ...(input.id ? { id: input.id } : {}),
       household_id: householdId,
@@ -57,7 +46,7 @@ export async function addPhoto(ctx: Ctx, householdId: string, bytes: Uint8Array,
       taken_at: input.takenAt ? new Date(input.takenAt) : null,
       location: input.lon !== undefined && input.lat !== undefined ? q.pointSql(input.lon, input.lat) : null,
       content_type: contentType,
-      byte_size: bytes.byteLength,
+      byte_size: byteSize,
       sha256,
       storage_key: storageKey,
     });
@@ -87,7 +76,7 @@ export async function getPhoto(ctx: Ctx, householdId: string, photoId: string) {
   if (isPersonalPhoto(String(p.kind)) && !seesPersonalData(scope.role)) {
     throw new AppError('FORBIDDEN', 'photo.notAllowed', {}, [], { audit: { code: h.village_code, entity: 'photo', entityId: photoId, kind: 'read' } });
   }
-  const blob = await q.photoBytes(db, String(p.storage_key));
-  if (!blob) throw NotFound('record.notFound');
-  return { bytes: new Uint8Array(blob.bytes), contentType: String(p.content_type), sha256: String(p.sha256) };
+  const bytes = await readBlob(db, String(p.storage_key));
+  if (!bytes) throw NotFound('record.notFound');
+  return { bytes, contentType: String(p.content_type), sha256: String(p.sha256) };
 }

@@ -183,8 +183,6 @@ export default moduleSpec('households', 'api/modules/households/queries.ts', q, 
   listVisits: [{ run: (db) => q.listVisits(db, ID) }],
   findVisit: [{ run: (db) => q.findVisit(db, ID, ID2) }],
   listPhotos: [{ run: (db) => q.listPhotos(db, ID) }],
-  insertPhotoBlob: [{ run: (db) => q.insertPhotoBlob(db, { storage_key: `${COUNTY}/ab12`, county_code: COUNTY, bytes: new Uint8Array([1, 2, 3]) }) }],
-  photoBytes: [{ run: (db) => q.photoBytes(db, 'photos/ab/cd') }],
   listWorkTeams: [
     { label: 'village cadre', run: (db) => q.listWorkTeams(db, villageCadre) },
     { label: 'county official, one village', run: (db) => q.listWorkTeams(db, countyOfficial, VILLAGE) },

@@ -453,16 +453,6 @@ export const listPhotos = (db: Db, householdId: string) =>
     .orderBy('created_at', 'desc')
     .execute();
 
-/** Stores a photo's bytes once per county and content (the key is county/sha256). */
-export const insertPhotoBlob = (db: Db, blob: { storage_key: string; county_code: string; bytes: Uint8Array }) =>
-  db
-    .insertInto('photo_blobs')
-    .values(blob)
-    .onConflict((oc) => oc.column('storage_key').doNothing())
-    .execute();
-
-export const photoBytes = (db: Db, storageKey: string) => db.selectFrom('photo_blobs').select('bytes').where('storage_key', '=', storageKey).executeTakeFirst();
-
 export const listWorkTeams = (db: Db, scope: Scope, villageCode?: string) => {
   let q = db.selectFrom('work_teams').selectAll().where(scope.sql('village_code', 'county_code')).where('deleted_at', 'is', null);
   if (villageCode) q = q.where('village_code', '=', villageCode);

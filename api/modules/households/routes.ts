@@ -2,14 +2,12 @@
 // /api/work-teams. HTTP only: validate (zod, 400 naming each field), call the domain, shape the
 // response. Access, transactions and audit happen in the domain functions, given the request
 // context ctxOf(c) (api/context.ts).
-import fs from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError, Invalid } from '../../errors.ts';
+import { Invalid } from '../../errors.ts';
 import { ctxOf } from '../../http/context.ts';
-import { formatSize } from '../../http/limits.ts';
 import { body, ErrorResponse, err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { streamUpload } from '../../http/upload.ts';
+import { fileUpload, sendFile, uploadedBytes } from '../../http/upload.ts';
 import { getCard, getHistory, listHouseholds, reveal, revealHistoryValue, updateContact, updateHousehold } from './households.ts';
 import { registerCandidate } from './candidates.ts';
 import { cadreSpec, createChild, deleteChild, measureSpec, updateChild, visitSpec } from './children.ts';
@@ -265,12 +263,9 @@ export const householdsRoutes = createRouter()
       tags: ['households'],
       summary: 'Upload a photo (multipart: file, kind, caption, takenAt, visitId, memberId, lon, lat)',
       middleware: [
-        streamUpload({
+        fileUpload({
           maxBytes: (c) => c.var.config.limits.photoBytes,
-          tooLarge: (limit) =>
-            new AppError('TOO_LARGE', 'photo.tooLarge', { limit: formatSize(limit) }, [
-              { path: 'file', key: 'photo.tooLarge', params: { limit: formatSize(limit) } },
-            ]),
+          tooLargeKey: 'photo.tooLarge',
           // The household and the caller's right to write to it, before a byte of the photo is read.
           authorize: async (c) => {
             const id = c.req.param('id') ?? '';
@@ -284,10 +279,8 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const form = c.req.valid('form');
-      const file = c.var.upload.file;
-      if (!file) throw Invalid([{ path: 'file', key: 'photo.fileRequired' }]);
       // At most DRIPLINE_MAX_PHOTO_BYTES, kept in the database as it is.
-      const bytes = new Uint8Array(await fs.promises.readFile(file.path));
+      const bytes = await uploadedBytes(c, 'photo.fileRequired');
       const { file: _f, ...meta } = form;
       const out = await addPhoto(ctxOf(c), c.req.valid('param').id, bytes, meta);
       return c.json(out, 201);
@@ -304,12 +297,7 @@ export const householdsRoutes = createRouter()
     }),
     async (c) => {
       const { id, photoId } = c.req.valid('param');
-      const p = await getPhoto(ctxOf(c), id, photoId);
-      return c.body(p.bytes, 200, {
-        'content-type': p.contentType,
-        'cache-control': 'private, max-age=3600',
-        etag: `"${p.sha256}"`,
-      });
+      return sendFile(c, await getPhoto(ctxOf(c), id, photoId));
     },
   )
   .openapi(

@@ -46,3 +46,11 @@ export type BenefitMechanism = (typeof BENEFIT_MECHANISMS)[number];
 /** 扶贫项目资产 kinds. */
 export const ASSET_KINDS = ['经营性', '公益性', '到户类'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
+
+/** 项目附件: the documents a project gathers (scans as PDF or image). Migration 0028 keeps a copy. */
+export const ATTACHMENT_KINDS = ['村民会议记录', '实施方案', '批复文件', '合同', '验收报告', '报账凭证', '其他'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/** 项目照片: the stage a photo shows (before / during / after). Migration 0028 keeps a copy. */
+export const PHOTO_STAGES = ['实施前', '实施中', '实施后'] as const;
+export type PhotoStage = (typeof PHOTO_STAGES)[number];

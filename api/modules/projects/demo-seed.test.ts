@@ -35,6 +35,14 @@ describe('demo projects', { timeout: 300_000 }, () => {
     expect(await hasProjects(h.db, '522324')).toBe(true);
   });
 
+  it('dates nothing after the day it was seeded (steps, entries)', async () => {
+    const last = await sql<{ step: Date | null; entry: string | null }>`
+      select (select max(at) from project_steps) as step, (select max(booked_on)::text from ledger_entries) as entry`.execute(h.db);
+    expect(new Date(last.rows[0]?.step ?? 0).getTime()).toBeLessThanOrEqual(Date.parse('2026-11-30T04:00:00Z'));
+    expect(last.rows[0]?.entry ?? '').not.toBe('');
+    expect((last.rows[0]?.entry ?? '') <= '2026-11-30').toBe(true);
+  });
+
   it('keeps every ledger invariant per project and source, and the figures add up', async () => {
     const r = await sql<{ project_id: string; source: string; allocated: string; disbursed: string; spent: string }>`
       select project_id, source,

@@ -57,4 +57,13 @@ export const projectMessages = {
   },
   'project.assetsOnlyAtHandover': { 'zh-CN': '资产只能在资产移交阶段登记', en: 'Assets are registered at the asset handover (资产移交)' },
   'project.contractorOnlyInImplementation': { 'zh-CN': '承建单位在实施阶段填写', en: 'The contractor is recorded during implementation (实施)' },
+  'media.cannotAdd': {
+    'zh-CN': '项目处于“{stateZh}”，您的角色此时不能添加或移除附件和照片',
+    en: 'The project is at {stateEn} ({stateZh}); your role cannot add or remove attachments and photos now',
+  },
+  'media.type': { 'zh-CN': '文件类型不对：只接受 {types}（按文件内容判断）', en: 'Wrong file type: only {types} (judged by the file’s content)' },
+  'media.takenInFuture': { 'zh-CN': '拍摄时间不能晚于现在', en: 'The time taken cannot be in the future' },
+  'media.notFound': { 'zh-CN': '找不到附件或照片 {id}', en: 'No attachment or photo {id}' },
+  'media.tooLarge': { 'zh-CN': '文件超过 {limit}', en: 'The file is over {limit}' },
+  'media.fileRequired': { 'zh-CN': '请选择文件', en: 'Choose a file' },
 } as const;

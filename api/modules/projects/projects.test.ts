@@ -404,6 +404,16 @@ describe('reads', () => {
     expect(mine[0]).toMatchObject({ state: '县级审定', action: 'approve', daysWaiting: 3 });
     expect(mine[1]?.daysWaiting).toBe(0);
     expect(queue.items.some((i) => i.id === approved.id)).toBe(false);
+    // Paged: the total and the counts by state cover every waiting project, one page holds `limit`.
+    expect(queue.total).toBe(queue.byState.reduce((n, s) => n + s.count, 0));
+    expect(queue.byState.find((s) => s.state === '县级审定')).toMatchObject({ action: 'approve' });
+    expect(queue.total).toBeGreaterThanOrEqual(2);
+    const first = await approvalQueue(county(), { limit: 1 });
+    const second = await approvalQueue(county(), { limit: 1, offset: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.total).toBe(queue.total);
+    expect([first.items[0]?.id, second.items[0]?.id]).toEqual(queue.items.slice(0, 2).map((i) => i.id));
+    await expect(approvalQueue(county(), { limit: 0 })).rejects.toMatchObject({ code: 'INVALID' });
     expect((await approvalQueue(township())).items.some((i) => i.id === approved.id)).toBe(true);
     expect((await approvalQueue(roleCtx(db, BAOJIA, 'inspector'))).items).toEqual([]);
 
@@ -466,7 +476,7 @@ describe('over HTTP', () => {
     expect(patched.status).toBe(409);
     const steps = await bodyOf(await townshipAgent.api.projects[':id'].steps.$get({ param: { id: created.id } }), 200);
     expect(steps.items.map((s) => s.action)).toEqual(['submit']);
-    const queue = await bodyOf(await townshipAgent.api.projects.queue.$get(), 200);
+    const queue = await bodyOf(await townshipAgent.api.projects.queue.$get({ query: {} }), 200);
     expect(queue.items.some((i) => i.id === created.id)).toBe(true);
     expect((await bodyOf(await townshipAgent.api.projects.plan.$get({ query: { year: '2026' } }), 200)).year).toBe(2026);
     const badAmount = await bodyOf(await cadreAgent.api.projects.$post({ json: draft({ budget: [{ source: SOURCE, amountYuan: '1.234' }] }) }), 400);

@@ -44,6 +44,7 @@ import {
   PatchProjectBody,
   ProjectFeaturesQuery,
   ProjectListQuery,
+  QueueQuery,
   StepBody,
 } from './schema.ts';
 
@@ -53,6 +54,7 @@ export type StepInput = z.input<typeof StepBody>;
 export type AssetsInput = z.input<typeof AssetsBody>;
 export type ListInput = z.input<typeof ProjectListQuery>;
 export type FeaturesInput = z.input<typeof ProjectFeaturesQuery>;
+export type QueueInput = z.input<typeof QueueQuery>;
 
 /** How far outside its villages' boundaries a project may reach (drawing and boundary precision). */
 export const GEOMETRY_TOLERANCE_M = 50;
@@ -281,7 +283,7 @@ const notDraft = (state: string) => Conflict('project.notDraft', { stateZh: stat
 const versionConflict = (current: number) => Conflict('project.versionConflict', { current }, { currentVersion: current });
 
 /** The project (scoped: 404 when it does not exist, 403 audited when it lies outside the caller's area). */
-async function readOwn(db: DbOrTrx, ctx: Ctx, id: string): Promise<q.ProjectRow> {
+export async function readOwn(db: DbOrTrx, ctx: Ctx, id: string): Promise<q.ProjectRow> {
   const area = await q.projectArea(db, id);
   if (!area) throw NotFound('project.notFound', { id });
   ctx.scope.assertCovers(area.village_code, 'project', id);
@@ -386,7 +388,7 @@ export async function step(ctx: Ctx, projectId: string, input: StepInput): Promi
     if (b.assets?.length && !(state === '资产移交' && b.action === 'approve')) throw Invalid([{ path: 'assets', key: 'project.assetsOnlyAtHandover' }]);
     if (b.contractor !== undefined && state !== '实施') throw Invalid([{ path: 'contractor', key: 'project.contractorOnlyInImplementation' }]);
 
-    const change: q.StateChange = s.to !== state ? { state: s.to } : {};
+    const change: q.StateChange = s.to !== state ? { state: s.to, state_since: now } : {};
     if (b.contractor !== undefined) change.contractor = b.contractor;
     let objectionId: string | null = null;
     let assets: Awaited<ReturnType<typeof q.insertAssets>> = [];
@@ -682,10 +684,14 @@ export async function projectFeatures(ctx: Ctx, input: FeaturesInput) {
  * (submit, review, notice, implementation, acceptance, handover, evaluation), the longest-waiting
  * first, with the days they have waited. Read-only roles wait for nothing.
  */
-export async function approvalQueue(ctx: Ctx) {
+export async function approvalQueue(ctx: Ctx, input: QueueInput = {}) {
+  const page = parse(QueueQuery, input);
   const states = ctx.scope.canWrite ? statesWaitingFor((p) => can(ctx.scope.role, p)) : [];
-  if (!states.length) return { items: [] };
-  const rows = await q.queue(ctx.db, ctx.scope, states);
+  if (!states.length) return { items: [], total: 0, byState: [] };
+  const [rows, counts] = await Promise.all([q.queuePage(ctx.db, ctx.scope, states, page), q.queueCounts(ctx.db, ctx.scope, states)]);
+  const byState = states
+    .map((state) => ({ state, action: forwardAction(state) as StepAction, count: counts.find((c) => c.state === state)?.n ?? 0 }))
+    .filter((s) => s.count > 0);
   return {
     items: rows.map((r) => {
       const since = new Date(r.waiting_since);
@@ -696,6 +702,8 @@ export async function approvalQueue(ctx: Ctx) {
         action: forwardAction(r.state as ProjectState) as StepAction,
       };
     }),
+    total: byState.reduce((n, s) => n + s.count, 0),
+    byState,
   };
 }
 

@@ -102,10 +102,14 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
     { label: 'village cadre, no filter', run: (db) => q.projectGeometries(db, villageCadre, {}, 5000) },
     { label: 'county official, year and state', run: (db) => q.projectGeometries(db, countyOfficial, { state: '实施', year: 2026 }, 5000) },
   ],
-  queue: [
-    { label: 'township officer', run: (db) => q.queue(db, townshipOfficer, ['乡镇审核', '实施', '验收']) },
-    { label: 'county official', run: (db) => q.queue(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价']) },
+  queuePage: [
+    { label: 'township officer', run: (db) => q.queuePage(db, townshipOfficer, ['乡镇审核', '实施', '验收'], { limit: 50, offset: 0 }) },
+    {
+      label: 'county official, second page',
+      run: (db) => q.queuePage(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价'], { limit: 50, offset: 50 }),
+    },
   ],
+  queueCounts: [{ label: 'county official', run: (db) => q.queueCounts(db, countyOfficial, ['县级审定', '公告公示', '验收', '资产移交', '绩效评价']) }],
   planProjects: [
     { label: 'county official', run: (db) => q.planProjects(db, countyOfficial, 2026, APPROVED_STATES) },
     { label: 'village cadre', run: (db) => q.planProjects(db, villageCadre, 2026, APPROVED_STATES) },
@@ -114,4 +118,36 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
   findHousehold: [{ run: (db) => q.findHousehold(db, ID) }],
   householdProjects: [{ run: (db) => q.householdProjects(db, COUNTY, ID) }],
   householdPayments: [{ run: (db) => q.householdPayments(db, COUNTY, ID) }],
+  insertMedia: [
+    {
+      label: 'a photo',
+      run: (db) =>
+        q.insertMedia(db, {
+          project_id: ID,
+          county_code: COUNTY,
+          media: 'photo',
+          stage: '实施中',
+          taken_at: AT,
+          lon: 105.23,
+          lat: 25.74,
+          caption: '路基施工',
+          file_name: 'road.jpg',
+          content_type: 'image/jpeg',
+          byte_size: 1234,
+          sha256: 'ab'.repeat(32),
+          storage_key: `${COUNTY}/${'ab'.repeat(32)}`,
+          added_by: ID2,
+          added_by_name: '王乡长',
+          added_by_role: 'township_officer',
+          added_at: AT,
+        }),
+      respond: answer({ id: ID2 }),
+    },
+  ],
+  listMedia: [{ run: (db) => q.listMedia(db, ID) }],
+  findMedia: [
+    { label: 'to read', run: (db) => q.findMedia(db, ID, ID2) },
+    { label: 'locked, to remove', run: (db) => q.findMedia(db, ID, ID2, true) },
+  ],
+  removeMedia: [{ run: (db) => q.removeMedia(db, ID2, { id: ID, name: '王乡长' }, '重复上传', AT), respond: answer({ id: ID2, removed_at: AT }) }],
 });

@@ -1,9 +1,9 @@
 // SQL of the project library: the only place that knows projects, project_villages,
-// project_budget_lines, project_steps, project_beneficiaries and project_assets (the ledger's
+// project_budget_lines, project_steps, project_beneficiaries, project_assets and project_media (the ledger's
 // tables are the funds module's; a household's 到户 payments are read here for the card only).
 // Reads are filtered by the caller's scope on the project's lead village (scope.sql).
 import { type Insertable, sql } from 'kysely';
-import type { DbOrTrx, ProjectAssetsTable, ProjectStepsTable } from '../../db/schema.ts';
+import type { DbOrTrx, ProjectAssetsTable, ProjectMediaTable, ProjectStepsTable } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
 
 // ── Checks before a write ───────────────────────────────────────────────────────────────────────
@@ -81,6 +81,7 @@ export const insertProject = (trx: DbOrTrx, p: ProjectValues & { county_code: st
       created_by: p.created_by,
       created_by_name: p.created_by_name,
       created_at: p.now,
+      state_since: p.now,
       updated_at: p.now,
     })
     .returning(['id', 'version'])
@@ -99,6 +100,7 @@ export const updateProject = (trx: DbOrTrx, id: string, p: Partial<ProjectValues
 
 export interface StateChange {
   state?: string;
+  state_since?: Date;
   contractor?: string | null;
   approved_at?: Date;
   notice_started_at?: Date;
@@ -340,22 +342,38 @@ export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter,
     .limit(limit)
     .execute();
 
-/** Projects in scope waiting in `states`, the longest-waiting first (since their last step, or creation). */
-export const queue = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
+/**
+ * One page of the projects in scope waiting in `states`, the longest-waiting first (since they
+ * entered their state: projects_queue_idx); the summary columns are read for the page's rows only.
+ */
+export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], page: { limit: number; offset: number }) =>
+  db
+    .with('w', (w) =>
+      w
+        .selectFrom('projects as p')
+        .select(['p.id', 'p.state_since'])
+        .where(scope.sql('p.village_code', 'p.county_code'))
+        .where('p.state', 'in', states.length ? states : [''])
+        .orderBy('p.state_since')
+        .orderBy('p.id')
+        .limit(page.limit)
+        .offset(page.offset),
+    )
+    .selectFrom('w')
+    .innerJoin('projects as p', 'p.id', 'w.id')
+    .select([...SUMMARY, villageName, villageCodes, budgetFen, 'p.state_since as waiting_since'])
+    .orderBy('p.state_since')
+    .orderBy('p.id')
+    .execute();
+
+/** How many projects in scope wait in each of `states`. */
+export const queueCounts = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
   db
     .selectFrom('projects as p')
-    .select([
-      ...SUMMARY,
-      villageName,
-      villageCodes,
-      budgetFen,
-      sql<Date>`coalesce((select max(s.at) from project_steps s where s.project_id = p.id and s.to_state <> s.from_state), p.created_at)`.as('waiting_since'),
-    ])
+    .select(['p.state', sql<number>`count(*)::int`.as('n')])
     .where(scope.sql('p.village_code', 'p.county_code'))
     .where('p.state', 'in', states.length ? states : [''])
-    .orderBy('waiting_since')
-    .orderBy('p.id')
-    .limit(1000)
+    .groupBy('p.state')
     .execute();
 
 /** The approved projects of a plan year in scope (年度项目计划), by lead village and name. */
@@ -420,3 +438,67 @@ export const householdPayments = (db: DbOrTrx, countyCode: string, householdId: 
     .where('e.kind', '=', '到户')
     .orderBy('e.seq')
     .execute();
+
+// ── Attachments and photos (media.ts; the bytes are the files module's) ───────────────────────
+
+export type MediaValues = Omit<Insertable<ProjectMediaTable>, 'location'> & { lon?: number; lat?: number };
+
+export const insertMedia = (trx: DbOrTrx, { lon, lat, ...v }: MediaValues) =>
+  trx
+    .insertInto('project_media')
+    .values({ ...v, location: lon !== undefined && lat !== undefined ? sql<string>`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)` : null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+const MEDIA_COLUMNS = [
+  'id',
+  'project_id',
+  'media',
+  'kind',
+  'title',
+  'stage',
+  'taken_at',
+  'caption',
+  'file_name',
+  'content_type',
+  'byte_size',
+  'sha256',
+  'storage_key',
+  'added_by_name',
+  'added_by_role',
+  'added_at',
+] as const;
+
+/** A project's media not removed: photos by the time they were taken, attachments by when they were added. */
+export const listMedia = (db: DbOrTrx, projectId: string) =>
+  db
+    .selectFrom('project_media')
+    .select([...MEDIA_COLUMNS, sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('project_id', '=', projectId)
+    .where('removed_at', 'is', null)
+    .orderBy('taken_at')
+    .orderBy('added_at')
+    .orderBy('id')
+    .execute();
+
+export type MediaRow = Awaited<ReturnType<typeof listMedia>>[number];
+
+/** One of the project's media not removed (locked when asked, for its removal). */
+export const findMedia = (db: DbOrTrx, projectId: string, mediaId: string, lock = false) => {
+  const q = db
+    .selectFrom('project_media')
+    .select([...MEDIA_COLUMNS, sql<number | null>`st_x(location)`.as('lon'), sql<number | null>`st_y(location)`.as('lat')])
+    .where('project_id', '=', projectId)
+    .where('id', '=', mediaId)
+    .where('removed_at', 'is', null);
+  return (lock ? q.forUpdate() : q).executeTakeFirst();
+};
+
+export const removeMedia = (trx: DbOrTrx, mediaId: string, by: { id: string | null; name: string }, reason: string, at: Date) =>
+  trx
+    .updateTable('project_media')
+    .set({ removed_at: at, removed_by: by.id, removed_by_name: by.name, removal_reason: reason })
+    .where('id', '=', mediaId)
+    .where('removed_at', 'is', null)
+    .returning(['id', 'removed_at'])
+    .executeTakeFirstOrThrow();

@@ -34,6 +34,7 @@ import {
   ProjectList,
   ProjectListQuery,
   ProjectQueue,
+  QueueQuery,
   ProjectStepList,
   StepBody,
 } from './schema.ts';
@@ -46,9 +47,10 @@ export const projectsRoutes = createRouter()
       tags: ['projects'],
       summary: 'The approval queue: projects in your area waiting for the step your role takes, the longest-waiting first',
       middleware: [requirePermission('project.read')] as const,
-      responses: { 200: json(ProjectQueue, 'Waiting projects with the days they have waited') },
+      request: { query: QueueQuery },
+      responses: { 200: json(ProjectQueue, 'Waiting projects with the days they have waited'), 400: err('Bad paging') },
     }),
-    async (c) => c.json(await approvalQueue(ctxOf(c)), 200),
+    async (c) => c.json(await approvalQueue(ctxOf(c), c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({

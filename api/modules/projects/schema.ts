@@ -6,7 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { FUND_SOURCES } from '../funds/code-lists.ts';
 import { fenToYuan, MAX_AMOUNT_FEN, parseYuan } from '../../shared/money.ts';
 import { PROJECT_STATES, STEP_ACTIONS } from '../../shared/project-chain.ts';
-import { ASSET_KINDS, BENEFIT_MECHANISMS, PROJECT_TYPES, type ProjectType } from './code-lists.ts';
+import { ASSET_KINDS, ATTACHMENT_KINDS, BENEFIT_MECHANISMS, PHOTO_STAGES, PROJECT_TYPES, type ProjectType } from './code-lists.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const villageCode = z.string().regex(/^\d{12}$/);
@@ -226,6 +226,11 @@ export const ProjectListQuery = z.object({
 /** The map layer's filters: the list's, without paging (a county's projects fit one answer). */
 export const ProjectFeaturesQuery = ProjectListQuery.omit({ limit: true, offset: true });
 
+export const QueueQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
 export const PlanQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 // ── Responses ───────────────────────────────────────────────────────────────────────────────────
@@ -360,7 +365,13 @@ export const QueueItem = ProjectSummary.extend({
   daysWaiting: z.number(),
   action: z.enum(STEP_ACTIONS).openapi({ description: 'The step the project waits for from the caller' }),
 }).openapi('ProjectQueueItem');
-export const ProjectQueue = z.object({ items: z.array(QueueItem) }).openapi('ProjectQueue');
+export const ProjectQueue = z
+  .object({
+    items: z.array(QueueItem).openapi({ description: 'One page, the longest-waiting first' }),
+    total: z.number().openapi({ description: 'All the projects waiting for the caller' }),
+    byState: z.array(z.object({ state: z.enum(PROJECT_STATES), action: z.enum(STEP_ACTIONS), count: z.number() })),
+  })
+  .openapi('ProjectQueue');
 
 export const AnnualPlan = z
   .object({
@@ -401,3 +412,68 @@ export const HouseholdProjects = z
     paidFen: z.number(),
   })
   .openapi('HouseholdProjects');
+
+// ── Attachments and photos (项目影音; media.ts) ──────────────────────────────────────────────────
+const binary = z.any().openapi({ type: 'string', format: 'binary' });
+
+export const AttachmentUpload = z
+  .object({
+    file: binary,
+    kind: z.enum(ATTACHMENT_KINDS),
+    title: z.string().trim().min(1).max(200),
+  })
+  .openapi('ProjectAttachmentUpload');
+
+export const ProjectPhotoUpload = z
+  .object({
+    file: binary,
+    stage: z.enum(PHOTO_STAGES),
+    takenAt: z.iso.datetime({ offset: true }),
+    // Where it was taken (WGS 84). Not required to lie inside the project's villages.
+    lon: z.coerce.number().min(-180).max(180),
+    lat: z.coerce.number().min(-90).max(90),
+    caption: z.string().trim().max(500).optional(),
+  })
+  .openapi('ProjectPhotoUpload');
+
+export const MediaParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  mediaId: z.uuid().openapi({ param: { name: 'mediaId', in: 'path' } }),
+});
+
+export const MediaRemoval = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+
+const mediaCommon = {
+  id: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  byteSize: z.number(),
+  sha256: z.string(),
+  addedByName: z.string(),
+  addedByRole: z.string(),
+  addedAt: z.string(),
+};
+
+export const ProjectPhotoView = z
+  .object({
+    ...mediaCommon,
+    stage: z.enum(PHOTO_STAGES),
+    takenAt: z.string(),
+    lon: z.number(),
+    lat: z.number(),
+    caption: z.string().nullable(),
+  })
+  .openapi('ProjectPhoto');
+
+export const ProjectAttachmentView = z.object({ ...mediaCommon, kind: z.enum(ATTACHMENT_KINDS), title: z.string() }).openapi('ProjectAttachment');
+
+export const ProjectMediaList = z
+  .object({
+    photos: z.array(ProjectPhotoView),
+    attachments: z.array(ProjectAttachmentView),
+    /** Whether the caller may add (and remove) media now: the project's state and the caller's role and area. */
+    mayAdd: z.boolean(),
+  })
+  .openapi('ProjectMediaList');
+
+export const MediaRemoved = z.object({ id: z.string(), removedAt: z.string() }).openapi('ProjectMediaRemoved');

@@ -4,9 +4,11 @@
 // answers 404 to unknown and malformed codes, caches briefly and is rate limited per client address.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/schema.ts';
-import { getTestDb } from '../../test/db.ts';
+import { getTestDb, unique } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
-import { type Agent, anonymous, bodyOf } from '../../test/http.ts';
+import { createApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { Agent, anonymous, bodyOf, testConfig } from '../../test/http.ts';
 import { findPersonalData, type Known } from '../../test/personal-data-scan.ts';
 import { postEntry, reverseEntry } from '../funds/funds.ts';
 import { BAOJIA, createProject, ctxAs, SANHE, SOURCE_A } from '../funds/test-projects.ts';
@@ -250,6 +252,61 @@ describe('rate limit per client address', () => {
     } finally {
       if (previous === undefined) delete process.env.DRIPLINE_TRUST_PROXY;
       else process.env.DRIPLINE_TRUST_PROXY = previous;
+    }
+  });
+});
+
+describe('the server keeps a made page for its max-age (DRIPLINE_PUBLIC_CACHE_SECONDS)', () => {
+  it('serves the same page to the next visitor until it expires on the clock; keeps no 404; JSON and HTML apart', async () => {
+    const { handle } = await getTestDb();
+    let now = Date.parse('2026-06-01T02:00:00Z');
+    const app = createApp({ db, bulk: handle.bulk, config: { ...testConfig(), publicCacheSeconds: 60 }, clock: () => new Date(now) });
+    const one = new Agent(app, { ip: '10.16.7.1' });
+    const other = new Agent(app, { ip: '10.16.7.2' });
+    const name = unique('保家村新建蓄水池');
+
+    const first = await one.get(`/api/public/villages/${BAOJIA}`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBeNull();
+    const firstBody = await first.text();
+    const page = await one.get(`/public/villages/${BAOJIA}`);
+    expect(page.headers.get('x-cache')).toBeNull();
+    const pageBody = await page.text();
+
+    // New money in the village: within the minute every visitor still gets the page made before it.
+    const pool = await createProject(db, { name, type: '饮水工程', state: '实施', planYear: 2026 });
+    await postEntry(ctxAs(db, 'county_official', '522324'), { projectId: pool.id, kind: '下达', source: SOURCE_A, amountYuan: '4321', bookedOn: '2026-05-20' });
+    now += 59_000;
+    const cached = await other.get(`/api/public/villages/${BAOJIA}`);
+    expect(cached.headers.get('x-cache')).toBe('hit');
+    expect(cached.headers.get('content-type')).toContain('application/json');
+    expect(cached.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await cached.text()).toBe(firstBody);
+    const cachedPage = await other.get(`/public/villages/${BAOJIA}`);
+    expect(cachedPage.headers.get('x-cache')).toBe('hit');
+    expect(cachedPage.headers.get('content-type')).toContain('text/html');
+    expect(await cachedPage.text()).toBe(pageBody);
+    // Another year is another page.
+    expect((await other.get(`/api/public/villages/${BAOJIA}?year=2025`)).headers.get('x-cache')).toBeNull();
+
+    // A minute on, the page is made again and shows the project.
+    now += 2_000;
+    const fresh = await other.get(`/api/public/villages/${BAOJIA}`);
+    expect(fresh.headers.get('x-cache')).toBeNull();
+    expect(await fresh.text()).toContain(name);
+    expect(await (await other.get(`/public/villages/${BAOJIA}`)).text()).toContain(name);
+
+    // The setting: seconds from 0 (off) to 3600, 60 by default; anything else stops the start.
+    expect(loadConfig({}).publicCacheSeconds).toBe(60);
+    expect(loadConfig({ DRIPLINE_PUBLIC_CACHE_SECONDS: '0' }).publicCacheSeconds).toBe(0);
+    expect(() => loadConfig({ DRIPLINE_PUBLIC_CACHE_SECONDS: '1.5' })).toThrow(/DRIPLINE_PUBLIC_CACHE_SECONDS/);
+    expect(() => loadConfig({ DRIPLINE_PUBLIC_CACHE_SECONDS: '86400' })).toThrow(/0 to 3600/);
+
+    // An unknown village is looked up every time (nothing kept for it).
+    for (let i = 0; i < 2; i++) {
+      const missing = await one.get('/api/public/villages/522324101999');
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('x-cache')).toBeNull();
     }
   });
 });

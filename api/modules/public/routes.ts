@@ -33,7 +33,7 @@ export const publicApiRoutes = createRouter().openapi(
     },
   }),
   async (c) => {
-    const v = await publicVillage(c.var.db, c.req.valid('param').code, c.req.valid('query'), new Date());
+    const v = await publicVillage(c.var.db, c.req.valid('param').code, c.req.valid('query'), c.var.clock());
     c.header('cache-control', PUBLIC_CACHE);
     return c.json(v, 200);
   },
@@ -53,7 +53,7 @@ export const publicPageRoutes = new Hono<AppEnv>()
       return c.html(renderMessagePage('年度不正确', '年度应为 2000 至 2100 之间的整数，例如 ?year=2026。'), 400);
     }
     try {
-      const v = await publicVillage(c.var.db, code, year === undefined ? {} : { year }, new Date());
+      const v = await publicVillage(c.var.db, code, year === undefined ? {} : { year }, c.var.clock());
       c.header('cache-control', PUBLIC_CACHE);
       return c.html(renderVillagePage(v), 200);
     } catch (e) {

@@ -26,7 +26,7 @@ export type BalanceQuery = Parameters<typeof api.funds.balances.$get>[0]['query'
 export const listProjects = (query: ProjectQuery) => call(api.projects.$get({ query }));
 
 export const fetchProject = (id: string) => call(api.projects[':id'].$get({ param: { id } }));
-export const fetchQueue = () => call(api.projects.queue.$get());
+export const fetchQueue = (query: { limit?: string; offset?: string } = {}) => call(api.projects.queue.$get({ query }));
 export const fetchPlan = (year: number) => call(api.projects.plan.$get({ query: { year: String(year) } }));
 export const stepProject = (id: string, body: StepBody) => call(api.projects[':id'].steps.$post({ param: { id }, json: body }));
 export const createProject = (body: CreateBody) => call(api.projects.$post({ json: body }));
