@@ -69,6 +69,8 @@ describe('project location on the map (village cadre draws a road; county offici
     projectId = ((await created.json()) as { id: string }).id;
 
     await page.goto(`/projects/${projectId}`);
+    // The page's other sections (money, media) load too: draw once the layout has settled.
+    await page.waitForLoadState('networkidle');
     expect(await page.getByTestId('geometry-none').innerText()).toBe('尚未标注位置');
     await page.getByTestId('geometry-edit').click();
     await until<boolean>(page, 'window.__driplineGeometryEditor?.ready === true && window.__driplineGeometryEditor.editing', (v) => v, 'the editor is ready');
@@ -77,7 +79,7 @@ describe('project location on the map (village cadre draws a road; county offici
 
     // Three points of a road near the village's label point, each inside the village.
     const { labelLon: x, labelLat: y } = village.properties;
-    let d = 0.004;
+    let d = 0.008;
     const inside = (p: [number, number]) => pointInPolygon(p[0], p[1], village.geometry);
     const road = (s: number): [number, number][] => [
       [x - s, y - s / 2],
@@ -89,7 +91,14 @@ describe('project location on the map (village cadre draws a road; county offici
     expect(planned.every(inside)).toBe(true);
     // The whole map in the viewport (the editor scrolls it there), and the map at its drawing size.
     await page.getByTestId('geometry-map').scrollIntoViewIfNeeded();
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(800);
+    // Zoom in once with the map's + button, as a finger-drawing user would.
+    await page.getByTestId('project-geometry').locator('.maplibregl-ctrl-zoom-in').click();
+    await page.waitForTimeout(800);
+    // Taps far enough apart that none lands on the previous point (which would end the line).
+    const [ax, ay] = await editorPixel(page, planned[0] as [number, number]);
+    const [bx, by] = await editorPixel(page, planned[1] as [number, number]);
+    expect(Math.hypot(bx - ax, by - ay)).toBeGreaterThan(60);
     for (const p of planned) {
       const [px, py] = await editorPixel(page, p);
       await page.mouse.move(px, py, { steps: 4 });

@@ -221,6 +221,8 @@ export function createGeometryEditor(container: HTMLElement, options: GeometryEd
       editing = on;
       state.editing = on;
       if (on) {
+        // The map grows for drawing: frame the villages again at the new size.
+        map.once('resize', () => frame());
         loadIntoDraw();
         startDraw().setMode('select');
         state.tool = 'select';
