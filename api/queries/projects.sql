@@ -623,6 +623,65 @@ where
       and "pv"."village_code" = $5
   );
 
+-- projectGeometries (village cadre, no filter)
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."village_code",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  ST_AsGeoJSON (p.geom, 6) as "geojson"
+from
+  "projects" as "p"
+where
+  (
+    "p"."county_code" = $1
+    and "p"."village_code" like $2
+  )
+  and "p"."geom" is not null
+order by
+  "p"."id"
+limit
+  $3;
+
+-- projectGeometries (county official, year and state)
+select
+  "p"."id",
+  "p"."name",
+  "p"."type",
+  "p"."plan_year",
+  "p"."state",
+  "p"."village_code",
+  (
+    select
+      coalesce(sum(b.amount_fen), 0)::bigint
+    from
+      project_budget_lines b
+    where
+      b.project_id = p.id
+  ) as "budget_fen",
+  ST_AsGeoJSON (p.geom, 6) as "geojson"
+from
+  "projects" as "p"
+where
+  "p"."county_code" = $1
+  and "p"."state" = $2
+  and "p"."plan_year" = $3
+  and "p"."geom" is not null
+order by
+  "p"."id"
+limit
+  $4;
+
 -- queuePage (township officer)
 with
   "w" as (

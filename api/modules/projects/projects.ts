@@ -42,6 +42,7 @@ import {
   fenOf,
   type GeoJsonGeometry,
   PatchProjectBody,
+  ProjectFeaturesQuery,
   ProjectListQuery,
   QueueQuery,
   StepBody,
@@ -52,6 +53,7 @@ export type PatchInput = z.input<typeof PatchProjectBody>;
 export type StepInput = z.input<typeof StepBody>;
 export type AssetsInput = z.input<typeof AssetsBody>;
 export type ListInput = z.input<typeof ProjectListQuery>;
+export type FeaturesInput = z.input<typeof ProjectFeaturesQuery>;
 export type QueueInput = z.input<typeof QueueQuery>;
 
 /** How far outside its villages' boundaries a project may reach (drawing and boundary precision). */
@@ -638,6 +640,43 @@ export async function listProjects(ctx: Ctx, input: ListInput) {
   if (f.village) ctx.scope.assertCovers(f.village);
   const { rows, total } = await q.listProjects(ctx.db, ctx.scope, f);
   return { items: rows.map(summary), total };
+}
+
+/** The most projects one map-layer answer carries (a county has a few thousand; issue 16 brings tiles). */
+export const MAX_FEATURES = 10_000;
+
+/**
+ * The map layer: the located projects in the caller's area matching the list's filters, as a GeoJSON
+ * FeatureCollection (scoped by the list's own query), each with its state, plan year and amounts —
+ * the budget and the ledger's allocated and spent — and nothing personal.
+ */
+export async function projectFeatures(ctx: Ctx, input: FeaturesInput) {
+  const f = parse(ProjectFeaturesQuery, input);
+  if (f.village) ctx.scope.assertCovers(f.village);
+  const rows = await q.projectGeometries(ctx.db, ctx.scope, f, MAX_FEATURES + 1);
+  const shown = rows.slice(0, MAX_FEATURES);
+  const money = new Map(shown.length ? (await balances(ctx, { by: ['project'] })).map((b) => [b.projectId, b]) : []);
+  return {
+    type: 'FeatureCollection' as const,
+    truncated: rows.length > MAX_FEATURES,
+    features: shown.map((r) => ({
+      type: 'Feature' as const,
+      id: r.id,
+      geometry: JSON.parse(r.geojson) as GeoJsonGeometry,
+      properties: {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        category: categoryOf(r.type) ?? null,
+        state: r.state as ProjectState,
+        planYear: r.plan_year,
+        villageCode: r.village_code,
+        budgetFen: Number(r.budget_fen),
+        allocatedFen: money.get(r.id)?.allocatedFen ?? 0,
+        spentFen: money.get(r.id)?.spentFen ?? 0,
+      },
+    })),
+  };
 }
 
 /**

@@ -98,6 +98,10 @@ export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
       respond: answer({ n: 0 }),
     },
   ],
+  projectGeometries: [
+    { label: 'village cadre, no filter', run: (db) => q.projectGeometries(db, villageCadre, {}, 5000) },
+    { label: 'county official, year and state', run: (db) => q.projectGeometries(db, countyOfficial, { state: '实施', year: 2026 }, 5000) },
+  ],
   queuePage: [
     { label: 'township officer', run: (db) => q.queuePage(db, townshipOfficer, ['乡镇审核', '实施', '验收'], { limit: 50, offset: 0 }) },
     {

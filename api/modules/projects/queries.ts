@@ -299,8 +299,11 @@ export interface ListFilter {
   offset: number;
 }
 
-/** The projects in scope, newest first, with the total count. */
-export const listProjects = async (db: DbOrTrx, scope: Scope, f: ListFilter) => {
+/**
+ * The projects in scope that match the filter — the one place the list and the map layer (and, later,
+ * its vector tiles) apply the caller's scope and the filters.
+ */
+const projectsMatching = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter, 'limit' | 'offset'>) => {
   let q = db.selectFrom('projects as p').where(scope.sql('p.village_code', 'p.county_code'));
   if (f.state) q = q.where('p.state', '=', f.state);
   if (f.type) q = q.where('p.type', '=', f.type);
@@ -311,6 +314,12 @@ export const listProjects = async (db: DbOrTrx, scope: Scope, f: ListFilter) => 
       eb.exists(eb.selectFrom('project_villages as pv').select('pv.project_id').whereRef('pv.project_id', '=', 'p.id').where('pv.village_code', '=', v)),
     );
   }
+  return q;
+};
+
+/** The projects in scope, newest first, with the total count. */
+export const listProjects = async (db: DbOrTrx, scope: Scope, f: ListFilter) => {
+  const q = projectsMatching(db, scope, f);
   const [rows, total] = await Promise.all([
     q
       .select([...SUMMARY, villageName, villageCodes, budgetFen])
@@ -323,6 +332,15 @@ export const listProjects = async (db: DbOrTrx, scope: Scope, f: ListFilter) => 
   ]);
   return { rows, total: Number(total.n) };
 };
+
+/** The located projects in scope matching the filter, with their geometry as GeoJSON (the map layer), at most `limit`. */
+export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter, 'limit' | 'offset'>, limit: number) =>
+  projectsMatching(db, scope, f)
+    .where('p.geom', 'is not', null)
+    .select(['p.id', 'p.name', 'p.type', 'p.plan_year', 'p.state', 'p.village_code', budgetFen, sql<string>`ST_AsGeoJSON(p.geom, 6)`.as('geojson')])
+    .orderBy('p.id')
+    .limit(limit)
+    .execute();
 
 /**
  * One page of the projects in scope waiting in `states`, the longest-waiting first (since they

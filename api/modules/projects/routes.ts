@@ -15,6 +15,7 @@ import {
   getProject,
   householdProjects,
   listProjects,
+  projectFeatures,
   projectSteps,
   registerAssets,
   step,
@@ -29,6 +30,8 @@ import {
   PatchProjectBody,
   PlanQuery,
   ProjectDetail,
+  ProjectFeatureCollection,
+  ProjectFeaturesQuery,
   ProjectIdParam,
   ProjectExportQuery,
   ProjectList,
@@ -106,6 +109,22 @@ export const projectsRoutes = createRouter()
       const file = await exportProjectList(ctxOf(c), c.req.valid('query'));
       return c.body(webStream(file.stream), 200, xlsxHeaders(file));
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/features',
+      tags: ['projects'],
+      summary: 'The map layer: the located projects of your area as GeoJSON (filters as the list: state, type, plan year, covered village)',
+      middleware: [requirePermission('project.read')] as const,
+      request: { query: ProjectFeaturesQuery },
+      responses: {
+        200: json(ProjectFeatureCollection, 'A FeatureCollection; properties: id, name, type, state, plan year, budget, allocated and spent (fen)'),
+        400: err('Invalid filter'),
+        403: err('Village outside your area'),
+      },
+    }),
+    async (c) => c.json(await projectFeatures(ctxOf(c), c.req.valid('query')), 200),
   )
   .openapi(
     createRoute({

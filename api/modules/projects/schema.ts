@@ -223,6 +223,9 @@ export const ProjectListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The map layer's filters: the list's, without paging (a county's projects fit one answer). */
+export const ProjectFeaturesQuery = ProjectListQuery.omit({ limit: true, offset: true });
+
 export const QueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -333,6 +336,34 @@ export const ProjectDetail = ProjectSummary.extend({
   funds: z.object({ totals: Figures, bySource: z.array(Figures.extend({ source: z.string() })) }),
   allowedActions: z.array(z.enum(STEP_ACTIONS)).openapi({ description: 'What the caller may do now (the server enforces the same)' }),
 }).openapi('ProjectDetail');
+
+/** One located project on the map: what a map tip shows and the colour needs, no personal data. */
+export const ProjectFeature = z
+  .object({
+    type: z.literal('Feature'),
+    id: z.string(),
+    geometry: GeoJsonGeometry,
+    properties: z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.string(),
+      category: z.string().nullable(),
+      state: z.enum(PROJECT_STATES),
+      planYear: z.number(),
+      villageCode: z.string(),
+      budgetFen: z.number(),
+      allocatedFen: z.number(),
+      spentFen: z.number(),
+    }),
+  })
+  .openapi('ProjectFeature');
+export const ProjectFeatureCollection = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(ProjectFeature),
+    truncated: z.boolean().openapi({ description: 'More projects matched than one answer carries (narrow by year or state)' }),
+  })
+  .openapi('ProjectFeatureCollection');
 
 export const QueueItem = ProjectSummary.extend({
   waitingSince: z.string(),

@@ -2,13 +2,10 @@
 // instance and the GeoJSON never enter Vue's reactivity: the Vue wrapper (AreaMap.vue) calls
 // show()/highlight() and receives clicks through callbacks. No network: the style has no tiles,
 // sprites or glyphs (names are drawn as HTML labels), so nothing is fetched from outside.
-import 'maplibre-gl/dist/maplibre-gl.css';
-import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { type BBox, bboxOf, type FeatureCollection, type Geometry } from '../../../gis/geojson.ts';
+import { BACKGROUND, createBaseMap, fitBbox, maplibregl, type MapStyle, sourceData, whenIdle } from './base-map.ts';
+import { addProjectLayer, PROJECT_LAYER_IDS, type ProjectFeatureCollection } from './project-layer.ts';
 import { type ColourScale, fillColourExpression, householdScale } from './scale.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
 
 export type Bbox = BBox;
 
@@ -37,6 +34,8 @@ export interface ShowOptions {
 export interface AreaMapOptions {
   onSelect?: (code: string) => void;
   onHover?: (code: string | null) => void;
+  /** A project of the project layer was tapped (its id). */
+  onProject?: (id: string) => void;
 }
 
 /** What browser tests read from window.__driplineMap (updated when the map is idle). */
@@ -47,6 +46,10 @@ export interface AreaMapTestState {
   featureCount: number;
   /** Distinct features MapLibre actually drew in the viewport. */
   renderedCount: number;
+  /** Distinct projects the project layer drew in the viewport (0 when it is off). */
+  projectCount: number;
+  /** Viewport pixel (CSS px, page coordinates) of a lon/lat, for click tests. */
+  pixelOf: (lon: number, lat: number) => [number, number];
   /** Viewport pixel (CSS px, page coordinates) of a feature's label point, for click tests. */
   pointOf: (code: string) => [number, number] | null;
 }
@@ -60,24 +63,23 @@ declare global {
 export interface AreaMap {
   show(options: ShowOptions): Promise<ColourScale>;
   highlight(code: string | null): void;
+  /** The project layer's data (null: the layer is off). */
+  showProjects(fc: ProjectFeatureCollection | null): Promise<void>;
   resize(): void;
   destroy(): void;
 }
 
 const EMPTY: AreaFeatureCollection = { type: 'FeatureCollection', features: [] };
-const BACKGROUND = '#eef1ec';
 const CHILDREN = 'children';
 const OUTLINE = 'outline';
 
-// maplibre-gl 6 does not re-export the style-spec types; take them from its API instead.
-type MapStyle = Exclude<maplibregl.MapOptions['style'], string | undefined>;
 type FillColour = Parameters<typeof maplibregl.Map.prototype.setPaintProperty<'fill-color'>>[2];
 
 const style: MapStyle = {
   version: 8,
   sources: {
-    [CHILDREN]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
-    [OUTLINE]: { type: 'geojson', data: EMPTY },
+    [CHILDREN]: { type: 'geojson', data: sourceData(EMPTY), promoteId: 'code' },
+    [OUTLINE]: { type: 'geojson', data: sourceData(EMPTY) },
   },
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
@@ -115,26 +117,19 @@ const style: MapStyle = {
 };
 
 export function createAreaMap(container: HTMLElement, options: AreaMapOptions = {}): AreaMap {
-  const map = new maplibregl.Map({
-    container,
-    style,
-    attributionControl: false,
-    maplibreLogo: false,
-    dragRotate: false,
-    pitchWithRotate: false,
-    touchPitch: false,
-    // Keeps the last frame readable (screenshots, printing the map as shown).
-    canvasContextAttributes: { preserveDrawingBuffer: true },
-    fadeDuration: 0,
-  });
-  map.touchZoomRotate.disableRotation();
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  const map = createBaseMap(container, style);
 
   const state: AreaMapTestState = {
     loaded: false,
     areaCode: null,
     featureCount: 0,
     renderedCount: 0,
+    projectCount: 0,
+    pixelOf: (lon, lat) => {
+      const p = map.project([lon, lat]);
+      const r = container.getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    },
     pointOf: (code) => {
       const f = current.features.find((x) => x.properties.code === code);
       if (!f || f.properties.labelLon == null || f.properties.labelLat == null) return null;
@@ -146,6 +141,8 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   window.__driplineMap = state;
 
   const styleReady = new Promise<void>((resolve) => map.once('load', () => resolve()));
+  // Added once the style is there, above the outlines; a tap on a project wins over the area under it.
+  const projects = styleReady.then(() => addProjectLayer(map, { onSelect: (id) => options.onProject?.(id) }));
   let current: AreaFeatureCollection = EMPTY;
   let hovered: string | null = null;
   let labels: maplibregl.Marker[] = [];
@@ -174,6 +171,7 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     options.onHover?.(null);
   });
   map.on('click', 'children-fill', (e) => {
+    if (map.queryRenderedFeatures(e.point, { layers: PROJECT_LAYER_IDS }).length) return;
     const code = e.features?.[0]?.properties?.code;
     if (typeof code === 'string') options.onSelect?.(code);
   });
@@ -210,16 +208,6 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   map.on('moveend', declutter);
   map.on('resize', declutter);
 
-  function idle(): Promise<void> {
-    return new Promise((resolve) => {
-      if (map.loaded() && !map.isMoving()) {
-        // Already idle: wait one more frame so the new data has been drawn.
-        map.once('idle', () => resolve());
-        map.triggerRepaint();
-      } else map.once('idle', () => resolve());
-    });
-  }
-
   async function show(opts: ShowOptions): Promise<ColourScale> {
     const mine = ++showSeq;
     state.loaded = false;
@@ -232,20 +220,12 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     map.setPaintProperty('children-fill', 'fill-color', fillColourExpression(scale) as FillColour);
     const children = map.getSource<maplibregl.GeoJSONSource>(CHILDREN);
     const outline = map.getSource<maplibregl.GeoJSONSource>(OUTLINE);
-    await Promise.all([children?.setData(opts.children), outline?.setData(opts.outline ?? EMPTY)]);
+    await Promise.all([children?.setData(sourceData(opts.children)), outline?.setData(sourceData(opts.outline ?? EMPTY))]);
     if (destroyed || mine !== showSeq) return scale;
     placeLabels(opts.children);
     const bbox = opts.bbox ?? bboxOf(opts.children) ?? (opts.outline ? bboxOf(opts.outline) : undefined);
-    if (bbox) {
-      map.fitBounds(
-        [
-          [bbox[0], bbox[1]],
-          [bbox[2], bbox[3]],
-        ],
-        { padding: 24, duration: 0 },
-      );
-    }
-    await idle();
+    if (bbox) fitBbox(map, bbox);
+    await whenIdle(map);
     if (destroyed || mine !== showSeq) return scale;
     const drawn = new Set(map.queryRenderedFeatures({ layers: ['children-fill'] }).map((f) => f.properties.code as string));
     state.featureCount = opts.children.features.length;
@@ -257,6 +237,13 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   return {
     show,
     highlight: (code) => setHover(code),
+    showProjects: async (fc) => {
+      const layer = await projects;
+      if (destroyed) return;
+      layer.setData(fc);
+      await whenIdle(map);
+      if (!destroyed) state.projectCount = layer.renderedIds().length;
+    },
     resize: () => map.resize(),
     destroy: () => {
       destroyed = true;
