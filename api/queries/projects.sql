@@ -703,6 +703,21 @@ with
       $6
     offset
       $7
+  ),
+  "c" as (
+    select
+      "p"."state",
+      count(*)::int as "n"
+    from
+      "projects" as "p"
+    where
+      (
+        "p"."county_code" = $8
+        and "p"."village_code" like $9
+      )
+      and "p"."state" in ($10, $11, $12)
+    group by
+      "p"."state"
   )
 select
   "p"."id",
@@ -743,7 +758,13 @@ select
     where
       b.project_id = p.id
   ) as "budget_fen",
-  "p"."state_since" as "waiting_since"
+  "p"."state_since" as "waiting_since",
+  (
+    select
+      json_object_agg(c.state, c.n)
+    from
+      c
+  ) as "counts"
 from
   "w"
   inner join "projects" as "p" on "p"."id" = "w"."id"
@@ -769,6 +790,18 @@ with
       $7
     offset
       $8
+  ),
+  "c" as (
+    select
+      "p"."state",
+      count(*)::int as "n"
+    from
+      "projects" as "p"
+    where
+      "p"."county_code" = $9
+      and "p"."state" in ($10, $11, $12, $13, $14)
+    group by
+      "p"."state"
   )
 select
   "p"."id",
@@ -809,7 +842,13 @@ select
     where
       b.project_id = p.id
   ) as "budget_fen",
-  "p"."state_since" as "waiting_since"
+  "p"."state_since" as "waiting_since",
+  (
+    select
+      json_object_agg(c.state, c.n)
+    from
+      c
+  ) as "counts"
 from
   "w"
   inner join "projects" as "p" on "p"."id" = "w"."id"

@@ -413,6 +413,10 @@ describe('reads', () => {
     expect(first.items).toHaveLength(1);
     expect(first.total).toBe(queue.total);
     expect([first.items[0]?.id, second.items[0]?.id]).toEqual(queue.items.slice(0, 2).map((i) => i.id));
+    // Past the end: no rows, the same total and counts.
+    const past = await approvalQueue(county(), { limit: 50, offset: queue.total });
+    expect(past.items).toEqual([]);
+    expect([past.total, past.byState]).toEqual([queue.total, queue.byState]);
     await expect(approvalQueue(county(), { limit: 0 })).rejects.toMatchObject({ code: 'INVALID' });
     expect((await approvalQueue(township())).items.some((i) => i.id === approved.id)).toBe(true);
     expect((await approvalQueue(roleCtx(db, BAOJIA, 'inspector'))).items).toEqual([]);

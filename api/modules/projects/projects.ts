@@ -688,10 +688,11 @@ export async function approvalQueue(ctx: Ctx, input: QueueInput = {}) {
   const page = parse(QueueQuery, input);
   const states = ctx.scope.canWrite ? statesWaitingFor((p) => can(ctx.scope.role, p)) : [];
   if (!states.length) return { items: [], total: 0, byState: [] };
-  const [rows, counts] = await Promise.all([q.queuePage(ctx.db, ctx.scope, states, page), q.queueCounts(ctx.db, ctx.scope, states)]);
-  const byState = states
-    .map((state) => ({ state, action: forwardAction(state) as StepAction, count: counts.find((c) => c.state === state)?.n ?? 0 }))
-    .filter((s) => s.count > 0);
+  const rows = await q.queuePage(ctx.db, ctx.scope, states, page);
+  // The counts come with the page's rows; a page past the end has none, so they are asked alone.
+  const counts: Record<string, number> =
+    rows[0]?.counts ?? (page.offset > 0 ? Object.fromEntries((await q.queueCounts(ctx.db, ctx.scope, states)).map((c) => [c.state, c.n])) : {});
+  const byState = states.map((state) => ({ state, action: forwardAction(state) as StepAction, count: Number(counts[state] ?? 0) })).filter((s) => s.count > 0);
   return {
     items: rows.map((r) => {
       const since = new Date(r.waiting_since);

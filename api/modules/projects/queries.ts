@@ -345,6 +345,8 @@ export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter,
 /**
  * One page of the projects in scope waiting in `states`, the longest-waiting first (since they
  * entered their state: projects_queue_idx); the summary columns are read for the page's rows only.
+ * Every row also carries the counts by state of all the waiting projects (`counts`, computed once:
+ * one round trip for the page and its totals).
  */
 export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], page: { limit: number; offset: number }) =>
   db
@@ -359,14 +361,29 @@ export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], 
         .limit(page.limit)
         .offset(page.offset),
     )
+    .with('c', (w) =>
+      w
+        .selectFrom('projects as p')
+        .select(['p.state', sql<number>`count(*)::int`.as('n')])
+        .where(scope.sql('p.village_code', 'p.county_code'))
+        .where('p.state', 'in', states.length ? states : [''])
+        .groupBy('p.state'),
+    )
     .selectFrom('w')
     .innerJoin('projects as p', 'p.id', 'w.id')
-    .select([...SUMMARY, villageName, villageCodes, budgetFen, 'p.state_since as waiting_since'])
+    .select([
+      ...SUMMARY,
+      villageName,
+      villageCodes,
+      budgetFen,
+      'p.state_since as waiting_since',
+      sql<Record<string, number>>`(select json_object_agg(c.state, c.n) from c)`.as('counts'),
+    ])
     .orderBy('p.state_since')
     .orderBy('p.id')
     .execute();
 
-/** How many projects in scope wait in each of `states`. */
+/** How many projects in scope wait in each of `states` (a page past the end of the queue). */
 export const queueCounts = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
   db
     .selectFrom('projects as p')
