@@ -342,6 +342,18 @@ export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter,
     .limit(limit)
     .execute();
 
+/** The projects in scope waiting in `states`: the queue's one filter, for its page and its counts. */
+const waitingIn = (db: Pick<DbOrTrx, 'selectFrom'>, scope: Scope, states: readonly string[]) =>
+  db
+    .selectFrom('projects as p')
+    .where(scope.sql('p.village_code', 'p.county_code'))
+    .where('p.state', 'in', states.length ? states : ['']);
+
+const countsByState = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
+  waitingIn(db, scope, states)
+    .select(['p.state', sql<number>`count(*)::int`.as('n')])
+    .groupBy('p.state');
+
 /**
  * One page of the projects in scope waiting in `states`, the longest-waiting first (since they
  * entered their state: projects_queue_idx); the summary columns are read for the page's rows only.
@@ -351,24 +363,9 @@ export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter,
 export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], page: { limit: number; offset: number }) =>
   db
     .with('w', (w) =>
-      w
-        .selectFrom('projects as p')
-        .select(['p.id', 'p.state_since'])
-        .where(scope.sql('p.village_code', 'p.county_code'))
-        .where('p.state', 'in', states.length ? states : [''])
-        .orderBy('p.state_since')
-        .orderBy('p.id')
-        .limit(page.limit)
-        .offset(page.offset),
+      waitingIn(w, scope, states).select(['p.id', 'p.state_since']).orderBy('p.state_since').orderBy('p.id').limit(page.limit).offset(page.offset),
     )
-    .with('c', (w) =>
-      w
-        .selectFrom('projects as p')
-        .select(['p.state', sql<number>`count(*)::int`.as('n')])
-        .where(scope.sql('p.village_code', 'p.county_code'))
-        .where('p.state', 'in', states.length ? states : [''])
-        .groupBy('p.state'),
-    )
+    .with('c', () => countsByState(db, scope, states))
     .selectFrom('w')
     .innerJoin('projects as p', 'p.id', 'w.id')
     .select([
@@ -384,14 +381,7 @@ export const queuePage = (db: DbOrTrx, scope: Scope, states: readonly string[], 
     .execute();
 
 /** How many projects in scope wait in each of `states` (a page past the end of the queue). */
-export const queueCounts = (db: DbOrTrx, scope: Scope, states: readonly string[]) =>
-  db
-    .selectFrom('projects as p')
-    .select(['p.state', sql<number>`count(*)::int`.as('n')])
-    .where(scope.sql('p.village_code', 'p.county_code'))
-    .where('p.state', 'in', states.length ? states : [''])
-    .groupBy('p.state')
-    .execute();
+export const queueCounts = (db: DbOrTrx, scope: Scope, states: readonly string[]) => countsByState(db, scope, states).execute();
 
 /** The approved projects of a plan year in scope (年度项目计划), by lead village and name. */
 export const planProjects = (db: DbOrTrx, scope: Scope, year: number, states: readonly string[]) =>
