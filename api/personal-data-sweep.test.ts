@@ -39,6 +39,7 @@ const as = (username: string) => agents.get(username) as Agent;
 const ids = {
   households: [] as string[],
   photos: [] as [string, string][],
+  projectMedia: [] as [string, string][],
   procedures: [] as string[],
   projects: [] as string[],
   imports: [] as string[],
@@ -270,6 +271,22 @@ beforeAll(async () => {
   const alert = (await ok(inspector.post('/api/oversight/alerts', { projectId: project.id, text: `请核实 ${probe.idNumber}` }), 201)) as { id: string };
   await ok(as('shazi_township').post(`/api/oversight/alerts/${alert.id}/answer`, { answer: `已联系 ${probe.phone}` }));
   ids.projects.push(project.id, far.id);
+
+  // The project's photo and document (issue 15), with an ID number and a phone in what the township typed.
+  const township = as('shazi_township');
+  const media = (kind: 'photos' | 'attachments', fields: Record<string, string>, name: string) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    f.set('file', new File([PNG], name, { type: 'image/png' }));
+    return ok(township.post(`/api/projects/${project.id}/${kind}`, f), 201) as Promise<{ id: string }>;
+  };
+  const shot = await media(
+    'photos',
+    { stage: '实施中', takenAt: '2026-05-02T08:30:00+08:00', lon: '105.2312', lat: '25.7401', caption: `户主 ${probe.idNumber}` },
+    '现场.png',
+  );
+  const scan = await media('attachments', { kind: '报账凭证', title: `收款人电话 ${probe.phone}` }, `${probe.idNumber}.png`);
+  ids.projectMedia.push([project.id, shot.id], [project.id, scan.id]);
 });
 
 afterAll(async () => {
@@ -281,6 +298,7 @@ function pathValues(path: string): Record<string, string>[] {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
   if (!names.length) return [{}];
   if (path.startsWith('/households/{id}/photos/{photoId}')) return ids.photos.map(([id, photoId]) => ({ id, photoId }));
+  if (path.startsWith('/projects/{id}/media/{mediaId}')) return ids.projectMedia.map(([id, mediaId]) => ({ id, mediaId }));
   const one = (name: string): string[] => {
     if (path.startsWith('/households/') || path.startsWith('/print/households/')) return name === 'id' ? ids.households : [];
     if (path.startsWith('/procedures/')) return ids.procedures;

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../seeds/demo-accounts.ts';
 import { openDatabase } from './db/connect.ts';
 import { DEFAULT_PORT } from './config.ts';
 import { cloneTemplate, dripline } from './test/cli.ts';
@@ -207,7 +208,7 @@ describe('starting on an empty database', () => {
       const c = client(running.url);
       expect((await c('POST', '/api/auth/login', { username: 'qinglong_county', password: 'Dripline2026' })).status).toBe(200);
       await running.stop();
-      expect(await counts(target)).toMatchObject({ accounts: 7, households: 20 });
+      expect(await counts(target)).toMatchObject({ accounts: DEMO_ACCOUNTS.length, households: 20 });
     },
     900_000,
   );

@@ -17,6 +17,7 @@ import { can } from '../../shared/permissions.ts';
 import { actionsFrom, chainStep, PROJECT_EN, type ProjectState } from '../../shared/project-chain.ts';
 import type { Role } from '../../shared/roles.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { type Masker, maskerFor } from '../auth/personal-data.ts';
 import { readBlob, sniffDocument, sniffImage, storeBlob } from '../files/files.ts';
 import type { AttachmentKind, PhotoStage } from './code-lists.ts';
 import { readOwn } from './projects.ts';
@@ -68,10 +69,14 @@ function cleanFileName(name: string | undefined, fallback: string): string {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-function common(r: q.MediaRow) {
+// What people typed (file name, title, caption) is free text: an ID number or mobile in it is masked
+// like any note (maskText), for every reader including the uploader.
+const maskOf = (ctx: Ctx): Masker => maskerFor({ role: ctx.scope.role, inArea: true });
+
+function common(r: q.MediaRow, mask: Masker) {
   return {
     id: r.id,
-    fileName: r.file_name,
+    fileName: mask.text(r.file_name) as string,
     contentType: r.content_type,
     byteSize: Number(r.byte_size),
     sha256: r.sha256,
@@ -81,16 +86,16 @@ function common(r: q.MediaRow) {
   };
 }
 
-const photoView = (r: q.MediaRow) => ({
-  ...common(r),
+const photoView = (r: q.MediaRow, mask: Masker) => ({
+  ...common(r, mask),
   stage: r.stage as PhotoStage,
   takenAt: iso(r.taken_at as Date),
   lon: Number(r.lon),
   lat: Number(r.lat),
-  caption: r.caption,
+  caption: mask.text(r.caption),
 });
 
-const attachmentView = (r: q.MediaRow) => ({ ...common(r), kind: r.kind as AttachmentKind, title: r.title as string });
+const attachmentView = (r: q.MediaRow, mask: Masker) => ({ ...common(r, mask), kind: r.kind as AttachmentKind, title: mask.text(r.title) as string });
 
 interface NewMedia {
   media: 'attachment' | 'photo';
@@ -161,7 +166,7 @@ export async function addAttachment(ctx: Ctx, projectId: string, bytes: Uint8Arr
     fields: { kind: input.kind, title: input.title },
     audited: { kind: input.kind, title: input.title },
   });
-  return attachmentView(row);
+  return attachmentView(row, maskOf(ctx));
 }
 
 /** Adds a photo (JPEG, PNG or WebP by its bytes) with its stage, time and place. */
@@ -180,16 +185,17 @@ export async function addProjectPhoto(ctx: Ctx, projectId: string, bytes: Uint8A
     fields: { stage: input.stage, taken_at: takenAt, lon: input.lon, lat: input.lat, caption: input.caption || null },
     audited: { stage: input.stage, takenAt: takenAt.toISOString(), lon: input.lon, lat: input.lat, caption: input.caption || null },
   });
-  return photoView(row);
+  return photoView(row, maskOf(ctx));
 }
 
 /** The project's photos (by when they were taken) and attachments, and whether the caller may add. */
 export async function listMedia(ctx: Ctx, projectId: string) {
   const p = await readOwn(ctx.db, ctx, projectId);
   const rows = await q.listMedia(ctx.db, projectId);
+  const mask = maskOf(ctx);
   return {
-    photos: rows.filter((r) => r.media === 'photo').map(photoView),
-    attachments: rows.filter((r) => r.media === 'attachment').map(attachmentView),
+    photos: rows.filter((r) => r.media === 'photo').map((r) => photoView(r, mask)),
+    attachments: rows.filter((r) => r.media === 'attachment').map((r) => attachmentView(r, mask)),
     mayAdd: ctx.scope.canWrite && ctx.scope.covers(p.village_code) && mayAddMedia(ctx.scope.role, p.state as ProjectState),
   };
 }
@@ -205,7 +211,7 @@ export async function getMediaFile(ctx: Ctx, projectId: string, mediaId: string)
     bytes,
     contentType: m.content_type,
     sha256: m.sha256,
-    ...(m.media === 'attachment' ? { downloadName: m.file_name } : {}),
+    ...(m.media === 'attachment' ? { downloadName: maskOf(ctx).text(m.file_name) as string } : {}),
   };
 }
 
