@@ -27,6 +27,9 @@ import { printingRoutes } from './modules/printing/routes.ts';
 import { projectMediaRoutes } from './modules/projects/media-routes.ts';
 import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
+import { TileCache } from './modules/tiles/cache.ts';
+import { tilesRoutes } from './modules/tiles/routes.ts';
+import type { Listen } from './db/connect.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -39,6 +42,10 @@ export interface AppOptions {
   serveWeb?: boolean;
   /** The clock of every request's domain context (ctx.now); tests move it (notice periods, days waiting). */
   clock?: () => Date;
+  /** Change notices of the same database (DbHandle.listen): without them no tile is kept. */
+  listen?: Listen;
+  /** The vector tiles' cache (made from `listen` when not given; tests read its counters). */
+  tileCache?: TileCache;
 }
 
 function buildApi() {
@@ -86,7 +93,7 @@ function buildApi() {
 
 export type ApiType = ReturnType<typeof buildApi>;
 
-export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date() }: AppOptions) {
+export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date(), listen, tileCache }: AppOptions) {
   const api = buildApi();
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -119,6 +126,9 @@ export function createApp({ db, bulk, config, serveWeb = false, clock = () => ne
   app.use('/public/villages/*', cacheResponses(publicPages));
   app.route('/api', api);
   app.route('/public', publicPageRoutes);
+  // Vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt): public area layers, session-scoped private ones.
+  app.use('/tiles/*', sessionMiddleware);
+  app.route('/tiles', tilesRoutes(tileCache ?? new TileCache(listen)));
   // No route took it: 404, or 405 / 204 (OPTIONS) with Allow when the path exists.
   let table: ReturnType<typeof routeTable> | undefined;
   app.all(

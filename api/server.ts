@@ -73,7 +73,7 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
     throw e;
   }
   const serveWeb = opts.serveWeb !== false;
-  const app = createApp({ db: handle.db, bulk: handle.bulk, config, serveWeb });
+  const app = createApp({ db: handle.db, bulk: handle.bulk, config, serveWeb, listen: handle.listen });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });

@@ -19,8 +19,17 @@ export interface DbHandle {
   describe: string;
   /** COPY-class bulk loading inside one transaction (api/db/bulk.ts). */
   bulk: BulkRunner;
+  /**
+   * Calls `onNotice` with the payload of every NOTIFY on `channel` (delivered at commit). On
+   * PostgreSQL a dedicated connection listens, reconnecting after an error; `onState(false)` says
+   * notices may be missed from now on (the connection dropped), `onState(true)` that they are heard
+   * again — so that a cache keeps nothing in between.
+   */
+  listen: Listen;
   close(): Promise<void>;
 }
+
+export type Listen = (channel: string, onNotice: (payload: string) => void, onState?: (listening: boolean) => void) => Promise<() => Promise<void>>;
 
 const OID_INT8 = 20;
 const OID_DATE = 1082;
@@ -62,13 +71,69 @@ function openPostgres(url: string, max: number, prepared: boolean): DbHandle {
   pool.on('error', (err) => console.error(`[db] idle client error: ${err.message}`));
   if (prepared) prepareRepeatedStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<() => Promise<void>>();
   const u = new URL(url);
   return {
     db,
     backend: 'postgres',
     describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`,
     bulk: pgBulkRunner(pool),
-    close: () => db.destroy(),
+    listen: async (channel, onNotice, onState) => {
+      const stop = await pgListen(url, channel, onNotice, onState);
+      listeners.add(stop);
+      return () => (listeners.delete(stop), stop());
+    },
+    // Listening connections end with the pool (they would keep the process alive).
+    close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await db.destroy();
+    },
+  };
+}
+
+/** LISTEN on a connection of its own (a pooled one would be handed to other queries). */
+async function pgListen(url: string, channel: string, onNotice: (payload: string) => void, onState?: (listening: boolean) => void) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`listen: bad channel name ${channel}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotice(n.payload ?? '');
+    });
+    c.on('error', (err) => {
+      console.error(`[db] listen connection lost: ${err.message}`);
+      lost(c);
+    });
+    c.on('end', () => lost(c));
+    await c.connect();
+    await c.query(`listen ${channel}`);
+    if (stopped) await c.end();
+    else {
+      const again = retry !== undefined;
+      client = c;
+      if (again) onState?.(true);
+    }
+  };
+  // Notices sent while no connection listened are gone: tell the caller, then try again.
+  const lost = (c: pg.Client) => {
+    if (client !== c || stopped) return;
+    client = undefined;
+    onState?.(false);
+    schedule();
+  };
+  const schedule = () => {
+    retry = setTimeout(() => void connect().catch(() => !stopped && schedule()), 2000);
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const c = client;
+    client = undefined;
+    await c?.end().catch(() => {});
   };
 }
 
@@ -90,6 +155,11 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
       backend: 'pglite',
       describe: dataDir ? `embedded PGlite in ${dataDir}` : 'embedded PGlite in memory',
       bulk: pgliteBulkRunner(db, pglite),
+      // One process owns the embedded database (lock.ts): every notice is this process's own.
+      listen: async (channel, onNotice) => {
+        const stop = await pglite.listen(channel, onNotice);
+        return () => (pglite.closed ? Promise.resolve() : stop());
+      },
       close: async () => {
         try {
           await db.destroy();

@@ -11,6 +11,30 @@ from
 where
   "code" in ($1, $2);
 
+-- projectTileRows (village cadre, a z14 tile)
+select
+  p.id::text as "id",
+  "p"."name",
+  "p"."type",
+  "p"."state",
+  "p"."plan_year" as "year",
+  "p"."village_code" as "village",
+  "p"."geom"
+from
+  "projects" as "p"
+where
+  (
+    "p"."county_code" = $1
+    and "p"."village_code" like $2
+  )
+  and "p"."geom" is not null
+  and ST_Intersects (
+    p.geom,
+    ST_MakeEnvelope (105.2, 25.7, 105.25, 25.75, 4326)
+  )
+order by
+  "p"."id";
+
 -- checkGeometry
 with
   g as (

@@ -13,7 +13,7 @@ export const testConfig = () => ({ ...loadConfig({}), logLevel: 'silent' as cons
 
 let appPromise: Promise<ReturnType<typeof createApp>> | undefined;
 export function testApp() {
-  appPromise ??= getTestDb().then(({ db, handle }) => createApp({ db, bulk: handle.bulk, config: testConfig() }));
+  appPromise ??= getTestDb().then(({ db, handle }) => createApp({ db, bulk: handle.bulk, config: testConfig(), listen: handle.listen }));
   return appPromise;
 }
 

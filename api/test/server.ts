@@ -14,7 +14,7 @@ export async function startTestServer() {
   const { db, handle } = await getTestDb();
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
-  const app = createApp({ db, bulk: handle.bulk, config: testConfig(), serveWeb: true, clock });
+  const app = createApp({ db, bulk: handle.bulk, config: testConfig(), serveWeb: true, clock, listen: handle.listen });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

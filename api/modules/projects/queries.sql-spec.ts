@@ -1,4 +1,5 @@
 // SQL snapshot cases of projects/queries.ts → api/queries/projects.sql (docs/decisions/0019).
+import { sql } from 'kysely';
 import { answer, moduleSpec } from '../../queries/capture.ts';
 import { AT, COUNTY, countyOfficial, ID, ID2, townshipOfficer, VILLAGE, villageCadre } from '../../queries/scopes.ts';
 import { APPROVED_STATES } from '../../shared/project-chain.ts';
@@ -21,6 +22,16 @@ const VALUES: q.ProjectValues = {
 
 export default moduleSpec('projects', 'api/modules/projects/queries.ts', q, {
   areasByCode: [{ run: (db) => q.areasByCode(db, [VILLAGE, '522324101002']) }],
+  projectTileRows: [
+    {
+      label: 'village cadre, a z14 tile',
+      run: (db) =>
+        q
+          .projectTileRows(db, villageCadre, sql`ST_MakeEnvelope(105.2, 25.7, 105.25, 25.75, 4326)`)
+          .orderBy('p.id')
+          .execute(),
+    },
+  ],
   checkGeometry: [{ run: (db) => q.checkGeometry(db, POINT, [VILLAGE, '522324101002'], 50) }],
   householdsByIds: [{ run: (db) => q.householdsByIds(db, [ID, ID2]) }],
   insertProject: [

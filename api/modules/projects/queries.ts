@@ -2,7 +2,7 @@
 // project_budget_lines, project_steps, project_beneficiaries, project_assets and project_media (the ledger's
 // tables are the funds module's; a household's 到户 payments are read here for the card only).
 // Reads are filtered by the caller's scope on the project's lead village (scope.sql).
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { DbOrTrx, ProjectAssetsTable, ProjectMediaTable, ProjectStepsTable } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
 
@@ -300,8 +300,8 @@ export interface ListFilter {
 }
 
 /**
- * The projects in scope that match the filter — the one place the list and the map layer (and, later,
- * its vector tiles) apply the caller's scope and the filters.
+ * The projects in scope that match the filter — the one place the list, the map layer and its vector
+ * tiles (projectTileRows) apply the caller's scope and the filters.
  */
 const projectsMatching = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter, 'limit' | 'offset'>) => {
   let q = db.selectFrom('projects as p').where(scope.sql('p.village_code', 'p.county_code'));
@@ -341,6 +341,16 @@ export const projectGeometries = (db: DbOrTrx, scope: Scope, f: Omit<ListFilter,
     .orderBy('p.id')
     .limit(limit)
     .execute();
+
+/**
+ * The located projects in scope whose geometry meets `envelope` (a WGS84 geometry), as the rows of
+ * a vector tile (api/modules/tiles): id, name, type, state, plan year, lead village and geom.
+ */
+export const projectTileRows = (db: DbOrTrx, scope: Scope, envelope: RawBuilder<unknown>, f: Omit<ListFilter, 'limit' | 'offset'> = {}) =>
+  projectsMatching(db, scope, f)
+    .where('p.geom', 'is not', null)
+    .where(sql<boolean>`ST_Intersects(p.geom, ${envelope})`)
+    .select([sql<string>`p.id::text`.as('id'), 'p.name', 'p.type', 'p.state', 'p.plan_year as year', 'p.village_code as village', 'p.geom']);
 
 /** The projects in scope waiting in `states`: the queue's one filter, for its page and its counts. */
 const waitingIn = (db: Pick<DbOrTrx, 'selectFrom'>, scope: Scope, states: readonly string[]) =>
