@@ -37,6 +37,7 @@ export default defineConfig({
     port: 5173,
     proxy: {
       '/api': { target: `http://localhost:${process.env.PORT || 8080}`, changeOrigin: false },
+      '/tiles': { target: `http://localhost:${process.env.PORT || 8080}`, changeOrigin: false },
     },
   },
 });

@@ -98,6 +98,13 @@ const en: MessageSchema = {
     },
     up: 'Up: {name}',
   },
+  map: {
+    householdsLayer: 'Households',
+    findingsLayer: 'Findings',
+    householdsTitle: 'Households (status)',
+    clusterHint: 'A circle is a group of households, sized by their number; tap to zoom in',
+    findingsTitle: 'Findings (cross-check)',
+  },
   projectMap: {
     layer: 'Projects',
     legendTitle: 'Projects (approval step)',
@@ -112,9 +119,6 @@ const en: MessageSchema = {
     },
     open: 'Open project',
     close: 'Close',
-    count: '{n} located projects',
-    truncated: 'Too many projects: only the first {n} are shown',
-    failed: 'The project layer cannot be loaded: {message}',
     editor: {
       title: 'Location',
       mapLabel: 'Location map of {name}',

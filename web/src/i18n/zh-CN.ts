@@ -98,6 +98,13 @@ const zhCN = {
     },
     up: '上一级：{name}',
   },
+  map: {
+    householdsLayer: '农户',
+    findingsLayer: '问题线索',
+    householdsTitle: '农户（户状态）',
+    clusterHint: '圆圈为一片农户，大小表示户数；点按放大',
+    findingsTitle: '问题线索（比对结果）',
+  },
   projectMap: {
     layer: '项目',
     legendTitle: '项目（审批环节）',
@@ -112,9 +119,6 @@ const zhCN = {
     },
     open: '查看项目',
     close: '关闭',
-    count: '有位置的项目 {n} 个',
-    truncated: '项目太多，只显示了前 {n} 个',
-    failed: '项目图层无法加载：{message}',
     editor: {
       title: '项目位置',
       mapLabel: '{name}的位置图',

@@ -4,7 +4,8 @@
 // sprites or glyphs (names are drawn as HTML labels), so nothing is fetched from outside.
 import { type BBox, bboxOf, type FeatureCollection, type Geometry } from '../../../gis/geojson.ts';
 import { BACKGROUND, createBaseMap, fitBbox, maplibregl, type MapStyle, sourceData, whenIdle } from './base-map.ts';
-import { addProjectLayer, PROJECT_LAYER_IDS, type ProjectFeatureCollection } from './project-layer.ts';
+import { addHouseholdLayers, FINDING_LAYER_IDS, HOUSEHOLD_LAYER_IDS } from './household-layer.ts';
+import { addProjectLayer, PROJECT_LAYER_IDS, type ProjectTileProperties } from './project-layer.ts';
 import { type ColourScale, fillColourExpression, householdScale } from './scale.ts';
 
 export type Bbox = BBox;
@@ -34,8 +35,10 @@ export interface ShowOptions {
 export interface AreaMapOptions {
   onSelect?: (code: string) => void;
   onHover?: (code: string | null) => void;
-  /** A project of the project layer was tapped (its id). */
-  onProject?: (id: string) => void;
+  /** A project of the project layer was tapped (what its tile says of it). */
+  onProject?: (p: ProjectTileProperties) => void;
+  /** A household point (or a finding's ring) was tapped: the household's id. */
+  onHousehold?: (id: string) => void;
 }
 
 /** What browser tests read from window.__driplineMap (updated when the map is idle). */
@@ -48,6 +51,15 @@ export interface AreaMapTestState {
   renderedCount: number;
   /** Distinct projects the project layer drew in the viewport (0 when it is off). */
   projectCount: number;
+  /** Households drawn one by one, household clusters, and findings in the viewport (0 when off). */
+  householdCount: number;
+  clusterCount: number;
+  findingCount: number;
+  /** A household point drawn now (null: none), for a tap. */
+  someHousehold: { id: string; status: string; lon: number; lat: number } | null;
+  /** The map's zoom, and moving it (browser tests). */
+  zoom: () => number;
+  jumpTo: (lon: number, lat: number, zoom: number) => void;
   /** Viewport pixel (CSS px, page coordinates) of a lon/lat, for click tests. */
   pixelOf: (lon: number, lat: number) => [number, number];
   /** Viewport pixel (CSS px, page coordinates) of a feature's label point, for click tests. */
@@ -63,8 +75,8 @@ declare global {
 export interface AreaMap {
   show(options: ShowOptions): Promise<ColourScale>;
   highlight(code: string | null): void;
-  /** The project layer's data (null: the layer is off). */
-  showProjects(fc: ProjectFeatureCollection | null): Promise<void>;
+  /** Shows or hides a tiled layer: projects (项目), households (农户), findings (问题线索). */
+  showLayer(layer: 'projects' | 'households' | 'findings', on: boolean): Promise<void>;
   resize(): void;
   destroy(): void;
 }
@@ -125,6 +137,12 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     featureCount: 0,
     renderedCount: 0,
     projectCount: 0,
+    householdCount: 0,
+    clusterCount: 0,
+    findingCount: 0,
+    someHousehold: null,
+    zoom: () => map.getZoom(),
+    jumpTo: (lon, lat, zoom) => map.jumpTo({ center: [lon, lat], zoom }),
     pixelOf: (lon, lat) => {
       const p = map.project([lon, lat]);
       const r = container.getBoundingClientRect();
@@ -141,8 +159,22 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   window.__driplineMap = state;
 
   const styleReady = new Promise<void>((resolve) => map.once('load', () => resolve()));
-  // Added once the style is there, above the outlines; a tap on a project wins over the area under it.
-  const projects = styleReady.then(() => addProjectLayer(map, { onSelect: (id) => options.onProject?.(id) }));
+  // Added once the style is there, above the outlines (households, then projects on top); a tap on a
+  // household or a project wins over the area under it.
+  const households = styleReady.then(() => addHouseholdLayers(map, { onHousehold: (id) => options.onHousehold?.(id) }));
+  const projects = households.then(() => addProjectLayer(map, { tiles: true, onSelect: (p) => options.onProject?.(p) }));
+  // What the tiled layers drew, for browser tests, each time the map settles.
+  map.on('idle', () => {
+    void Promise.all([households, projects]).then(([h, p]) => {
+      if (destroyed) return;
+      const r = h.rendered();
+      state.householdCount = r.points;
+      state.clusterCount = r.clusters;
+      state.findingCount = r.findings;
+      state.someHousehold = h.somePoint();
+      state.projectCount = p.renderedIds().length;
+    });
+  });
   let current: AreaFeatureCollection = EMPTY;
   let hovered: string | null = null;
   let labels: maplibregl.Marker[] = [];
@@ -171,7 +203,8 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     options.onHover?.(null);
   });
   map.on('click', 'children-fill', (e) => {
-    if (map.queryRenderedFeatures(e.point, { layers: PROJECT_LAYER_IDS }).length) return;
+    const above = [...PROJECT_LAYER_IDS, ...HOUSEHOLD_LAYER_IDS, ...FINDING_LAYER_IDS].filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
+    if (above.length && map.queryRenderedFeatures(e.point, { layers: above }).length) return;
     const code = e.features?.[0]?.properties?.code;
     if (typeof code === 'string') options.onSelect?.(code);
   });
@@ -237,12 +270,12 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   return {
     show,
     highlight: (code) => setHover(code),
-    showProjects: async (fc) => {
-      const layer = await projects;
+    showLayer: async (layer, on) => {
+      const [h, p] = await Promise.all([households, projects]);
       if (destroyed) return;
-      layer.setData(fc);
+      if (layer === 'projects') p.setVisible(on);
+      else h.setVisible(layer, on);
       await whenIdle(map);
-      if (!destroyed) state.projectCount = layer.renderedIds().length;
     },
     resize: () => map.resize(),
     destroy: () => {

@@ -1,9 +1,11 @@
 // The projects layer (项目): located projects drawn as points, lines and polygons, coloured by where
 // they are in the approval chain. Everything that knows how projects look on a map is here — the
-// source, its three layers, the colours and the legend — so that issue 16 can swap the whole
-// GeoJSON for vector tiles in this one file. The GeoJSON never enters Vue's reactivity.
+// source, its layers, the colours and the legend. Its source is either the server's vector tiles
+// (/tiles/projects/…, scoped to the account's area: the area map) or GeoJSON given to it (one
+// project's location in the geometry editor). The GeoJSON never enters Vue's reactivity.
 import type { api, Ok } from '../api.ts';
 import type { maplibregl } from './base-map.ts';
+import { tileSource } from './tile-source.ts';
 
 export type ProjectFeatureCollection = Ok<Awaited<ReturnType<typeof api.projects.features.$get>>>;
 export type ProjectFeature = ProjectFeatureCollection['features'][number];
@@ -41,8 +43,21 @@ const colourByState = (): Colour => {
   return match as Colour;
 };
 
+/** What a project's feature in a tile carries (api/modules/tiles/queries.ts: projects). */
+export interface ProjectTileProperties {
+  id: string;
+  name: string;
+  type: string;
+  state: ProjectState;
+  year: number;
+  village: string;
+}
+
 export interface ProjectLayer {
+  /** The GeoJSON source's data (null: nothing); ignored by the tiled layer. */
   setData(fc: ProjectFeatureCollection | null): void;
+  /** Shows or hides the layers (a hidden tiled layer asks for no tiles). */
+  setVisible(on: boolean): void;
   /** Ids of the projects drawn in the viewport now. */
   renderedIds(): string[];
 }
@@ -51,45 +66,54 @@ export interface ProjectLayer {
  * Adds the layer to a loaded map (above everything there). `onSelect` gets the id of a tapped
  * project; a tap on several overlapping ones picks the topmost (points over lines over polygons).
  */
-export function addProjectLayer(map: maplibregl.Map, opts: { onSelect?: (id: string, lngLat: [number, number]) => void } = {}): ProjectLayer {
-  map.addSource(SOURCE, { type: 'geojson', data: EMPTY, promoteId: 'id' });
+export function addProjectLayer(
+  map: maplibregl.Map,
+  opts: { tiles?: boolean; onSelect?: (p: ProjectTileProperties, lngLat: [number, number]) => void } = {},
+): ProjectLayer {
+  map.addSource(SOURCE, opts.tiles ? tileSource('projects') : { type: 'geojson', data: EMPTY, promoteId: 'id' });
+  // A tiled layer starts hidden (the 项目 switch shows it); its features sit in the tile's `projects` layer.
+  const from = opts.tiles ? { source: SOURCE, 'source-layer': SOURCE } : { source: SOURCE };
+  const visibility = opts.tiles ? ('none' as const) : ('visible' as const);
   const colour = colourByState();
   map.addLayer({
     id: FILL,
     type: 'fill',
-    source: SOURCE,
+    ...from,
     filter: ['==', ['geometry-type'], 'Polygon'],
+    layout: { visibility },
     paint: { 'fill-color': colour, 'fill-opacity': 0.35 },
   });
   // A white casing under lines and outlines keeps them readable over any fill colour.
   map.addLayer({
     id: CASING,
     type: 'line',
-    source: SOURCE,
+    ...from,
     filter: ['!=', ['geometry-type'], 'Point'],
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    layout: { visibility, 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': '#ffffff', 'line-width': ['match', ['geometry-type'], 'LineString', 8, 5] },
   });
   map.addLayer({
     id: OUTLINE,
     type: 'line',
-    source: SOURCE,
+    ...from,
     filter: ['==', ['geometry-type'], 'Polygon'],
+    layout: { visibility },
     paint: { 'line-color': colour, 'line-width': 2 },
   });
   map.addLayer({
     id: LINE,
     type: 'line',
-    source: SOURCE,
+    ...from,
     filter: ['==', ['geometry-type'], 'LineString'],
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    layout: { visibility, 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': colour, 'line-width': 4 },
   });
   map.addLayer({
     id: POINT,
     type: 'circle',
-    source: SOURCE,
+    ...from,
     filter: ['==', ['geometry-type'], 'Point'],
+    layout: { visibility },
     paint: { 'circle-color': colour, 'circle-radius': 7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
   });
   if (opts.onSelect) {
@@ -100,9 +124,9 @@ export function addProjectLayer(map: maplibregl.Map, opts: { onSelect?: (id: str
         [e.point.x - 8, e.point.y - 8],
         [e.point.x + 8, e.point.y + 8],
       ];
+      if (map.getLayoutProperty(POINT, 'visibility') === 'none') return;
       const hit = map.queryRenderedFeatures(box, { layers: [POINT, LINE, FILL] })[0];
-      const id = hit?.properties.id;
-      if (typeof id === 'string') onSelect(id, [e.lngLat.lng, e.lngLat.lat]);
+      if (typeof hit?.properties.id === 'string') onSelect(hit.properties as ProjectTileProperties, [e.lngLat.lng, e.lngLat.lat]);
     });
     for (const layer of PROJECT_LAYER_IDS) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
@@ -110,7 +134,12 @@ export function addProjectLayer(map: maplibregl.Map, opts: { onSelect?: (id: str
     }
   }
   return {
-    setData: (fc) => void map.getSource<maplibregl.GeoJSONSource>(SOURCE)?.setData(fc ?? EMPTY),
+    setData: (fc) => {
+      if (!opts.tiles) void map.getSource<maplibregl.GeoJSONSource>(SOURCE)?.setData(fc ?? EMPTY);
+    },
+    setVisible: (on) => {
+      for (const id of [FILL, CASING, OUTLINE, LINE, POINT]) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+    },
     renderedIds: () => [...new Set(map.queryRenderedFeatures({ layers: PROJECT_LAYER_IDS }).map((f) => f.properties.id as string))],
   };
 }
