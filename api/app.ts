@@ -27,6 +27,7 @@ import { printingRoutes } from './modules/printing/routes.ts';
 import { projectMediaRoutes } from './modules/projects/media-routes.ts';
 import { householdProjectsRoutes, projectsRoutes } from './modules/projects/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
+import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -68,6 +69,8 @@ function buildApi() {
       // The village's public page: no session (rate limited per client address in createApp).
       .route('/public', publicApiRoutes)
       .route('/accounts', accountsRoutes)
+      // /areas/qa before the areas' /{code}: the first route that matches answers.
+      .route('/areas', spatialQaRoutes)
       .route('/areas', areasRoutes)
       .route('/households', householdsRoutes)
       .route('/households', householdProjectsRoutes)

@@ -14,6 +14,7 @@ import printing from '../modules/printing/queries.sql-spec.ts';
 import procedures from '../modules/procedures/queries.sql-spec.ts';
 import projects from '../modules/projects/queries.sql-spec.ts';
 import registry from '../modules/registry/queries.sql-spec.ts';
+import spatialQa from '../modules/spatial-qa/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
 export const SPECS: readonly ModuleSpec[] = [
@@ -31,4 +32,5 @@ export const SPECS: readonly ModuleSpec[] = [
   procedures,
   projects,
   registry,
+  spatialQa,
 ];
