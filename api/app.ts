@@ -30,6 +30,7 @@ import { registryRoutes } from './modules/registry/routes.ts';
 import { TileCache } from './modules/tiles/cache.ts';
 import { tilesRoutes } from './modules/tiles/routes.ts';
 import type { Listen } from './db/connect.ts';
+import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -75,6 +76,8 @@ function buildApi() {
       // The village's public page: no session (rate limited per client address in createApp).
       .route('/public', publicApiRoutes)
       .route('/accounts', accountsRoutes)
+      // /areas/qa before the areas' /{code}: the first route that matches answers.
+      .route('/areas', spatialQaRoutes)
       .route('/areas', areasRoutes)
       .route('/households', householdsRoutes)
       .route('/households', householdProjectsRoutes)

@@ -17,6 +17,7 @@ import { ROLES } from './modules/auth/roles.ts';
 import { REGISTRY_USAGE, RegistryUsageError, registryCommand } from './modules/registry/cli.ts';
 import { CROSSCHECK_USAGE, crosscheckCommand } from './modules/crosscheck/cli.ts';
 import { OVERSIGHT_USAGE, oversightCommand } from './modules/oversight/cli.ts';
+import { spatialQaCommand } from './modules/spatial-qa/cli.ts';
 
 const USAGE = `dripline — Dripline (滴灌) operator commands
 
@@ -175,6 +176,8 @@ async function run(argv: string[]): Promise<number> {
         return 2;
       }
     case 'areas':
+      // The QA report only reads: no audit key needed.
+      if (sub === 'qa') return withDb((h) => spatialQaCommand(h, rest), { sign: false });
       if (sub !== 'load') break;
       return withDb(async (h) => (await areasCommand(h, sub, rest)) ?? 2);
     case undefined:

@@ -37,6 +37,12 @@ export const router = createRouter({
           meta: { title: 'nav.areas' },
         },
         {
+          path: 'areas/qa',
+          name: 'spatial-qa',
+          component: () => import('./views/areas/SpatialQaView.vue'),
+          meta: { title: 'spatialQa.title' },
+        },
+        {
           path: 'households',
           name: 'households',
           component: () => import('./views/households/HouseholdListView.vue'),

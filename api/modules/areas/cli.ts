@@ -1,14 +1,17 @@
 // `dripline areas load [--prefecture CODE | --province CODE]`: the official area codes, names and
 // county outlines from the npm data packages (seeds/areas.ts) — what a production database needs
-// before its first account, without any demo account or household.
+// before its first account, without any demo account or household. `areas qa` (the spatial QA report) is
+// api/modules/spatial-qa/cli.ts; its usage is listed here with the other `areas` commands.
 import { parseArgs } from 'node:util';
 import type { DbHandle } from '../../db/connect.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
+import { SPATIAL_QA_USAGE } from '../spatial-qa/cli.ts';
 
 export const AREAS_USAGE = `  dripline areas load [--prefecture CODE | --province CODE]
                                          load the official area codes and outlines (default 5223 黔西南州;
-                                         a 2-digit --province loads all its prefectures); no accounts, no households`;
+                                         a 2-digit --province loads all its prefectures); no accounts, no households
+${SPATIAL_QA_USAGE}`;
 
 export async function areasCommand(h: DbHandle, sub: string | undefined, args: string[]): Promise<number | undefined> {
   if (sub !== 'load') return undefined;
