@@ -29,6 +29,7 @@ import { householdProjectsRoutes, projectsRoutes } from './modules/projects/rout
 import { registryRoutes } from './modules/registry/routes.ts';
 import { TileCache } from './modules/tiles/cache.ts';
 import { tilesRoutes } from './modules/tiles/routes.ts';
+import { basemapRoutes } from './modules/tiles/basemap-routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 
@@ -65,6 +66,7 @@ function buildApi() {
     '/projects',
     '/oversight',
     '/funds',
+    '/basemaps',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -91,6 +93,7 @@ function buildApi() {
       .route('/crosscheck', crosscheckRoutes)
       .route('/funds', fundsRoutes)
       .route('/oversight', oversightRoutes)
+      .route('/basemaps', basemapRoutes)
   );
 }
 

@@ -10,6 +10,8 @@ export interface Config {
   host: string;
   /** Cookies get `Secure` when the public URL is https. */
   publicUrl: string | undefined;
+  /** 天地图 (Tianditu) key for its vector and imagery basemaps (DRIPLINE_TIANDITU_KEY); none: our own basemap only. */
+  tiandituKey?: string | undefined;
   sessionHours: number;
   logLevel: 'silent' | 'info' | 'debug';
   /**
@@ -87,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(publicCache) || publicCache < 0 || publicCache > 3600) {
     throw new Error(`DRIPLINE_PUBLIC_CACHE_SECONDS must be a whole number of seconds from 0 to 3600, got "${env.DRIPLINE_PUBLIC_CACHE_SECONDS}"`);
   }
+  const tiandituKey = env.DRIPLINE_TIANDITU_KEY?.trim() || undefined;
+  if (tiandituKey && !/^[0-9a-zA-Z]{16,64}$/.test(tiandituKey)) {
+    throw new Error('DRIPLINE_TIANDITU_KEY must be the key 天地图 issued (letters and digits, e.g. 32 hexadecimal characters)');
+  }
   const logLevel = (env.DRIPLINE_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['silent', 'info', 'debug'].includes(logLevel)) {
     throw new Error('DRIPLINE_LOG_LEVEL must be silent, info or debug');
@@ -97,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     publicUrl: env.DRIPLINE_PUBLIC_URL || undefined,
+    tiandituKey,
     sessionHours,
     logLevel,
     preparedStatements: !['0', 'off', 'false'].includes((env.DRIPLINE_PG_PREPARED ?? '').toLowerCase()),

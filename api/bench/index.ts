@@ -12,6 +12,7 @@ import { householdsBenchmarks } from './households-search.ts';
 import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
+import { tilesBenchmarks } from './tiles.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
 // by DRIPLINE_AUDIT_KEY_FILE, or one of their own for the run (the CLI processes they start inherit it).
@@ -31,6 +32,7 @@ const all: Record<string, () => Promise<void>> = {
   ...fundsBenchmarks,
   ...projectsQueueBenchmarks,
   ...publicBenchmarks,
+  ...tilesBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

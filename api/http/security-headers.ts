@@ -2,9 +2,11 @@
 // Content-Security-Policy. The web app is built by Vite into external module scripts, so no
 // script runs inline or from eval; Element Plus and MapLibre set style attributes (style-src keeps
 // 'unsafe-inline' for styles only), MapLibre starts its worker from a blob: URL and draws into
-// canvases whose images may be data:/blob: URLs. Nothing is loaded from another origin.
+// canvases whose images may be data:/blob: URLs. Nothing is loaded from another origin — but the
+// 天地图 basemap tiles, when a key is configured (DRIPLINE_TIANDITU_KEY).
 import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.ts';
+import { TIANDITU_HOSTS } from '../modules/tiles/basemaps.ts';
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -21,9 +23,20 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
-export function securityHeaders(config: Pick<Config, 'publicUrl'>) {
+/** The policy for this configuration: with a 天地图 key, its tile hosts may be fetched and drawn. */
+export function contentSecurityPolicy(config: Pick<Config, 'tiandituKey'>) {
+  if (!config.tiandituKey) return CONTENT_SECURITY_POLICY;
+  const hosts = [TIANDITU_HOSTS];
+  return {
+    ...CONTENT_SECURITY_POLICY,
+    imgSrc: [...CONTENT_SECURITY_POLICY.imgSrc, ...hosts],
+    connectSrc: [...CONTENT_SECURITY_POLICY.connectSrc, ...hosts],
+  };
+}
+
+export function securityHeaders(config: Pick<Config, 'publicUrl' | 'tiandituKey'>) {
   return secureHeaders({
-    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    contentSecurityPolicy: contentSecurityPolicy(config),
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
     // HSTS only where the server is reached over https (behind a TLS proxy); on a plain-http

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
+import type { Config } from '../config.ts';
 import { getTestDb } from './db.ts';
 import { testConfig } from './http.ts';
 
@@ -10,11 +11,11 @@ import { testConfig } from './http.ts';
  * The server's clock is the wall clock moved by `advance` (the domain's ctx.now only: sessions and
  * HTTP keep real time), so a browser test can let a notice period run out.
  */
-export async function startTestServer() {
+export async function startTestServer(overrides: Partial<Config> = {}) {
   const { db, handle } = await getTestDb();
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
-  const app = createApp({ db, bulk: handle.bulk, config: testConfig(), serveWeb: true, clock, listen: handle.listen });
+  const app = createApp({ db, bulk: handle.bulk, config: { ...testConfig(), ...overrides }, serveWeb: true, clock, listen: handle.listen });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -67,8 +67,11 @@ export interface Tablet {
 }
 
 /** A test server and a browser with one tablet page on it (each e2e file opens one). */
-export async function openTablet(viewport: { width: number; height: number }, opts: { locale?: string; touch?: boolean } = {}): Promise<Tablet> {
-  const server = await startTestServer();
+export async function openTablet(
+  viewport: { width: number; height: number },
+  opts: { locale?: string; touch?: boolean; config?: Parameters<typeof startTestServer>[0] } = {},
+): Promise<Tablet> {
+  const server = await startTestServer(opts.config);
   const browser = await launchBrowser();
   const { context, external } = await newTabletContext(browser, server.url, viewport, opts);
   const page = await context.newPage();

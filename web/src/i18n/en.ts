@@ -101,6 +101,7 @@ const en: MessageSchema = {
   },
   map: {
     householdsLayer: 'Households',
+    basemap: { none: 'Own data', 'tianditu-vector': 'Tianditu', 'tianditu-imagery': 'Satellite' },
     findingsLayer: 'Findings',
     householdsTitle: 'Households (status)',
     clusterHint: 'A circle is a group of households, sized by their number; tap to zoom in',

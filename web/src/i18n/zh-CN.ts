@@ -101,6 +101,7 @@ const zhCN = {
   },
   map: {
     householdsLayer: '农户',
+    basemap: { none: '本地底图', 'tianditu-vector': '天地图', 'tianditu-imagery': '卫星遥感' },
     findingsLayer: '问题线索',
     householdsTitle: '农户（户状态）',
     clusterHint: '圆圈为一片农户，大小表示户数；点按放大',

@@ -7,6 +7,10 @@ import { BACKGROUND, createBaseMap, fitBbox, maplibregl, type MapStyle, sourceDa
 import { addHouseholdLayers, FINDING_LAYER_IDS, HOUSEHOLD_LAYER_IDS } from './household-layer.ts';
 import { addProjectLayer, PROJECT_LAYER_IDS, type ProjectTileProperties } from './project-layer.ts';
 import { type ColourScale, fillColourExpression, householdScale } from './scale.ts';
+import type { api, Ok } from '../api.ts';
+
+/** A basemap the server offers (GET /api/basemaps: 天地图 with a configured key). */
+export type Basemap = Ok<Awaited<ReturnType<typeof api.basemaps.$get>>>['basemaps'][number];
 
 export type Bbox = BBox;
 
@@ -55,6 +59,8 @@ export interface AreaMapTestState {
   householdCount: number;
   clusterCount: number;
   findingCount: number;
+  /** The basemap drawn (null: our own data only). */
+  basemap: string | null;
   /** A household point drawn now (null: none), for a tap. */
   someHousehold: { id: string; status: string; lon: number; lat: number } | null;
   /** The map's zoom, and moving it (browser tests). */
@@ -75,6 +81,8 @@ declare global {
 export interface AreaMap {
   show(options: ShowOptions): Promise<ColourScale>;
   highlight(code: string | null): void;
+  /** Draws a basemap under everything (null: our own data only). */
+  setBasemap(basemap: Basemap | null): Promise<void>;
   /** Shows or hides a tiled layer: projects (项目), households (农户), findings (问题线索). */
   showLayer(layer: 'projects' | 'households' | 'findings', on: boolean): Promise<void>;
   resize(): void;
@@ -82,6 +90,9 @@ export interface AreaMap {
 }
 
 const EMPTY: AreaFeatureCollection = { type: 'FeatureCollection', features: [] };
+type FillOpacity = Parameters<typeof maplibregl.Map.prototype.setPaintProperty<'fill-opacity'>>[2];
+/** Areas are nearly opaque on our own background, the hovered one fully. */
+const CHILD_OPACITY: FillOpacity = ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0.82];
 const CHILDREN = 'children';
 const OUTLINE = 'outline';
 
@@ -101,7 +112,7 @@ const style: MapStyle = {
       source: CHILDREN,
       paint: {
         'fill-color': '#d9dee3',
-        'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0.82],
+        'fill-opacity': CHILD_OPACITY,
       },
     },
     {
@@ -141,6 +152,7 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     clusterCount: 0,
     findingCount: 0,
     someHousehold: null,
+    basemap: null,
     zoom: () => map.getZoom(),
     jumpTo: (lon, lat, zoom) => map.jumpTo({ center: [lon, lat], zoom }),
     pixelOf: (lon, lat) => {
@@ -180,6 +192,8 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   let labels: maplibregl.Marker[] = [];
   let showSeq = 0;
   let destroyed = false;
+  let basemapIds: string[] = [];
+  let attributionShown = false;
 
   function setHover(code: string | null): void {
     if (code === hovered) return;
@@ -270,6 +284,29 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   return {
     show,
     highlight: (code) => setHover(code),
+    setBasemap: async (basemap) => {
+      await styleReady;
+      if (destroyed) return;
+      for (const id of basemapIds) {
+        if (map.getLayer(id)) map.removeLayer(id);
+        if (map.getSource(id)) map.removeSource(id);
+      }
+      basemapIds = [];
+      if (basemap) {
+        basemap.layers.forEach((tiles, i) => {
+          const id = `basemap-${i}`;
+          map.addSource(id, { type: 'raster', tiles, tileSize: 256, maxzoom: 18, attribution: basemap.attribution });
+          // Under our areas, which turn see-through so the roads and the imagery show.
+          map.addLayer({ id, type: 'raster', source: id }, 'children-fill');
+          basemapIds.push(id);
+        });
+        if (!attributionShown) map.addControl(new maplibregl.AttributionControl({ compact: false }), 'bottom-right');
+        attributionShown = true;
+      }
+      map.setPaintProperty('children-fill', 'fill-opacity', basemap ? 0.35 : CHILD_OPACITY);
+      state.basemap = basemap?.id ?? null;
+      await whenIdle(map);
+    },
     showLayer: async (layer, on) => {
       const [h, p] = await Promise.all([households, projects]);
       if (destroyed) return;
