@@ -499,31 +499,36 @@ from
           count(*)::int as count,
           count(*) filter (
             where
-              h.status = '监测户'
+              p.status = '监测户'
           )::int as monitoring,
           count(*) filter (
             where
-              h.status = '未脱贫户'
+              p.status = '未脱贫户'
           )::int as poor,
-          ST_SetSRID (
-            ST_MakePoint (avg(ST_X (h.location)), avg(ST_Y (h.location))),
-            4326
-          ) as geom
+          ST_SetSRID (ST_MakePoint (avg(p.x), avg(p.y)), 4326) as geom
         from
-          households h
-        where
-          h.deleted_at is null
-          and h.registry_state in ('在册', '待识别')
-          and "h"."county_code" = $2
-          and h.location && ST_MakeEnvelope (
-            $3::float8,
-            $4::float8,
-            $5::float8,
-            $6::float8,
-            4326
-          )
+          (
+            select
+              h.status,
+              ST_X (h.location) as x,
+              ST_Y (h.location) as y
+            from
+              households h
+            where
+              h.deleted_at is null
+              and h.registry_state in ('在册', '待识别')
+              and "h"."county_code" = $2
+              and h.location && ST_MakeEnvelope (
+                $3::float8,
+                $4::float8,
+                $5::float8,
+                $6::float8,
+                4326
+              )
+          ) p
         group by
-          ST_SnapToGrid (h.location, $7::float8)
+          floor(p.x / $7::float8),
+          floor(p.y / $8::float8)
         order by
           4
       ) f

@@ -102,14 +102,19 @@ function householdFeatures(scope: Scope, t: TileQuery): FeatureQuery {
     };
   }
   const cell = (t.exact[2] - t.exact[0]) / 32;
+  // Cells by integer division of the coordinates (read once per point): half the time of grouping
+  // by ST_SnapToGrid's geometries at county scale.
   return {
     columns: ['count', 'monitoring', 'poor'],
     query: sql`
-      select count(*)::int as count, count(*) filter (where h.status = '监测户')::int as monitoring,
-        count(*) filter (where h.status = '未脱贫户')::int as poor,
-        ST_SetSRID(ST_MakePoint(avg(ST_X(h.location)), avg(ST_Y(h.location))), 4326) as geom
-      from households h where ${householdsIn(scope)} and h.location && ${envelope(t.exact)}
-      group by ST_SnapToGrid(h.location, ${cell}::float8)
+      select count(*)::int as count, count(*) filter (where p.status = '监测户')::int as monitoring,
+        count(*) filter (where p.status = '未脱贫户')::int as poor,
+        ST_SetSRID(ST_MakePoint(avg(p.x), avg(p.y)), 4326) as geom
+      from (
+        select h.status, ST_X(h.location) as x, ST_Y(h.location) as y
+        from households h where ${householdsIn(scope)} and h.location && ${envelope(t.exact)}
+      ) p
+      group by floor(p.x / ${cell}::float8), floor(p.y / ${cell}::float8)
       order by 4`,
   };
 }
