@@ -30,6 +30,7 @@ import { registryRoutes } from './modules/registry/routes.ts';
 import { TileCache } from './modules/tiles/cache.ts';
 import { tilesRoutes } from './modules/tiles/routes.ts';
 import { basemapRoutes } from './modules/tiles/basemap-routes.ts';
+import { linesRoutes } from './modules/lines/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 
@@ -67,6 +68,7 @@ function buildApi() {
     '/oversight',
     '/funds',
     '/basemaps',
+    '/lines',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -94,6 +96,7 @@ function buildApi() {
       .route('/funds', fundsRoutes)
       .route('/oversight', oversightRoutes)
       .route('/basemaps', basemapRoutes)
+      .route('/lines', linesRoutes)
   );
 }
 

@@ -10,6 +10,7 @@ import { ID_NUMBER_MESSAGES } from '../shared/id-number.ts';
 import { fundMessages } from '../modules/funds/messages.ts';
 import { oversightMessages } from '../modules/oversight/messages.ts';
 import { publicMessages } from '../modules/public/messages.ts';
+import { linesMessages } from '../modules/lines/messages.ts';
 import { limitMessages } from './limits-messages.ts';
 export type Lang = 'zh-CN' | 'en';
 
@@ -19,6 +20,7 @@ const catalogue = {
   ...fundMessages,
   ...oversightMessages,
   ...publicMessages,
+  ...linesMessages,
   ...householdMessages,
   ...printMessages,
   ...procedureMessages,

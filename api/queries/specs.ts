@@ -15,6 +15,7 @@ import procedures from '../modules/procedures/queries.sql-spec.ts';
 import projects from '../modules/projects/queries.sql-spec.ts';
 import registry from '../modules/registry/queries.sql-spec.ts';
 import tiles from '../modules/tiles/queries.sql-spec.ts';
+import lines from '../modules/lines/queries.sql-spec.ts';
 import spatialQa from '../modules/spatial-qa/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
@@ -34,5 +35,6 @@ export const SPECS: readonly ModuleSpec[] = [
   projects,
   registry,
   tiles,
+  lines,
   spatialQa,
 ];

@@ -111,6 +111,12 @@ export const router = createRouter({
           meta: { title: 'countySettings.title' },
         },
         {
+          path: 'settings/county/what-if',
+          name: 'what-if',
+          component: () => import('./views/lines/WhatIfView.vue'),
+          meta: { title: 'lines.title' },
+        },
+        {
           path: 'settings/accounts',
           name: 'accounts',
           component: () => import('./views/settings/AccountsView.vue'),
