@@ -2,6 +2,7 @@
 // vector tiles, clustered at county zoom and one point each in a village, coloured by status, a tap
 // on a point opening the card; the findings and the projects layers switch on and off. Checked by
 // what MapLibre drew and by the canvas pixels, on landscape and portrait tablets.
+import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANDSCAPE, login, openTablet, PORTRAIT, saveScreenshot, type Tablet, waitForMap } from './browser.ts';
@@ -81,6 +82,17 @@ for (const viewport of [LANDSCAPE, PORTRAIT]) {
       expect(changedPixels(on, off)).toBeGreaterThan(300);
       await page.getByTestId('map-households').click();
       await until<number>(page, 'window.__driplineMap.clusterCount', (n) => n > 0, 'household clusters back');
+
+      // 导出图片: the map as drawn, with the area's name as its title, as a PNG of the canvas's size.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('map-png').click()]);
+      expect(download.suggestedFilename()).toBe('晴隆县-区划地图.png');
+      const png = fs.readFileSync((await download.path()));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      const canvas = await page.evaluate<[number, number]>(
+        `(() => { const c = document.querySelector('[data-testid="area-map"] canvas'); return [c.width, c.height]; })()`,
+      );
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(canvas);
+      expect(png.byteLength).toBeGreaterThan(20_000);
 
       // The projects layer comes from the projects tiles and goes with its switch.
       await page.getByTestId('map-projects').click();

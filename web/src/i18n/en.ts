@@ -100,6 +100,8 @@ const en: MessageSchema = {
     up: 'Up: {name}',
   },
   map: {
+    png: 'Save as PNG',
+    pngName: 'map',
     householdsLayer: 'Households',
     basemap: { none: 'Own data', 'tianditu-vector': 'Tianditu', 'tianditu-imagery': 'Satellite' },
     findingsLayer: 'Findings',

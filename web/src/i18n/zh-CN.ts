@@ -100,6 +100,8 @@ const zhCN = {
     up: '上一级：{name}',
   },
   map: {
+    png: '导出图片',
+    pngName: '区划地图',
     householdsLayer: '农户',
     basemap: { none: '本地底图', 'tianditu-vector': '天地图', 'tianditu-imagery': '卫星遥感' },
     findingsLayer: '问题线索',

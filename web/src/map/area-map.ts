@@ -81,6 +81,8 @@ declare global {
 export interface AreaMap {
   show(options: ShowOptions): Promise<ColourScale>;
   highlight(code: string | null): void;
+  /** The map as drawn now, with its area names and a title, as a PNG (for reports). */
+  toPng(title: string): Promise<Blob>;
   /** Draws a basemap under everything (null: our own data only). */
   setBasemap(basemap: Basemap | null): Promise<void>;
   /** Shows or hides a tiled layer: projects (项目), households (农户), findings (问题线索). */
@@ -284,6 +286,41 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
   return {
     show,
     highlight: (code) => setHover(code),
+    toPng: async (title) => {
+      await whenIdle(map);
+      const source = map.getCanvas();
+      const ratio = source.width / source.clientWidth;
+      const out = document.createElement('canvas');
+      out.width = source.width;
+      out.height = source.height;
+      const g = out.getContext('2d');
+      if (!g) throw new Error('no 2D canvas');
+      g.drawImage(source, 0, 0);
+      // The names are HTML labels over the canvas: drawn onto the image where they show.
+      const box = source.getBoundingClientRect();
+      g.textBaseline = 'middle';
+      g.textAlign = 'center';
+      g.lineJoin = 'round';
+      const text = (s: string, x: number, y: number, px: number, weight = 400) => {
+        g.font = `${weight} ${px * ratio}px system-ui, 'Noto Sans SC', 'WenQuanYi Micro Hei', sans-serif`;
+        g.strokeStyle = '#ffffff';
+        g.lineWidth = 3 * ratio;
+        g.strokeText(s, x, y);
+        g.fillStyle = '#1d2a22';
+        g.fillText(s, x, y);
+      };
+      for (const m of labels) {
+        const el = m.getElement();
+        if (el.style.visibility === 'hidden') continue;
+        const r = el.getBoundingClientRect();
+        text(el.textContent ?? '', (r.left + r.width / 2 - box.left) * ratio, (r.top + r.height / 2 - box.top) * ratio, 12);
+      }
+      g.textAlign = 'left';
+      text(title, 12 * ratio, 18 * ratio, 16, 600);
+      g.textAlign = 'right';
+      text(`滴灌 Dripline · ${new Date().toLocaleDateString('zh-CN')}`, out.width - 8 * ratio, out.height - 12 * ratio, 11);
+      return new Promise<Blob>((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    },
     setBasemap: async (basemap) => {
       await styleReady;
       if (destroyed) return;
