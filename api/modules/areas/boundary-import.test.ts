@@ -29,7 +29,7 @@ const COUNTY = '522327'; // 册亨县: no other test looks at its villages
 let db: Db;
 let dir: string;
 /** Two neighbouring villages of one township, and a third village elsewhere in it. */
-const v = {} as Record<'a' | 'b', { code: string; name: string; label: [number, number]; simplified: Polygon; buffered: Polygon }>;
+const v = {} as Record<'a' | 'b', { code: string; name: string; label: [number, number]; simplified: Polygon; buffered: Polygon; shrunk: Polygon }>;
 
 const WGS84_PRJ =
   'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
@@ -108,18 +108,20 @@ beforeAll(async () => {
     ['a', a],
     ['b', b],
   ] as const) {
-    const r = await sql<{ name: string; label: string; simplified: string; buffered: string }>`
+    const r = await sql<{ name: string; label: string; simplified: string; buffered: string; shrunk: string }>`
       select name, ST_AsGeoJSON(label_point, 9) as label,
         ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0002), 9) as simplified,
-        ST_AsGeoJSON(ST_Buffer(ST_SimplifyPreserveTopology(geom, 0.0002), 0.004), 9) as buffered
+        ST_AsGeoJSON(ST_Buffer(ST_SimplifyPreserveTopology(geom, 0.0002), 0.004), 9) as buffered,
+        ST_AsGeoJSON(ST_Buffer(ST_SimplifyPreserveTopology(geom, 0.0002), -0.002), 9) as shrunk
       from areas where code = ${code}`.execute(db);
-    const row = r.rows[0] as { name: string; label: string; simplified: string; buffered: string };
+    const row = r.rows[0] as { name: string; label: string; simplified: string; buffered: string; shrunk: string };
     v[key] = {
       code,
       name: row.name,
       label: (JSON.parse(row.label) as { coordinates: [number, number] }).coordinates,
       simplified: JSON.parse(row.simplified) as Polygon,
       buffered: JSON.parse(row.buffered) as Polygon,
+      shrunk: JSON.parse(row.shrunk) as Polygon,
     };
   }
 });
@@ -150,6 +152,8 @@ describe('areas import: GeoJSON', () => {
         updated: 2,
       });
       expect(r.repaired).toEqual([]);
+      // Simplified by 20 m at most: no sliver reaches 1 % of a village.
+      expect(r.warnings).toEqual([]);
       for (const x of [v.a, v.b]) {
         const row = await areaRow(trx, x.code);
         expect(row.boundary_source).toBe('import:good.geojson');
@@ -234,6 +238,22 @@ describe('areas import: GeoJSON', () => {
     });
   });
 
+  it('reports the gap an outline leaves between it and its neighbours', async () => {
+    const file = writeGeoJson('gap.geojson', [
+      { props: { code: v.a.code }, geometry: v.a.shrunk },
+      { props: { code: v.b.code }, geometry: v.b.simplified },
+    ]);
+    await rolledBack(async (trx) => {
+      const r = await importBoundaries(ctxOf(trx), { filePath: file });
+      expect(r.ok).toBe(true);
+      const gap = r.warnings.find((w) => w.kind === 'gap' && w.neighbours.includes(v.a.code) && w.neighbours.includes(v.b.code));
+      expect(gap).toMatchObject({ kind: 'gap', parentCode: v.a.code.slice(0, 9) });
+      expect(gap?.areaM2).toBeGreaterThan(10_000);
+      expect(gap?.message).toMatch(/m² of \d{9} .* belongs to no area/);
+      expect(r.warnings.some((w) => w.kind === 'overlap' && w.codes.includes(v.a.code))).toBe(false);
+    });
+  });
+
   it('dry run: checks and reports (warnings too), writes nothing', async () => {
     const file = writeGeoJson('dry.geojson', [
       { props: { code: v.a.code }, geometry: v.a.simplified },
@@ -266,6 +286,8 @@ describe('areas import: GeoJSON', () => {
       projected,
       JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4547' } }, features: [] }),
     );
+    const noField = await importBoundaries(ctxOf(db), { filePath: file, codeField: 'XZQDM' });
+    expect(noField.errors).toEqual([{ index: null, code: null, name: null, message: '--code-field XZQDM: no feature has that property (they have: code)' }]);
     const p = await importBoundaries(ctxOf(db), { filePath: projected });
     expect(p.errors).toEqual([{ index: null, code: null, name: null, message: expect.stringContaining('EPSG::4547') }]);
   });

@@ -126,6 +126,15 @@ export async function importBoundaries(ctx: Ctx, input: BoundaryImportInput): Pr
     mapping = m.mapping;
   }
 
+  for (const [flag, field] of [
+    ['--code-field', input.codeField],
+    ['--name-field', input.nameField],
+  ] as const) {
+    if (field !== undefined && !file.features.some((f) => Object.hasOwn(f.properties, field))) {
+      const names = [...new Set(file.features.slice(0, 50).flatMap((f) => Object.keys(f.properties)))];
+      return fileError(`${flag} ${field}: no feature has that property (they have: ${names.join(', ') || 'none'})`);
+    }
+  }
   const codeField = input.codeField ?? findField(file, CODE_FIELDS);
   const nameField = input.nameField ?? findField(file, NAME_FIELDS);
   result.codeField = codeField ?? null;
