@@ -517,5 +517,12 @@ describe('dripline areas import', { timeout: 300_000 }, () => {
 
     const usage = await dripline(['areas', 'import'], target.env);
     expect(usage.code).toBe(2);
+
+    // A zipped Shapefile through the real process (shapefile and fflate load under the CLI's loader).
+    const zip = zippedShapefile('cli-villages', [v.a.simplified], [[v.a.code, v.a.name]], WGS84_PRJ);
+    const z = await dripline(['areas', 'import', zip, '--dry-run'], target.env);
+    expect(z.code).toBe(0);
+    expect(z.stdout).toMatch(/File: cli-villages\.zip \(shapefile, GCS_WGS_1984\), 1 features, villages, code from XZQDM, name from XZQMC/);
+    expect(z.stdout).toMatch(/Dry run: 1 outlines checked, nothing written/);
   });
 });

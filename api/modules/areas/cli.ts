@@ -9,7 +9,7 @@ import type { DbHandle } from '../../db/connect.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { SPATIAL_QA_USAGE } from '../spatial-qa/cli.ts';
-import { type BoundaryImportResult, importBoundaries } from './boundary-import.ts';
+import type { BoundaryImportResult } from './boundary-import.ts';
 
 export const AREAS_USAGE = `  dripline areas load [--prefecture CODE | --province CODE]
                                          load the official area codes and outlines (default 5223 黔西南州;
@@ -97,6 +97,8 @@ async function importCommand(h: DbHandle, args: string[]): Promise<number> {
     console.error(`--level is township or village, not "${values.level}"`);
     return 2;
   }
+  // Loaded when used: the Shapefile reader and the table reader stay out of every other command's start.
+  const { importBoundaries } = await import('./boundary-import.ts');
   await migrateToLatest(h.db);
   const ctx = systemCtx(h.db, { actor: cliActor(), origin: { via: 'cli', command: 'areas import' } });
   const r = await importBoundaries(ctx, {
