@@ -178,8 +178,9 @@ async function run(argv: string[]): Promise<number> {
     case 'areas':
       // The QA report only reads: no audit key needed.
       if (sub === 'qa') return withDb((h) => spatialQaCommand(h, rest), { sign: false });
-      if (sub !== 'load') break;
-      return withDb(async (h) => (await areasCommand(h, sub, rest)) ?? 2);
+      if (sub !== 'load' && sub !== 'import') break;
+      // A dry run writes nothing: like the QA report, it needs no audit key.
+      return withDb(async (h) => (await areasCommand(h, sub, rest)) ?? 2, { sign: !(sub === 'import' && rest.includes('--dry-run')) });
     case undefined:
     case 'help':
     case '--help':

@@ -314,3 +314,244 @@ where
   and "a"."code" like $5
 order by
   "a"."code";
+
+-- stageBoundaries
+drop table if exists pg_temp.area_boundary_import;
+
+create temp table area_boundary_import on
+commit
+drop as
+select
+  s.idx,
+  s.code,
+  ST_SetSRID (ST_GeomFromGeoJSON (s.geometry), 4326) as geom,
+  false as repaired
+from
+  jsonb_to_recordset($1::jsonb) as s (idx int, code text, geometry text);
+
+-- checkStagedBoundaries
+select
+  s.idx,
+  s.code,
+  a.level,
+  a.name,
+  v.valid,
+  case
+    when not v.valid then ST_IsValidReason (s.geom)
+  end as reason,
+  case
+    when not v.valid then ST_Area (s.geom)
+  end as area_before,
+  case
+    when not v.valid then ST_Area (ST_CollectionExtract (ST_MakeValid (s.geom), 3))
+  end as area_after
+from
+  area_boundary_import s
+  cross join lateral (
+    select
+      ST_IsValid (s.geom) as valid
+  ) v
+  left join areas a on a.code = s.code
+order by
+  s.idx;
+
+-- repairStagedBoundaries
+update area_boundary_import
+set
+  geom = ST_CollectionExtract (ST_MakeValid (geom), 3),
+  repaired = true
+where
+  idx in (
+    select
+      jsonb_array_elements_text($1::jsonb)::int
+  );
+
+-- boundaryOverlaps
+with
+  proposed as (
+    select
+      a.code,
+      a.name,
+      a.parent_code,
+      coalesce(s.geom, a.geom) as geom,
+      s.code is not null as staged
+    from
+      areas a
+      left join area_boundary_import s on s.code = a.code
+    where
+      a.parent_code in (
+        select
+          p.parent_code
+        from
+          areas p
+          join area_boundary_import s2 on s2.code = p.code
+      )
+      and a.level in (
+        select
+          p.level
+        from
+          areas p
+          join area_boundary_import s3 on s3.code = p.code
+      )
+      and coalesce(s.geom, a.geom) is not null
+  ),
+  pairs as (
+    select
+      x.code as a,
+      x.name as a_name,
+      y.code as b,
+      y.name as b_name,
+      ST_Area (
+        ST_CollectionExtract (ST_Intersection (x.geom, y.geom), 3)::geography
+      ) as overlap_m2,
+      least(
+        ST_Area (x.geom::geography),
+        ST_Area (y.geom::geography)
+      ) as smaller_m2
+    from
+      proposed x
+      join proposed y on x.parent_code = y.parent_code
+      and x.code < y.code
+      and (
+        x.staged
+        or y.staged
+      )
+    where
+      ST_Intersects (x.geom, y.geom)
+  )
+select
+  a,
+  a_name,
+  b,
+  b_name,
+  overlap_m2,
+  smaller_m2
+from
+  pairs
+where
+  overlap_m2 > $1::float8 * smaller_m2
+order by
+  a,
+  b;
+
+-- boundaryGaps
+with
+  proposed as (
+    select
+      a.code,
+      a.parent_code,
+      coalesce(s.geom, a.geom) as geom,
+      s.code is not null as staged
+    from
+      areas a
+      left join area_boundary_import s on s.code = a.code
+    where
+      a.parent_code in (
+        select
+          p.parent_code
+        from
+          areas p
+          join area_boundary_import s2 on s2.code = p.code
+      )
+      and a.level in (
+        select
+          p.level
+        from
+          areas p
+          join area_boundary_import s3 on s3.code = p.code
+      )
+      and coalesce(s.geom, a.geom) is not null
+  ),
+  gaps as (
+    select
+      p.code as parent_code,
+      p.name as parent_name,
+      (
+        ST_Dump (ST_Difference (p.geom, ST_Union (c.geom)))
+      ).geom as geom
+    from
+      areas p
+      join proposed c on c.parent_code = p.code
+    where
+      p.geom is not null
+    group by
+      p.code,
+      p.name,
+      p.geom
+  ),
+  around as (
+    select
+      g.parent_code,
+      g.parent_name,
+      g.geom,
+      ST_Area (g.geom::geography) as gap_m2,
+      bool_or(c.staged) as touches_staged,
+      min(ST_Area (c.geom::geography)) as smallest_m2,
+      string_agg(
+        c.code,
+        ','
+        order by
+          c.code
+      ) as neighbours
+    from
+      gaps g
+      join proposed c on c.parent_code = g.parent_code
+      and ST_DWithin (c.geom, g.geom, 1e-9)
+    where
+      ST_Dimension (g.geom) = 2
+    group by
+      g.parent_code,
+      g.parent_name,
+      g.geom
+  )
+select
+  parent_code,
+  parent_name,
+  gap_m2,
+  ST_X (ST_PointOnSurface (geom)) as lon,
+  ST_Y (ST_PointOnSurface (geom)) as lat,
+  neighbours
+from
+  around
+where
+  touches_staged
+  and gap_m2 > $1::float8 * smallest_m2
+order by
+  parent_code,
+  gap_m2 desc;
+
+-- replaceBoundaries
+with
+  old as (
+    select
+      a.code,
+      a.boundary_source,
+      md5(ST_AsBinary (a.geom)) as md5,
+      ST_Area (a.geom::geography) as m2
+    from
+      areas a
+      join area_boundary_import s on s.code = a.code
+  )
+update areas a
+set
+  geom = ST_Multi (s.geom),
+  label_point = case
+    when a.label_point is not null
+    and ST_Intersects (s.geom, a.label_point) then a.label_point
+    else ST_PointOnSurface (s.geom)
+  end,
+  boundary_source = $1
+from
+  area_boundary_import s
+  join old o on o.code = s.code
+where
+  a.code = s.code
+returning
+  a.code,
+  s.idx,
+  s.repaired,
+  o.boundary_source as before_source,
+  o.md5 as before_md5,
+  o.m2 as before_m2,
+  md5(ST_AsBinary (ST_Multi (s.geom))) as after_md5,
+  ST_Area (s.geom::geography) as after_m2;

@@ -21,4 +21,17 @@ export default moduleSpec('areas', 'api/modules/areas/queries.ts', q, {
     { label: 'county official, the townships, simplified', run: (db) => q.listBoundaries(db, countyOfficial, COUNTY, { self: false, simplify: 0.001 }) },
     { label: 'village cadre, the village itself', run: (db) => q.listBoundaries(db, villageCadre, VILLAGE, { self: true }) },
   ],
+  stageBoundaries: [
+    {
+      run: (db) =>
+        q.stageBoundaries(db, [
+          { idx: 1, code: VILLAGE, geometry: '{"type":"Polygon","coordinates":[[[105.2,25.8],[105.21,25.8],[105.21,25.81],[105.2,25.8]]]}' },
+        ]),
+    },
+  ],
+  checkStagedBoundaries: [{ run: (db) => q.checkStagedBoundaries(db) }],
+  repairStagedBoundaries: [{ run: (db) => q.repairStagedBoundaries(db, [1, 3]) }],
+  boundaryOverlaps: [{ run: (db) => q.boundaryOverlaps(db, 0.01) }],
+  boundaryGaps: [{ run: (db) => q.boundaryGaps(db, 0.01) }],
+  replaceBoundaries: [{ run: (db) => q.replaceBoundaries(db, 'import:villages.geojson') }],
 });
