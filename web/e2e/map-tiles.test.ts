@@ -86,7 +86,7 @@ for (const viewport of [LANDSCAPE, PORTRAIT]) {
       // 导出图片: the map as drawn, with the area's name as its title, as a PNG of the canvas's size.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('map-png').click()]);
       expect(download.suggestedFilename()).toBe('晴隆县-区划地图.png');
-      const png = fs.readFileSync((await download.path()));
+      const png = fs.readFileSync(await download.path());
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
       const canvas = await page.evaluate<[number, number]>(
         `(() => { const c = document.querySelector('[data-testid="area-map"] canvas'); return [c.width, c.height]; })()`,
