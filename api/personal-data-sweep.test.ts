@@ -22,6 +22,7 @@ import { createProject } from './modules/funds/test-projects.ts';
 import { entry } from './modules/oversight/rules/test-helpers.ts';
 import { runOversightRules } from './modules/oversight/run.ts';
 import { freshTestDb, type TestDb } from './test/db.ts';
+import type { Db } from './db/schema.ts';
 import { Agent, testConfig } from './test/http.ts';
 import { findPersonalData, type Known, type Leak, responseText } from './test/personal-data-scan.ts';
 
@@ -30,7 +31,7 @@ const SANHE = '522324101002'; // 沙子镇三合社区: same township, another v
 const OTHER_TOWNSHIP_VILLAGE = '522324106204';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-let t: TestDb & { dispose: () => Promise<void> };
+let t: TestDb & { owner: Db; dispose: () => Promise<void> };
 let app: ReturnType<typeof createApp>;
 const agents = new Map<string, Agent>();
 const as = (username: string) => agents.get(username) as Agent;
@@ -94,6 +95,10 @@ beforeAll(async () => {
     if (!res.ok) throw new Error(`login ${a.username}: ${res.status}`);
     agents.set(a.username, agent);
   }
+  // The county's lines of a year, so that 标准线测算 (/lines/what-if) answers.
+  await sql`insert into county_year_settings (county_code, year, poverty_line, monitoring_line) values ('522324', 2025, 450000, 700000) on conflict do nothing`.execute(
+    t.owner,
+  );
   const other = await sql<{ code: string }>`select code from areas where level = 'village' and county_code = '522301' order by code limit 1`.execute(t.db);
   otherCountyVillage = other.rows[0]?.code ?? '';
   ids.villages.push(otherCountyVillage);
@@ -341,6 +346,8 @@ function queries(path: string): string[] {
       return ['', `?village=${BAOJIA}`];
     case '/work-teams':
       return ['', `?village=${BAOJIA}`];
+    case '/lines/what-if':
+      return [`?area=522324&year=2025&povertyLine=900000`, `?area=${BAOJIA}&year=2025&monitoringLine=900000`];
     default:
       return [''];
   }

@@ -46,6 +46,8 @@ describe('县级年度标准 (county official, village cadre)', () => {
     await setNumber(page, 'settings-poverty', '4800');
     await setNumber(page, 'settings-monitoring', '8800.5');
     await setNumber(page, 'settings-medical', '12000');
+    // The form starts from the latest year's values, which other tests of the worker may have set.
+    await setNumber(page, 'settings-months', '6');
     await page.getByTestId('settings-save').click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => row(YEAR).innerText()).toContain('8,800.50');
