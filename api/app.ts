@@ -31,6 +31,7 @@ import { TileCache } from './modules/tiles/cache.ts';
 import { tilesRoutes } from './modules/tiles/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
+import { statsRoutes } from './modules/stats/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -65,6 +66,7 @@ function buildApi() {
     '/projects',
     '/oversight',
     '/funds',
+    '/stats',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -91,6 +93,7 @@ function buildApi() {
       .route('/crosscheck', crosscheckRoutes)
       .route('/funds', fundsRoutes)
       .route('/oversight', oversightRoutes)
+      .route('/stats', statsRoutes)
   );
 }
 

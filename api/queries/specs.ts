@@ -16,6 +16,7 @@ import projects from '../modules/projects/queries.sql-spec.ts';
 import registry from '../modules/registry/queries.sql-spec.ts';
 import tiles from '../modules/tiles/queries.sql-spec.ts';
 import spatialQa from '../modules/spatial-qa/queries.sql-spec.ts';
+import stats from '../modules/stats/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
 export const SPECS: readonly ModuleSpec[] = [
@@ -35,4 +36,5 @@ export const SPECS: readonly ModuleSpec[] = [
   registry,
   tiles,
   spatialQa,
+  stats,
 ];
