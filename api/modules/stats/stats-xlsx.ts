@@ -23,8 +23,8 @@ type ChildRow = Report['children'][number];
 const yuan = (fen: number) => fen / 100;
 const INT = '#,##0';
 
-/** The zh-CN name of each review status, as the findings queue shows them. */
-export const FINDING_STATUS_LABELS = { open: '待处理', confirmed: '已确认', dismissed: '已排除', needs_visit: '需走访', resolved: '已解决' } as const;
+/** The zh-CN name of each review status, as the findings queue shows them (web crosscheck.statuses). */
+export const FINDING_STATUS_LABELS = { open: '待核实', confirmed: '已确认', dismissed: '已排除', needs_visit: '待走访', resolved: '已办结' } as const;
 
 const LEVEL_LABELS: Record<string, string> = { province: '省', prefecture: '市（州）', county: '县', township: '乡镇', village: '村', group: '村民小组' };
 
@@ -125,7 +125,7 @@ export function statsSheets(r: Report) {
         { header: '级别', width: 8, value: (c) => LEVEL_LABELS[c.level] ?? c.level },
         { header: '在册户数', width: 10, value: (c) => c.households, numFmt: INT },
         { header: '监测户数', width: 10, value: (c) => c.monitoringHouseholds, numFmt: INT },
-        { header: '待处理疑点', width: 10, value: (c) => c.openFindings, numFmt: INT },
+        { header: '待核实疑点', width: 10, value: (c) => c.openFindings, numFmt: INT },
       ],
       r.children,
     ),

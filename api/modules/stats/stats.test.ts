@@ -309,14 +309,14 @@ describe('GET /api/stats/{code}/export.xlsx', () => {
       r.guarantees.items.map((g) => [g.label, g.unmet, g.unrecorded]),
     );
     const findings = sheet('比对疑点');
-    expect(findings.header).toEqual(['规则', '规则说明', '待处理', '已确认', '已排除', '需走访', '已解决', '合计']);
-    expect(findings.rows.at(-1)).toMatchObject({ 规则: '合计', 待处理: r.findings.byStatus.open, 合计: r.findings.total });
+    expect(findings.header).toEqual(['规则', '规则说明', '待核实', '已确认', '已排除', '待走访', '已办结', '合计']);
+    expect(findings.rows.at(-1)).toMatchObject({ 规则: '合计', 待核实: r.findings.byStatus.open, 合计: r.findings.total });
     const money = sheet('资金（按来源）');
     expect(money.header).toEqual(['资金来源', '已下达（元）', '已拨付（元）', '已报账（元）', '到户（元）', '已支出（元）', '资金支出进度']);
     const a = r.funds?.bySource.find((s) => s.source === SOURCE_A);
     expect(money.rows.find((x) => x['资金来源'] === SOURCE_A)).toMatchObject({ '已下达（元）': (a?.allocatedFen ?? 0) / 100, 资金支出进度: a?.progress });
     expect(money.rows.at(-1)).toMatchObject({ 资金来源: '合计', '已下达（元）': (r.funds?.totals.allocatedFen ?? 0) / 100 });
-    expect(sheet('下级区域').rows.map((x) => [x['区划代码'], x['名称'], x['级别'], x['在册户数'], x['监测户数'], x['待处理疑点']])).toEqual(
+    expect(sheet('下级区域').rows.map((x) => [x['区划代码'], x['名称'], x['级别'], x['在册户数'], x['监测户数'], x['待核实疑点']])).toEqual(
       r.children.map((c) => [c.code, c.name, '村', c.households, c.monitoringHouseholds, c.openFindings]),
     );
 
