@@ -147,6 +147,14 @@ describe('统计监测 (county official, 800×1280)', () => {
     await saveScreenshot(page, 'stats-county-800x1280');
     await page.getByTestId('chart-funds').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'stats-county-funds-800x1280');
+    // in English: the page's words change, the data (names, fund sources in the ledger) stays
+    await page.getByTestId('lang-en').click();
+    await expect.poll(() => page.getByTestId('stats-title').innerText()).toContain('Statistics');
+    expect(await page.getByTestId('kpi-households').innerText()).toContain('Households in the registry');
+    expect(await page.getByTestId('chart-findings').innerText()).toContain('Cross-check findings by rule');
+    await expectChartsDrawn(page);
+    await toTop(page);
+    await saveScreenshot(page, 'stats-county-en-800x1280');
   });
 });
 
