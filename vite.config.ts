@@ -19,13 +19,15 @@ export default defineConfig({
   build: {
     outDir: path.resolve(root, 'web/dist'),
     emptyOutDir: true,
-    // MapLibre (~1 MB) and Element Plus are big by nature; they get their own chunks below.
+    // MapLibre (~1 MB), ECharts and Element Plus are big by nature; they get their own chunks below.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       output: {
         codeSplitting: {
           groups: [
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
+            // ECharts (decision 0032): only what components/stats/echarts.ts registers, in a chunk of its own.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus)/ },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/ },
           ],

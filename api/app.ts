@@ -33,6 +33,7 @@ import { basemapRoutes } from './modules/tiles/basemap-routes.ts';
 import { linesRoutes } from './modules/lines/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
+import { statsRoutes } from './modules/stats/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -69,6 +70,7 @@ function buildApi() {
     '/funds',
     '/basemaps',
     '/lines',
+    '/stats',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -97,6 +99,7 @@ function buildApi() {
       .route('/oversight', oversightRoutes)
       .route('/basemaps', basemapRoutes)
       .route('/lines', linesRoutes)
+      .route('/stats', statsRoutes)
   );
 }
 

@@ -315,6 +315,7 @@ function pathValues(path: string): Record<string, string>[] {
     if (path.startsWith('/print/villages/') || path.startsWith('/funds/villages/') || path.startsWith('/public/villages/')) return ids.villages;
     if (path.startsWith('/print/areas/')) return ids.areas.filter((c) => c.length === 6 || c.length === 9);
     if (path.startsWith('/areas/')) return ids.areas;
+    if (path.startsWith('/stats/')) return ids.areas;
     if (name === 'countyCode') return ids.counties;
     if (name === 'year') return ['2024'];
     return [];

@@ -17,6 +17,7 @@ import registry from '../modules/registry/queries.sql-spec.ts';
 import tiles from '../modules/tiles/queries.sql-spec.ts';
 import lines from '../modules/lines/queries.sql-spec.ts';
 import spatialQa from '../modules/spatial-qa/queries.sql-spec.ts';
+import stats from '../modules/stats/queries.sql-spec.ts';
 import type { ModuleSpec } from './capture.ts';
 
 export const SPECS: readonly ModuleSpec[] = [
@@ -37,4 +38,5 @@ export const SPECS: readonly ModuleSpec[] = [
   tiles,
   lines,
   spatialQa,
+  stats,
 ];

@@ -43,6 +43,13 @@ export const router = createRouter({
           meta: { title: 'spatialQa.title' },
         },
         {
+          path: 'stats/:code(\\d{2,15})?',
+          name: 'stats',
+          component: () => import('./views/stats/StatsView.vue'),
+          props: true,
+          meta: { title: 'stats.title' },
+        },
+        {
           path: 'households',
           name: 'households',
           component: () => import('./views/households/HouseholdListView.vue'),
