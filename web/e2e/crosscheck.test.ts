@@ -49,7 +49,8 @@ describe('cross-check (county official)', () => {
     await page.getByTestId('cc-evidence').waitFor();
     expect(await page.getByTestId('cc-evidence').innerText()).toContain('2026-09-12');
     await page.getByTestId('cc-confirm').click();
-    await expect.poll(() => page.getByTestId('cc-status').innerText()).toBe('已确认');
+    // Confirming writes the card, a procedure and the audit: give a busy machine time.
+    await expect.poll(() => page.getByTestId('cc-status').innerText(), { timeout: 20_000 }).toBe('已确认');
     expect(await page.getByTestId('cc-consequence').innerText()).toContain('死亡');
     await saveScreenshot(page, 'crosscheck-confirmed-1280x800');
 
