@@ -12,6 +12,7 @@ import { householdsBenchmarks } from './households-search.ts';
 import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
+import { statsBenchmarks } from './stats.ts';
 import { tilesBenchmarks } from './tiles.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
@@ -33,6 +34,7 @@ const all: Record<string, () => Promise<void>> = {
   ...projectsQueueBenchmarks,
   ...publicBenchmarks,
   ...tilesBenchmarks,
+  ...statsBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

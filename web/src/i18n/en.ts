@@ -1050,6 +1050,8 @@ const en: MessageSchema = {
   },
   stats: {
     title: 'Statistics',
+    asOf: 'Figures as of {time}',
+    asOfStale: 'Figures as of {time} (the data has changed; the new figures are being computed — refresh to see them)',
     export: 'Export to Excel',
     openMap: 'Open the map',
     reload: 'Refresh',
