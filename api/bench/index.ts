@@ -12,6 +12,7 @@ import { householdsBenchmarks } from './households-search.ts';
 import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
+import { mapRenderBenchmarks } from './map-render.ts';
 import { statsBenchmarks } from './stats.ts';
 import { tilesBenchmarks } from './tiles.ts';
 
@@ -35,6 +36,7 @@ const all: Record<string, () => Promise<void>> = {
   ...publicBenchmarks,
   ...tilesBenchmarks,
   ...statsBenchmarks,
+  ...mapRenderBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);
