@@ -12,6 +12,7 @@ import { requestContext, handleError, requestLogger, requireAuth, sessionMiddlew
 import { RateLimiter, rateLimit } from './http/rate-limit.ts';
 import { cacheResponses, ResponseCache } from './http/response-cache.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { compress } from 'hono/compress';
 import { createRouter } from './http/router.ts';
 import { areasRoutes } from './modules/areas/routes.ts';
 import { accountsRoutes } from './modules/auth/accounts-routes.ts';
@@ -128,6 +129,10 @@ export function createApp({ db, bulk, config, serveWeb = false, clock = () => ne
   app.use('*', requestContext(db, bulk, config, clock));
   app.use('*', requestLogger(config));
   // Limits come before anything reads a body (api/http/limits.ts); uploads stream under their own.
+  // JSON, CSV and HTML answers gzip-compressed for clients that accept it (over 1 KB; the
+  // compressed formats — XLSX, PDF, images, tiles — as they are).
+  app.use('/api/*', compress());
+  app.use('/public/*', compress());
   app.use('/api/*', bodyLimits(config.limits));
   app.use('/api/*', refuseNul);
   app.use('/api/*', sessionMiddleware);
@@ -158,12 +163,21 @@ export function createApp({ db, bulk, config, serveWeb = false, clock = () => ne
   );
   if (serveWeb) {
     const root = path.relative(process.cwd(), WEB_DIST) || '.';
-    app.use('/assets/*', serveStatic({ root }));
-    app.use('*', serveStatic({ root }));
-    // Client-side routes fall back to index.html.
+    // Hashed file names: a file never changes under its name, so browsers keep it a year; the
+    // build's .br / .gz copies go to browsers that accept them (vite.config.ts, precompress).
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/assets/*', serveStatic({ root, precompressed: true }));
+    app.use('*', serveStatic({ root, precompressed: true }));
+    // Client-side routes fall back to index.html, asked again on every load (it names the assets).
     app.get('*', (c) => {
+      // A missing asset (an old page asking for a file of an earlier build) is a 404, never the page.
+      if (c.req.path.startsWith('/assets/')) return c.text('Not found', 404);
       const index = path.join(WEB_DIST, 'index.html');
       if (!fs.existsSync(index)) return c.text('The web app is not built: run `npm run build`.', 503);
+      c.header('Cache-Control', 'no-cache');
       return c.html(fs.readFileSync(index, 'utf8'));
     });
   }
