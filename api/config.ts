@@ -98,7 +98,7 @@ export function loadSmsConfig(env: NodeJS.ProcessEnv, embedded: boolean): SmsCon
   if (signature.length > 12 || /[【】]/.test(signature)) throw new Error('DRIPLINE_SMS_SIGNATURE must be at most 12 characters, without 【】');
   const url = env.DRIPLINE_SMPP_URL?.trim() || undefined;
   if (provider === 'smpp' && !url) throw new Error('DRIPLINE_SMS_PROVIDER=smpp needs DRIPLINE_SMPP_URL (smpp://host:port)');
-  if (url && !/^ssmpp?:\/\/[^/:]+:\d+\/?$/.test(url)) throw new Error(`DRIPLINE_SMPP_URL must look like smpp://host:2775, got "${url}"`);
+  if (url && !/^s?smpp:\/\/[^/:]+:\d+\/?$/.test(url)) throw new Error(`DRIPLINE_SMPP_URL must look like smpp://host:2775, got "${url}"`);
   return {
     provider,
     signature,

@@ -440,16 +440,21 @@ returning
 -- markSubmitted
 update "sms_messages"
 set
-  "state" = $1,
+  "state" = case
+    when state in ('sending', 'unknown') then $1
+    else state
+  end,
   "provider" = $2,
   "provider_ids" = $3,
   "lease_until" = $4,
-  "error" = $5,
-  "submitted_at" = $6,
-  "updated_at" = $7
+  "error" = case
+    when state in ('sending', 'unknown') then null
+    else error
+  end,
+  "submitted_at" = $5,
+  "updated_at" = $6
 where
-  "id" = $8
-  and "state" = $9
+  "id" = $7
 returning
   "id",
   "village_code",

@@ -128,24 +128,24 @@ export class SmppProvider implements SmsProvider {
     session.on('error', () => {
       /* the close handler below ends the session; errors carry no personal data but are not logged either */
     });
-    await new Promise<void>((resolve, reject) => {
-      session.bind_transceiver({ system_id: this.cfg.systemId, password: this.cfg.password }, (pdu) => {
-        if (pdu.command_status === 0) resolve();
-        else reject(new Error(`SMPP bind refused (status 0x${pdu.command_status.toString(16)})`));
-      });
-    });
     session.on('deliver_sm', (pdu) => {
-      // Acknowledge first: the SMSC resends what is not acknowledged.
-      session.send(pdu.response());
       const text = textOf(pdu);
       const phone = pdu.source_addr ?? '';
-      if (((pdu.esm_class ?? 0) & DLR_MASK) !== 0) {
-        const r = parseReceipt(text);
-        const id = pdu.receipted_message_id || r?.id;
-        if (id && r) void handlers.report({ providerId: id, phone, stat: r.stat, state: r.stat === 'DELIVRD' ? 'delivered' : 'failed' }).catch(() => {});
-        return;
-      }
-      void handlers.inbound({ phone, text }).catch(() => {});
+      const handled =
+        ((pdu.esm_class ?? 0) & DLR_MASK) !== 0
+          ? (() => {
+              const r = parseReceipt(text);
+              const id = pdu.receipted_message_id || r?.id;
+              return id && r
+                ? handlers.report({ providerId: id, phone, stat: r.stat, state: r.stat === 'DELIVRD' ? 'delivered' : 'failed' })
+                : Promise.resolve();
+            })()
+          : handlers.inbound({ phone, text });
+      // Acknowledged once recorded: what is not acknowledged the SMSC delivers again (at the next bind).
+      handled.then(
+        () => session.send(pdu.response()),
+        () => session.send(pdu.response({ command_status: 0x08 /* ESME_RSYSERR: try again */ })),
+      );
     });
     session.on('close', () => {
       for (const fn of [...this.waiting]) fn();
@@ -157,6 +157,13 @@ export class SmppProvider implements SmsProvider {
     session.on('unbind', (pdu) => {
       session.send(pdu.response());
       session.close();
+    });
+    // Bound last: PDUs that come in the same packet as bind_resp find their handlers registered.
+    await new Promise<void>((resolve, reject) => {
+      session.bind_transceiver({ system_id: this.cfg.systemId, password: this.cfg.password }, (pdu) => {
+        if (pdu.command_status === 0) resolve();
+        else reject(new Error(`SMPP bind refused (status 0x${pdu.command_status.toString(16)})`));
+      });
     });
     this.session = session;
   }

@@ -272,21 +272,21 @@ export const claimDue = (db: DbOrTrx, worker: string, now: Date, leaseUntil: Dat
     .returning(['id', 'phone', 'text', 'segments', 'attempts', 'village_code', 'kind'])
     .execute();
 
+/** The provider took it. A receipt that came before this answer has set the state already: it stays. */
 export const markSubmitted = (db: DbOrTrx, id: string, r: { provider: string; providerIds: string[]; delivered: boolean; at: Date }) =>
   db
     .updateTable('sms_messages')
     .set({
-      state: r.delivered ? 'delivered' : 'submitted',
+      state: sql<SmsState>`case when state in ('sending', 'unknown') then ${r.delivered ? 'delivered' : 'submitted'} else state end`,
       provider: r.provider,
       provider_ids: JSON.stringify(r.providerIds),
       lease_until: null,
-      error: null,
+      error: sql<string | null>`case when state in ('sending', 'unknown') then null else error end`,
       submitted_at: r.at,
       ...(r.delivered ? { finished_at: r.at } : {}),
       updated_at: r.at,
     })
     .where('id', '=', id)
-    .where('state', '=', 'sending')
     .returning(['id', 'village_code', 'kind'])
     .executeTakeFirst();
 

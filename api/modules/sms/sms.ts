@@ -254,59 +254,69 @@ export async function runWorker(db: Db, provider: SmsProvider, cfg: SmsConfig, o
   log(`sms worker ${worker}: provider ${provider.name} open`);
   try {
     while (!opts.signal?.aborted) {
-      const at = now();
-      await db.transaction().execute(async (trx) => {
-        for (const m of await q.markInDoubt(trx, at)) await audit(trx, 'sms.inDoubt', m.id, m.village_code, { worker: m.worker });
-        for (const m of await q.dropOptedOut(trx, at)) await audit(trx, 'sms.optedOut', m.id, m.village_code, {});
-      });
-      const claimed = await q.claimDue(db, worker, at, new Date(at.getTime() + cfg.leaseSeconds * 1000), provider.window);
-      if (!claimed.length) {
-        if (opts.untilEmpty) {
-          const p = await q.pending(db);
-          if (p.queued === 0 && p.sending === 0) {
-            idleSince ??= Date.now();
-            if (p.unknown === 0 || Date.now() - idleSince >= (opts.reportWaitMs ?? 5000)) break;
-          } else idleSince = undefined;
+      try {
+        const at = now();
+        await db.transaction().execute(async (trx) => {
+          for (const m of await q.markInDoubt(trx, at)) await audit(trx, 'sms.inDoubt', m.id, m.village_code, { worker: m.worker });
+          for (const m of await q.dropOptedOut(trx, at)) await audit(trx, 'sms.optedOut', m.id, m.village_code, {});
+        });
+        const claimed = await q.claimDue(db, worker, at, new Date(at.getTime() + cfg.leaseSeconds * 1000), provider.window);
+        if (!claimed.length) {
+          if (opts.untilEmpty) {
+            const p = await q.pending(db);
+            if (p.queued === 0 && p.sending === 0) {
+              idleSince ??= Date.now();
+              if (p.unknown === 0 || Date.now() - idleSince >= (opts.reportWaitMs ?? 5000)) break;
+            } else idleSince = undefined;
+          }
+          await sleep(opts.pollMs ?? 500, opts.signal);
+          continue;
         }
-        await sleep(opts.pollMs ?? 500, opts.signal);
-        continue;
-      }
-      idleSince = undefined;
-      log(`sms worker: claimed ${claimed.length}`);
-      const started = Date.now();
-      // The window: every claimed message is submitted before any answer is awaited.
-      const results = claimed.map((m) => provider.submit({ phone: m.phone, text: m.text }));
-      const answers = await Promise.all(results);
-      const done = now();
-      await db.transaction().execute(async (trx) => {
+        idleSince = undefined;
+        log(`sms worker: claimed ${claimed.length}`);
+        const started = Date.now();
+        // The window: every claimed message is submitted before any answer is awaited.
+        const results = claimed.map((m) => provider.submit({ phone: m.phone, text: m.text }));
+        const answers = await Promise.all(results);
+        const done = now();
+        // One transaction per message (its row, then its county's audit chain): the same order as a
+        // delivery report's, so the two never wait on each other.
         for (let i = 0; i < claimed.length; i++) {
           const m = claimed[i] as (typeof claimed)[number];
           const r = answers[i] as (typeof answers)[number];
-          if (r.ok) {
-            const row = await q.markSubmitted(trx, m.id, { provider: provider.name, providerIds: r.ids, delivered: r.delivered, at: done });
-            if (row) await audit(trx, r.delivered ? 'sms.delivered' : 'sms.submitted', m.id, m.village_code, { provider: provider.name, parts: r.ids.length });
-            sent++;
-          } else if (r.inDoubt) {
-            const row = await q.markUnknown(trx, m.id, r.error, done);
-            if (row) await audit(trx, 'sms.inDoubt', m.id, m.village_code, { provider: provider.name, error: r.error });
-            refused++;
-          } else {
-            const retryAt = r.retry && Number(m.attempts) < MAX_ATTEMPTS ? new Date(done.getTime() + backoffMs(Number(m.attempts))) : null;
-            const row = await q.markRefused(trx, m.id, { error: r.error, retryAt, provider: provider.name, at: done });
-            if (row)
-              await audit(trx, retryAt ? 'sms.retryLater' : 'sms.failed', m.id, m.village_code, {
-                provider: provider.name,
-                error: r.error,
-                attempts: m.attempts,
-              });
-            refused++;
-          }
+          await db.transaction().execute(async (trx) => {
+            if (r.ok) {
+              const row = await q.markSubmitted(trx, m.id, { provider: provider.name, providerIds: r.ids, delivered: r.delivered, at: done });
+              if (row)
+                await audit(trx, r.delivered ? 'sms.delivered' : 'sms.submitted', m.id, m.village_code, { provider: provider.name, parts: r.ids.length });
+              sent++;
+            } else if (r.inDoubt) {
+              const row = await q.markUnknown(trx, m.id, r.error, done);
+              if (row) await audit(trx, 'sms.inDoubt', m.id, m.village_code, { provider: provider.name, error: r.error });
+              refused++;
+            } else {
+              const retryAt = r.retry && Number(m.attempts) < MAX_ATTEMPTS ? new Date(done.getTime() + backoffMs(Number(m.attempts))) : null;
+              const row = await q.markRefused(trx, m.id, { error: r.error, retryAt, provider: provider.name, at: done });
+              if (row)
+                await audit(trx, retryAt ? 'sms.retryLater' : 'sms.failed', m.id, m.village_code, {
+                  provider: provider.name,
+                  error: r.error,
+                  attempts: m.attempts,
+                });
+              refused++;
+            }
+          });
         }
-      });
-      log(`sms worker: window of ${claimed.length} done`);
-      // Rate limit of the provider: at most ratePerSecond submits a second.
-      const wait = claimed.length * minGapMs - (Date.now() - started);
-      if (wait > 0) await sleep(wait, opts.signal);
+        log(`sms worker: window of ${claimed.length} done`);
+        // Rate limit of the provider: at most ratePerSecond submits a second.
+        const wait = claimed.length * minGapMs - (Date.now() - started);
+        if (wait > 0) await sleep(wait, opts.signal);
+      } catch (e) {
+        // A database hiccup (a deadlock victim, a lost connection): what was claimed stays leased and
+        // turns in doubt when the lease ends; the worker goes on.
+        log(`sms worker: ${(e as Error).message.slice(0, 200).replace(/\d{7,}/g, '***')}`);
+        await sleep(opts.pollMs ?? 500, opts.signal);
+      }
     }
   } finally {
     await provider.close();
