@@ -34,6 +34,7 @@ import { linesRoutes } from './modules/lines/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
+import { smsRoutes } from './modules/sms/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -100,6 +101,7 @@ function buildApi() {
       .route('/basemaps', basemapRoutes)
       .route('/lines', linesRoutes)
       .route('/stats', statsRoutes)
+      .route('/sms', smsRoutes)
   );
 }
 
