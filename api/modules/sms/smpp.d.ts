@@ -32,7 +32,7 @@ declare module 'smpp' {
     unbind(cb?: (pdu: Pdu) => void): boolean;
     close(cb?: () => void): void;
     destroy(cb?: () => void): void;
-    socket: { writable: boolean; remoteAddress?: string };
+    socket: { writable: boolean; remoteAddress?: string; setNoDelay(on?: boolean): void };
   }
   export interface Server {
     listen(port: number, host: string, cb?: () => void): void;

@@ -83,6 +83,7 @@ const smscDate = () => {
 };
 
 const server = smpp.createServer({}, (session) => {
+  session.socket.setNoDelay(true);
   session.on('error', () => {});
   session.on('bind_transceiver', (pdu) => {
     log(pdu);

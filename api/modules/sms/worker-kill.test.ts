@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneTemplate, dripline } from '../../test/cli.ts';
 import { ROOT, TMP, testAuditKeyFile, useTestAuditKey } from '../../test/template.ts';
+import { villageSummary } from './compose.ts';
 import * as q from './queries.ts';
 import { type Smsc, startSmsc } from './smsc-child.ts';
 
@@ -57,6 +58,25 @@ describe('a worker killed mid-batch', { timeout: 300_000 }, () => {
   afterAll(async () => {
     await smsc?.stop();
     await target?.drop();
+  });
+
+  it('`sms preview` prints exactly the village’s text; bad arguments are refused with exit code 2', async () => {
+    const h = await target.open();
+    let expected: string;
+    let village: string;
+    try {
+      village = (await sql<{ code: string }>`select code from areas where level = 'village' and county_code = ${COUNTY} order by code limit 1`.execute(h.db)).rows[0]
+        ?.code as string;
+      expected = (await villageSummary(h.db, village, '2026-05', '滴灌')).text;
+    } finally {
+      await h.close();
+    }
+    const r = await dripline(['sms', 'preview', '--village', village, '--month', '2026-05'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${expected}\n`);
+    const bad = await dripline(['sms', 'preview', '--village', village, '--month', '2026-13'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--month must be YYYY-MM');
   });
 
   it('sends each supervisor exactly once across a SIGKILL and a restart; a batch started twice adds nothing', async () => {
