@@ -43,7 +43,13 @@ async function smsBench() {
     }));
     for (let i = 0; i < rows.length; i += 2000) await q.insertRecipients(db, rows.slice(i, i + 2000));
     console.log(`${SUPERVISORS} supervisors in ${new Set(rows.map((r) => r.villageCode)).size} villages`);
-    const ctx: Ctx = { db, scope: new Scope('5223', 'county_official'), actor: { id: null, name: 'bench', role: 'county_official' }, origin: { via: 'bench' }, now: new Date() };
+    const ctx: Ctx = {
+      db,
+      scope: new Scope('5223', 'county_official'),
+      actor: { id: null, name: 'bench', role: 'county_official' },
+      origin: { via: 'bench' },
+      now: new Date(),
+    };
     const t0 = performance.now();
     const r = await startBatch(ctx, { month: '2026-05' }, '滴灌');
     const s = (performance.now() - t0) / 1000;
@@ -58,19 +64,26 @@ async function smsBench() {
 
   const smsc = await startSmsc({ logFile: path.join(os.tmpdir(), `bench-smsc-${process.pid}.jsonl`) });
   try {
-    const cfg = loadSmsConfig({ DRIPLINE_SMS_PROVIDER: 'smpp', DRIPLINE_SMPP_URL: smsc.url, DRIPLINE_SMPP_SYSTEM_ID: 'dripline', DRIPLINE_SMPP_PASSWORD: 'secret' }, true);
+    const cfg = loadSmsConfig(
+      { DRIPLINE_SMS_PROVIDER: 'smpp', DRIPLINE_SMPP_URL: smsc.url, DRIPLINE_SMPP_SYSTEM_ID: 'dripline', DRIPLINE_SMPP_PASSWORD: 'secret' },
+      true,
+    );
     const provider = new SmppProvider(cfg.smpp);
     await provider.open({ report: async () => {}, inbound: async () => {} });
     const text = '【滴灌】保家村2026年1-5月扶贫项目3个，下达12.5万元，拨付10万元，报账8.2万元，受益18户。回复CX查询，回复退订停收';
     const t0 = performance.now();
     let ok = 0;
     for (let i = 0; i < SUBMITS; i += cfg.smpp.window) {
-      const window = Array.from({ length: Math.min(cfg.smpp.window, SUBMITS - i) }, (_, k) => provider.submit({ phone: `139${String(i + k).padStart(8, '0')}`, text }));
+      const window = Array.from({ length: Math.min(cfg.smpp.window, SUBMITS - i) }, (_, k) =>
+        provider.submit({ phone: `139${String(i + k).padStart(8, '0')}`, text }),
+      );
       for (const a of await Promise.all(window)) if (a.ok) ok++;
     }
     const s = (performance.now() - t0) / 1000;
     await provider.close();
-    console.log(`SMPP submit_sm, window ${cfg.smpp.window}: ${ok}/${SUBMITS} accepted in ${s.toFixed(2)} s = ${(ok / s).toFixed(0)} submits/s (local SMSC process)`);
+    console.log(
+      `SMPP submit_sm, window ${cfg.smpp.window}: ${ok}/${SUBMITS} accepted in ${s.toFixed(2)} s = ${(ok / s).toFixed(0)} submits/s (local SMSC process)`,
+    );
   } finally {
     await smsc.stop();
   }

@@ -1,4 +1,3 @@
-/// <reference path="./smpp.d.ts" />
 // SMS providers behind one small interface, chosen by DRIPLINE_SMS_PROVIDER (api/config.ts):
 //   outbox  the development outbox: nothing leaves the machine; a message counts as delivered at
 //           once and is read in the app (短信 → 消息记录). The default on the embedded database.

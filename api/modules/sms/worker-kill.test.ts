@@ -65,8 +65,8 @@ describe('a worker killed mid-batch', { timeout: 300_000 }, () => {
     let expected: string;
     let village: string;
     try {
-      village = (await sql<{ code: string }>`select code from areas where level = 'village' and county_code = ${COUNTY} order by code limit 1`.execute(h.db)).rows[0]
-        ?.code as string;
+      village = (await sql<{ code: string }>`select code from areas where level = 'village' and county_code = ${COUNTY} order by code limit 1`.execute(h.db))
+        .rows[0]?.code as string;
       expected = (await villageSummary(h.db, village, '2026-05', '滴灌')).text;
     } finally {
       await h.close();
