@@ -1,16 +1,20 @@
 // e2e: 短信服务 — the county office previews what 保家村's supervisors receive for a month (the text
 // the composer makes, its segment count) in Chinese at 1280×800 and in English at 800×1280; the
 // failed-messages page lists a failed message with its reason, and 重发所选 queues it again.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { villageSummary } from '../../api/modules/sms/compose.ts';
 import * as q from '../../api/modules/sms/queries.ts';
 import { getTestDb } from '../../api/test/db.ts';
+import { TMP } from '../../api/test/template.ts';
 import type { Db } from '../../api/db/schema.ts';
 import { LANDSCAPE, login, openTablet, PORTRAIT, saveScreenshot, type Tablet } from './browser.ts';
 
 const BAOJIA = '522324101209';
 let db: Db;
 let failedId = '';
+const goodPhone = `1751234${String(process.pid % 10000).padStart(4, '0')}`;
 
 beforeAll(async () => {
   db = (await getTestDb()).db;
@@ -65,6 +69,19 @@ describe('短信服务 (county official, 1280×800)', () => {
     await expect.poll(() => table.locator('tr', { hasText: '测试失败短信' }).count()).toBe(0);
     const audit = await db.selectFrom('audit_log').select('actor_name').where('entity_id', '=', failedId).where('action', '=', 'sms.retry').execute();
     expect(audit).toHaveLength(1);
+
+    // The roster: an Excel file with a bad row is refused whole, each bad row named.
+    await page.getByRole('tab', { name: '监督员名册' }).click();
+    const bad = path.join(TMP, `e2e-roster-${process.pid}.csv`);
+    fs.mkdirSync(TMP, { recursive: true });
+    fs.writeFileSync(bad, `村代码,姓名,手机号码\n${BAOJIA},好人,${goodPhone}\n${BAOJIA},坏号,123\n`);
+    await page.getByTestId('sms-import-file').setInputFiles(bad);
+    const report = page.getByTestId('sms-import-report');
+    await report.waitFor();
+    expect(await report.innerText()).toContain('手机号码应为 11 位');
+    expect(await report.innerText()).toContain('3');
+    expect(await db.selectFrom('sms_recipients').select('id').where('phone', '=', goodPhone).execute()).toHaveLength(0);
+    await saveScreenshot(page, 'sms-roster-import-1280x800');
   });
 });
 

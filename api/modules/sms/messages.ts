@@ -20,6 +20,7 @@ export const smsMessages = {
     en: 'None of these messages can be retried (only failed or in-doubt ones)',
   },
   'sms.missingColumn': { 'zh-CN': '缺少必需的列“{column}”', en: 'The required column “{column}” is missing' },
+  'sms.fileTooLarge': { 'zh-CN': '文件超过 {limit}', en: 'The file is larger than {limit}' },
   'sms.emptyFile': { 'zh-CN': '文件中没有数据行', en: 'The file has no data rows' },
   'sms.unreadableFile': { 'zh-CN': '无法读取文件（请用 Excel .xlsx 或 CSV）', en: 'The file cannot be read (use Excel .xlsx or CSV)' },
 } as const;

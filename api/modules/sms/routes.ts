@@ -8,7 +8,9 @@ import { requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
 import type { SmsState } from '../../db/schema.ts';
 import { Invalid } from '../../errors.ts';
-import { addRecipient, listRoster, revealPhone, updateRecipient } from './roster.ts';
+import { isMessageKey, t } from '../../http/messages.ts';
+import { fileUpload } from '../../http/upload.ts';
+import { addRecipient, assertMay, importRoster, listRoster, revealPhone, updateRecipient } from './roster.ts';
 import {
   BatchBody,
   BatchResult,
@@ -24,10 +26,22 @@ import {
   Revealed,
   RetryBody,
   RetryResult,
+  RosterImportResult,
   RosterQuery,
+  RosterUpload,
   STATES,
 } from './schema.ts';
 import { listMessages, previewArea, retryMessages, startBatch } from './sms.ts';
+
+/** The role keeps the roster, checked before a byte of the file is read. */
+const rosterUpload = fileUpload({
+  maxBytes: (c) => c.var.config.limits.importBytes,
+  tooLargeKey: 'sms.fileTooLarge',
+  authorize: (c) => {
+    assertMay(ctxOf(c), 'sms.roster.manage');
+    return Promise.resolve();
+  },
+});
 
 export const smsRoutes = createRouter()
   .openapi(
@@ -65,6 +79,35 @@ export const smsRoutes = createRouter()
       responses: { 201: json(Recipient, 'The entry'), 400: err('Bad field'), 403: err('Role or area'), 409: err('The number is on the roster') },
     }),
     async (c) => c.json(await addRecipient(ctxOf(c), c.req.valid('json')), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/roster/import',
+      tags: ['sms'],
+      summary: 'Import supervisors from Excel or CSV (村代码, 姓名, 手机号码, 职务): all rows or none, each bad row named',
+      middleware: [requirePermission('sms.roster.manage', 'sms.notAllowed'), rosterUpload] as const,
+      request: { body: { content: { 'multipart/form-data': { schema: RosterUpload } }, required: true } },
+      responses: { 200: json(RosterImportResult, 'Imported (ok) or the row-level report (nothing written)'), 403: err('Role or area'), 413: err('Too large') },
+    }),
+    async (c) => {
+      const file = c.var.upload.file;
+      if (!file) throw Invalid([{ path: 'file', key: 'sms.emptyFile' }]);
+      const r = await importRoster(ctxOf(c), file.path);
+      const lang = c.var.lang;
+      return c.json(
+        {
+          ...r,
+          errors: r.errors.map((e) => ({
+            rowNo: e.rowNo,
+            column: e.column,
+            key: e.key,
+            message: isMessageKey(e.key) ? t(lang, e.key, e.params ?? {}) : e.key,
+          })),
+        },
+        200,
+      );
+    },
   )
   .openapi(
     createRoute({

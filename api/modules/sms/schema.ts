@@ -117,3 +117,14 @@ export const BatchBody = z
 export const BatchResult = z
   .object({ batchId: z.string(), period: z.string(), villages: z.number(), queued: z.number(), alreadyQueued: z.number(), optedOut: z.number() })
   .openapi('SmsBatch');
+
+export const RosterUpload = z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) });
+export const RosterImportResult = z
+  .object({
+    ok: z.boolean(),
+    rows: z.number().int(),
+    added: z.number().int(),
+    updated: z.number().int(),
+    errors: z.array(z.object({ rowNo: z.number().int(), column: z.string(), key: z.string(), message: z.string() })),
+  })
+  .openapi('SmsRosterImport');

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../context.ts';
 import type { Db, DbOrTrx, SmsState } from '../../db/schema.ts';
-import { AppError, Invalid, NotFound } from '../../errors.ts';
+import { AppError, Invalid } from '../../errors.ts';
 import type { SmsConfig } from '../../config.ts';
 import { maskPhone } from '../../shared/mask.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
@@ -456,11 +456,4 @@ export async function handleInbound(db: Db, cfg: SmsConfig, m: InboundText, at: 
     }
     return { handling, reply };
   });
-}
-
-/** The outbox's "phone": a text typed into the app as if a villager had sent it (development only). */
-export async function simulateInbound(ctx: Ctx, cfg: SmsConfig, m: InboundText) {
-  assertMay(ctx, 'sms.send');
-  if (cfg.provider !== 'outbox') throw NotFound('sms.notAllowed');
-  return handleInbound(ctx.db, cfg, m, ctx.now);
 }

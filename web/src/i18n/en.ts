@@ -977,6 +977,11 @@ const en: MessageSchema = {
     handling: 'Handled as',
     name: 'Name',
     position: 'Position',
+    import: 'Import from Excel',
+    imported: 'Imported: {added} added, {updated} updated',
+    importRejected: 'The file has {n} problem(s); nothing was imported',
+    row: 'Row',
+    column: 'Column',
     optedIn: 'Receives SMS',
     none: 'None',
     states: {

@@ -972,6 +972,11 @@ const zhCN = {
     handling: '处理',
     name: '姓名',
     position: '职务',
+    import: '从 Excel 导入',
+    imported: '已导入：新增 {added} 人，更新 {updated} 人',
+    importRejected: '文件有 {n} 处错误，未导入任何记录',
+    row: '行',
+    column: '列',
     optedIn: '接收短信',
     none: '暂无',
     states: {
