@@ -352,7 +352,7 @@ export async function handleReport(db: Db, r: DeliveryReport, at: Date): Promise
 }
 
 // ── Inbound texts ────────────────────────────────────────────────────────────────────────────
-const OPT_OUT = /^(退订|TD|T|N|0000)$/i;
+const OPT_OUT = /^(退订|TD|T)$/i;
 const QUERY = /^(CX|查询)\s*(.*)$/i;
 
 export const helpText = (signature: string) => `${signed(signature)}查本村扶贫资金请回复CX或查询，查他村请加村名或村代码，如：CX三合社区。回复退订停收。`;
