@@ -59,6 +59,7 @@ describe('短信服务 (county official, 1280×800)', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('0x00000045');
     expect(await row.innerText()).toContain('****');
+    expect(await row.getByTestId('sms-state').innerText()).toBe('失败');
     await saveScreenshot(page, 'sms-failed-1280x800');
     await row.locator('.el-checkbox').click();
     await page.getByTestId('sms-retry').click();

@@ -20,7 +20,7 @@ const COUNTY = '522327'; // 册亨县: a roster of its own in the cloned databas
 const SUPERVISORS = 240;
 type Target = Awaited<ReturnType<typeof cloneTemplate>>;
 
-describe('a worker killed mid-batch', { timeout: 300_000 }, () => {
+describe('a worker killed mid-batch', { timeout: 600_000 }, () => {
   let target: Target;
   let smsc: Smsc;
   let env: Record<string, string>;
@@ -113,7 +113,7 @@ describe('a worker killed mid-batch', { timeout: 300_000 }, () => {
 
     // The dead worker's lease (1 s) ends; the next one settles what it left.
     await new Promise((r) => setTimeout(r, 1500));
-    const again = await dripline(['sms', 'worker', '--until-empty'], env);
+    const again = await dripline(['sms', 'worker', '--until-empty'], env, 300_000);
     expect(again.code, again.stderr).toBe(0);
 
     const submits = smsc.submits();
