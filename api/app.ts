@@ -37,6 +37,7 @@ import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 import { ReportCache } from './modules/stats/cache.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
 import type { StatsReportOutput } from './modules/stats/stats.ts';
+import { smsRoutes } from './modules/sms/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -105,6 +106,7 @@ function buildApi() {
       .route('/basemaps', basemapRoutes)
       .route('/lines', linesRoutes)
       .route('/stats', statsRoutes)
+      .route('/sms', smsRoutes)
   );
 }
 

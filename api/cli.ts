@@ -18,6 +18,7 @@ import { REGISTRY_USAGE, RegistryUsageError, registryCommand } from './modules/r
 import { CROSSCHECK_USAGE, crosscheckCommand } from './modules/crosscheck/cli.ts';
 import { OVERSIGHT_USAGE, oversightCommand } from './modules/oversight/cli.ts';
 import { spatialQaCommand } from './modules/spatial-qa/cli.ts';
+import { SMS_USAGE, smsCommand } from './modules/sms/cli.ts';
 
 const USAGE = `dripline — Dripline (滴灌) operator commands
 
@@ -36,6 +37,7 @@ ${USERS_USAGE}
 ${REGISTRY_USAGE}
 ${CROSSCHECK_USAGE}
 ${OVERSIGHT_USAGE}
+${SMS_USAGE}
 
 Environment: DATABASE_URL (PostgreSQL+PostGIS) or DRIPLINE_DATA_DIR (embedded, default ./data), PORT,
 DRIPLINE_AUDIT_KEY_FILE (the audit key; embedded default: audit-key.pem in the data directory),
@@ -72,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
     const code = await crosscheckCommand(cmd, argv.slice(1), withDb);
     if (code !== undefined) return code;
   }
+  if (cmd === 'sms') return smsCommand(argv.slice(1), loadConfig(), withDb);
   if (cmd === 'oversight') {
     const code = await oversightCommand(argv.slice(1), withDb);
     if (code !== undefined) return code;

@@ -48,6 +48,71 @@ export interface Config {
    * default 60 = the pages' max-age; 0 makes every request read the database).
    */
   publicCacheSeconds: number;
+  /** SMS (issue 17, docs/domain/sms.md): the provider and its settings. */
+  sms: SmsConfig;
+}
+
+export type SmsProviderName = 'outbox' | 'smpp';
+export const SMS_PROVIDERS: readonly SmsProviderName[] = ['outbox', 'smpp'];
+
+export interface SmsConfig {
+  /**
+   * DRIPLINE_SMS_PROVIDER: outbox (messages stay in the app — the default on the embedded database)
+   * or smpp (an SMSC over SMPP 3.4). Unset on PostgreSQL: nothing is sent (the worker does not start).
+   */
+  provider: SmsProviderName | undefined;
+  /** The signature the provider puts before every text, without brackets (DRIPLINE_SMS_SIGNATURE, default 滴灌). */
+  signature: string;
+  /** Messages per second the provider accepts (DRIPLINE_SMS_RATE, default 50). */
+  ratePerSecond: number;
+  /** Seconds a worker holds the messages it is sending; after that they count as in doubt (DRIPLINE_SMS_LEASE_SECONDS, default 120). */
+  leaseSeconds: number;
+  /** Inbound messages per number and hour that get a reply (DRIPLINE_SMS_INBOUND_PER_HOUR, default 5). */
+  inboundPerHour: number;
+  smpp: {
+    /** DRIPLINE_SMPP_URL, e.g. smpp://smsc.example.cn:2775 */
+    url: string | undefined;
+    systemId: string;
+    password: string;
+    /** The service number texts come from and replies go to (DRIPLINE_SMPP_SOURCE, 短信服务号码). */
+    sourceAddr: string;
+    /** Submits outstanding at once (DRIPLINE_SMPP_WINDOW, default 10). */
+    window: number;
+  };
+}
+
+const positiveInt = (name: string, raw: string | undefined, fallback: number, max: number) => {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return n;
+};
+
+export function loadSmsConfig(env: NodeJS.ProcessEnv, embedded: boolean): SmsConfig {
+  const raw = env.DRIPLINE_SMS_PROVIDER?.trim() || (embedded ? 'outbox' : undefined);
+  if (raw !== undefined && !(SMS_PROVIDERS as readonly string[]).includes(raw)) {
+    throw new Error(`DRIPLINE_SMS_PROVIDER must be one of ${SMS_PROVIDERS.join(', ')}, got "${raw}"`);
+  }
+  const provider = raw as SmsProviderName | undefined;
+  const signature = env.DRIPLINE_SMS_SIGNATURE?.trim() || '滴灌';
+  if (signature.length > 12 || /[【】]/.test(signature)) throw new Error('DRIPLINE_SMS_SIGNATURE must be at most 12 characters, without 【】');
+  const url = env.DRIPLINE_SMPP_URL?.trim() || undefined;
+  if (provider === 'smpp' && !url) throw new Error('DRIPLINE_SMS_PROVIDER=smpp needs DRIPLINE_SMPP_URL (smpp://host:port)');
+  if (url && !/^s?smpp:\/\/[^/:]+:\d+\/?$/.test(url)) throw new Error(`DRIPLINE_SMPP_URL must look like smpp://host:2775, got "${url}"`);
+  return {
+    provider,
+    signature,
+    ratePerSecond: positiveInt('DRIPLINE_SMS_RATE', env.DRIPLINE_SMS_RATE, 50, 10_000),
+    leaseSeconds: positiveInt('DRIPLINE_SMS_LEASE_SECONDS', env.DRIPLINE_SMS_LEASE_SECONDS, 120, 86_400),
+    inboundPerHour: positiveInt('DRIPLINE_SMS_INBOUND_PER_HOUR', env.DRIPLINE_SMS_INBOUND_PER_HOUR, 5, 1000),
+    smpp: {
+      url,
+      systemId: env.DRIPLINE_SMPP_SYSTEM_ID ?? '',
+      password: env.DRIPLINE_SMPP_PASSWORD ?? '',
+      sourceAddr: env.DRIPLINE_SMPP_SOURCE ?? '106900',
+      window: positiveInt('DRIPLINE_SMPP_WINDOW', env.DRIPLINE_SMPP_WINDOW, 10, 100),
+    },
+  };
 }
 
 export const DEFAULT_PUBLIC_RATE_PER_MINUTE = 60;
@@ -116,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicCacheSeconds: publicCache,
     auditKeyFile: env.DRIPLINE_AUDIT_KEY_FILE ? path.resolve(env.DRIPLINE_AUDIT_KEY_FILE) : undefined,
     migrateUrl: env.DRIPLINE_MIGRATE_URL || undefined,
+    sms: loadSmsConfig(env, !env.DATABASE_URL),
   };
 }

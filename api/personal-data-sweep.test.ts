@@ -21,6 +21,7 @@ import { systemCtx } from './context.ts';
 import { createProject } from './modules/funds/test-projects.ts';
 import { entry } from './modules/oversight/rules/test-helpers.ts';
 import { runOversightRules } from './modules/oversight/run.ts';
+import { handleInbound } from './modules/sms/sms.ts';
 import { freshTestDb, type TestDb } from './test/db.ts';
 import type { Db } from './db/schema.ts';
 import { Agent, testConfig } from './test/http.ts';
@@ -292,6 +293,11 @@ beforeAll(async () => {
   );
   const scan = await media('attachments', { kind: '报账凭证', title: `收款人电话 ${probe.phone}` }, `${probe.idNumber}.png`);
   ids.projectMedia.push([project.id, shot.id], [project.id, scan.id]);
+
+  // SMS (issue 17): a supervisor on the roster, a batch through the outbox, a reply to a query.
+  await ok(as('shazi_township').post('/api/sms/roster', { villageCode: BAOJIA, name: '杨监督员', phone: '13698765432' }), 201);
+  await ok(as('qinglong_county').post('/api/sms/batches', { month: '2026-05', county: '522324' }), 201);
+  await handleInbound(t.db, testConfig().sms, { phone: '13698765432', text: 'CX' }, new Date());
 });
 
 afterAll(async () => {
@@ -347,6 +353,10 @@ function queries(path: string): string[] {
       return ['', `?village=${BAOJIA}`];
     case '/work-teams':
       return ['', `?village=${BAOJIA}`];
+    case '/sms/preview':
+      return [`?area=${BAOJIA}&month=2026-05`, '?area=522324101&month=2026-05'];
+    case '/sms/messages':
+      return ['', '?direction=in', '?state=queued,failed'];
     case '/lines/what-if':
       return [`?area=522324&year=2025&povertyLine=900000`, `?area=${BAOJIA}&year=2025&monitoringLine=900000`];
     default:
@@ -366,7 +376,11 @@ describe('every GET operation as every role', () => {
       sql<{ v: string }>`select id_number as v from members union select id_number from ds_household_events union select id_number from ds_disability`.execute(
         t.db,
       ),
-      sql<{ v: string }>`select phone as v from members where phone is not null union select phone from households where phone is not null`.execute(t.db),
+      sql<{
+        v: string;
+      }>`select phone as v from members where phone is not null union select phone from households where phone is not null union select phone from sms_recipients union select phone from sms_messages`.execute(
+        t.db,
+      ),
       sql<{ v: string }>`select bank_account as v from households where bank_account is not null`.execute(t.db),
       sql<{ v: string }>`select phone as v from responsible_cadres where phone is not null`.execute(t.db),
     ]);

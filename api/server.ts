@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { markInterruptedImports } from './modules/registry/interrupted.ts';
+import { providerFor } from './modules/sms/providers.ts';
+import { runWorker } from './modules/sms/sms.ts';
 import { canAlterAudit } from './db/roles.ts';
 import { requireSigningKey, startAuditSigning } from './modules/audit/start.ts';
 import type { Db } from './db/schema.ts';
@@ -103,10 +105,24 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
       );
     }
   }
+  // The SMS worker drains the queue while the server runs (api/modules/sms/sms.ts; `dripline sms worker` runs one too).
+  const smsStop = new AbortController();
+  const smsProvider = providerFor(config.sms);
+  const smsWorker = smsProvider
+    ? runWorker(handle.db, smsProvider, config.sms, { signal: smsStop.signal, pollMs: 2000 }).catch((e: Error) => {
+        console.error(`SMS worker stopped: ${e.message}`);
+      })
+    : undefined;
+  if (smsProvider) console.log(`  SMS: provider ${smsProvider.name} (DRIPLINE_SMS_PROVIDER)`);
+  const stopSms = async () => {
+    smsStop.abort();
+    await smsWorker;
+  };
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    await stopSms();
     server.close();
     await handle.close();
     process.exit(0);
@@ -117,6 +133,7 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
     url,
     port,
     close: async () => {
+      await stopSms();
       server.close();
       await handle.close();
     },

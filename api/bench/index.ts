@@ -15,6 +15,7 @@ import { registryBenchmarks } from './registry-import.ts';
 import { mapRenderBenchmarks } from './map-render.ts';
 import { statsBenchmarks } from './stats.ts';
 import { tilesBenchmarks } from './tiles.ts';
+import { smsBenchmarks } from './sms.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
 // by DRIPLINE_AUDIT_KEY_FILE, or one of their own for the run (the CLI processes they start inherit it).
@@ -37,6 +38,7 @@ const all: Record<string, () => Promise<void>> = {
   ...tilesBenchmarks,
   ...statsBenchmarks,
   ...mapRenderBenchmarks,
+  ...smsBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

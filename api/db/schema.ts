@@ -266,6 +266,9 @@ export interface Database {
   oversight_alerts: OversightAlertsTable;
   project_media: ProjectMediaTable;
   household_tile_cells: HouseholdTileCellsTable;
+  sms_recipients: SmsRecipientsTable;
+  sms_batches: SmsBatchesTable;
+  sms_messages: SmsMessagesTable;
 }
 
 export type Area = Selectable<AreasTable>;
@@ -878,4 +881,64 @@ export interface ProjectMediaTable {
   removed_by: string | null;
   removed_by_name: string | null;
   removal_reason: string | null;
+}
+
+// ── SMS (migration 0032; issue 17) ────────────────────────────────────────────────────────────
+export type SmsPosition = '村监委会成员' | '群众监督员';
+/** A village's supervisor on the SMS roster: the phone is personal data (masked but for the audited reveal). */
+export interface SmsRecipientsTable {
+  id: Generated<string>;
+  county_code: string;
+  village_code: string;
+  name: string;
+  phone: string;
+  position: Generated<SmsPosition>;
+  opted_in: Generated<boolean>;
+  opted_out_via: 'sms' | 'app' | null;
+  opted_out_at: Date | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A batch of monthly summaries started by `sms send` or the page. */
+export interface SmsBatchesTable {
+  id: Generated<string>;
+  period: string;
+  county_code: string | null;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  started_by: string | null;
+  started_by_name: string;
+  started_at: Generated<Date>;
+}
+
+export type SmsState = 'queued' | 'sending' | 'submitted' | 'delivered' | 'failed' | 'unknown' | 'received';
+export type SmsKind = 'summary' | 'reply' | 'inbound';
+/** Every message sent or received; the outbound rows are also the delivery queue (decision 0033). */
+export interface SmsMessagesTable {
+  id: Generated<string>;
+  direction: 'out' | 'in';
+  kind: SmsKind;
+  batch_id: string | null;
+  county_code: string | null;
+  village_code: string | null;
+  recipient_id: string | null;
+  phone: string;
+  period: string | null;
+  text: string;
+  segments: Generated<number>;
+  state: SmsState;
+  handling: string | null;
+  in_reply_to: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  lease_until: Date | null;
+  worker: string | null;
+  provider: string | null;
+  provider_ids: ColumnType<string[], string | undefined, string>;
+  error: string | null;
+  created_at: Generated<Date>;
+  submitted_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Generated<Date>;
 }

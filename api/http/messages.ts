@@ -11,6 +11,7 @@ import { fundMessages } from '../modules/funds/messages.ts';
 import { oversightMessages } from '../modules/oversight/messages.ts';
 import { publicMessages } from '../modules/public/messages.ts';
 import { linesMessages } from '../modules/lines/messages.ts';
+import { smsMessages } from '../modules/sms/messages.ts';
 import { limitMessages } from './limits-messages.ts';
 export type Lang = 'zh-CN' | 'en';
 
@@ -19,6 +20,7 @@ const catalogue = {
   ...crosscheckMessages,
   ...fundMessages,
   ...oversightMessages,
+  ...smsMessages,
   ...publicMessages,
   ...linesMessages,
   ...householdMessages,

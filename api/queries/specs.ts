@@ -10,6 +10,7 @@ import funds from '../modules/funds/queries.sql-spec.ts';
 import health from '../modules/health/queries.sql-spec.ts';
 import households from '../modules/households/queries.sql-spec.ts';
 import oversight from '../modules/oversight/queries.sql-spec.ts';
+import sms from '../modules/sms/queries.sql-spec.ts';
 import printing from '../modules/printing/queries.sql-spec.ts';
 import procedures from '../modules/procedures/queries.sql-spec.ts';
 import projects from '../modules/projects/queries.sql-spec.ts';
@@ -31,6 +32,7 @@ export const SPECS: readonly ModuleSpec[] = [
   health,
   households,
   oversight,
+  sms,
   printing,
   procedures,
   projects,

@@ -15,6 +15,8 @@ const READING: readonly Permission[] = [
   'funds.read',
   'oversight.read',
   'oversight.readComments',
+  'sms.roster.read',
+  'sms.read',
 ];
 /** What the inspector writes is the oversight record itself (comments, alerts), never the data it oversees. */
 const OVERSIGHT_RECORD: readonly Permission[] = ['oversight.comment', 'oversight.alert', 'oversight.run'];

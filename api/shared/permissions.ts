@@ -87,6 +87,15 @@ export const PERMISSIONS = {
   'oversight.run': ['county_official', 'inspector'],
   /** Answer an alert: the responsible office (县扶贫办, 乡镇). */
   'oversight.answer': ['county_official', 'township_officer'],
+  // ── SMS for village supervisors and villagers (issue 17, docs/domain/sms.md) ──
+  /** Read the SMS roster of the area, phones masked (村监委: its own village's). */
+  'sms.roster.read': ['county_official', 'township_officer', 'village_supervisor'],
+  /** Keep the roster: add, edit, opt in or out, import from Excel; reveal a phone (audited). */
+  'sms.roster.manage': ['county_official', 'township_officer'],
+  /** Read what each village will receive (preview) and the messages sent and received, phones masked. */
+  'sms.read': ['county_official', 'township_officer', 'inspector'],
+  /** Start a month's batch of summaries and retry failed messages. */
+  'sms.send': ['county_official'],
 } as const satisfies Record<string, readonly Role[]> &
   Record<`procedure.signoff.${Stage}`, readonly Role[]> &
   Record<`project.review.${ReviewStage}`, readonly Role[]>;

@@ -100,6 +100,12 @@ export const router = createRouter({
           meta: { title: 'project.list' },
         },
         {
+          path: 'sms',
+          name: 'sms',
+          component: () => import('./views/sms/SmsView.vue'),
+          meta: { title: 'sms.title' },
+        },
+        {
           path: 'oversight',
           name: 'oversight',
           component: () => import('./views/oversight/OversightView.vue'),

@@ -487,6 +487,8 @@ export interface VillageFunds {
   projects: VillageProject[];
   /** What the period's 到户 entries paid to the village's own households (net), and to how many. */
   households: { paidFen: number; households: number };
+  /** The village's own households that benefit from a listed project (each once, however many projects). */
+  beneficiaryHouseholds: number;
   /** The listed projects' notices, newest first. */
   notices: VillageNotice[];
 }
@@ -610,6 +612,7 @@ export async function villageFunds(db: DbOrTrx, villageCode: string, period: Per
     bySource: FUND_SOURCES.filter((s) => bySource.has(s)).map((s) => ({ source: s, ...asFigures(bySource.get(s) as ReturnType<typeof fresh>) })),
     projects: listed,
     households: { paidFen, households: paidHouseholds },
+    beneficiaryHouseholds: new Set(people.filter((b) => names.has(b.project_id)).map((b) => b.household_id)).size,
     notices,
   };
 }

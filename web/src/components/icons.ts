@@ -43,4 +43,5 @@ export const ProjectIcon = icon('ProjectIcon', ['M3 21h18', 'M5 21V9l7-5 7 5v12'
 export const MoneyIcon = icon('MoneyIcon', ['M3 6h18v12H3z', 'M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z', 'M6 9v.01', 'M18 15v.01']);
 export const PinIcon = icon('PinIcon', ['M12 21s-6-5.5-6-11a6 6 0 0 1 12 0c0 5.5-6 11-6 11z', 'M9.5 10l2 2 3-3.5']);
 export const ChartIcon = icon('ChartIcon', ['M4 20h16', 'M7 16v-5', 'M12 16V6', 'M17 16v-8']);
+export const MailIcon = icon('MailIcon', ['M4 5h16a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H9l-5 4V6a1 1 0 0 1 1-1z', 'M8 10h8']);
 export const AlertIcon = icon('AlertIcon', ['M12 3 2 20h20L12 3z', 'M12 10v4', 'M12 17h.01']);
