@@ -333,34 +333,85 @@ order by
 
 -- childFigures (county official, the townships)
 with
+  p as (
+    select
+      m.household_id,
+      count(*) as n
+    from
+      members m
+    where
+      "m"."county_code" = $1
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+    group by
+      m.household_id
+  ),
   h as (
     select
-      left(h.village_code, $1) as code,
+      left(h.village_code, $2) as code,
       count(*) filter (
         where
           h.registry_state = '在册'
       )::int as households,
+      coalesce(
+        sum(p.n) filter (
+          where
+            h.registry_state = '在册'
+        ),
+        0
+      )::int as people,
       count(*) filter (
         where
           h.registry_state = '在册'
           and h.status = '监测户'
-      )::int as monitoring
+      )::int as monitoring,
+      count(*) filter (
+        where
+          h.registry_state = '在册'
+          and not exists (
+            select
+              1
+            from
+              visits v
+            where
+              v.household_id = h.id
+              and v.deleted_at is null
+              and v.visited_at >= $3
+          )
+      )::int as visits_overdue
     from
       households h
+      left join p on p.household_id = h.id
     where
-      "h"."county_code" = $2
+      "h"."county_code" = $4
       and h.deleted_at is null
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $3) as code,
-      count(*)::int as open_findings
+      left(f.village_code, $5) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $6
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $7
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $8
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $9
+      )::int as "open_review"
     from
       findings f
     where
-      "f"."county_code" = $4
+      "f"."county_code" = $10
       and f.present
       and f.status = 'open'
     group by
@@ -371,38 +422,79 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
+  coalesce(h.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
-  coalesce(f.open_findings, 0)::int as open_findings
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
 from
   areas a
   left join h on h.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $5
-  and "a"."code" like $6
+  a.parent_code = $11
+  and "a"."code" like $12
 order by
   a.code;
 
 -- childFigures (township officer, the villages)
 with
+  p as (
+    select
+      m.household_id,
+      count(*) as n
+    from
+      members m
+    where
+      "m"."county_code" = $1
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+    group by
+      m.household_id
+  ),
   h as (
     select
-      left(h.village_code, $1) as code,
+      left(h.village_code, $2) as code,
       count(*) filter (
         where
           h.registry_state = '在册'
       )::int as households,
+      coalesce(
+        sum(p.n) filter (
+          where
+            h.registry_state = '在册'
+        ),
+        0
+      )::int as people,
       count(*) filter (
         where
           h.registry_state = '在册'
           and h.status = '监测户'
-      )::int as monitoring
+      )::int as monitoring,
+      count(*) filter (
+        where
+          h.registry_state = '在册'
+          and not exists (
+            select
+              1
+            from
+              visits v
+            where
+              v.household_id = h.id
+              and v.deleted_at is null
+              and v.visited_at >= $3
+          )
+      )::int as visits_overdue
     from
       households h
+      left join p on p.household_id = h.id
     where
       (
-        "h"."county_code" = $2
-        and "h"."village_code" like $3
+        "h"."county_code" = $4
+        and "h"."village_code" like $5
       )
       and h.deleted_at is null
     group by
@@ -410,14 +502,30 @@ with
   ),
   f as (
     select
-      left(f.village_code, $4) as code,
-      count(*)::int as open_findings
+      left(f.village_code, $6) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $7
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $8
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $9
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $10
+      )::int as "open_review"
     from
       findings f
     where
       (
-        "f"."county_code" = $5
-        and "f"."village_code" like $6
+        "f"."county_code" = $11
+        and "f"."village_code" like $12
       )
       and f.present
       and f.status = 'open'
@@ -429,14 +537,135 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
+  coalesce(h.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
-  coalesce(f.open_findings, 0)::int as open_findings
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
 from
   areas a
   left join h on h.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $7
-  and "a"."code" like $8
+  a.parent_code = $13
+  and "a"."code" like $14
+order by
+  a.code;
+
+-- childFigures (village cadre, the village itself)
+with
+  p as (
+    select
+      m.household_id,
+      count(*) as n
+    from
+      members m
+    where
+      "m"."county_code" = $1
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+    group by
+      m.household_id
+  ),
+  h as (
+    select
+      left(h.village_code, $2) as code,
+      count(*) filter (
+        where
+          h.registry_state = '在册'
+      )::int as households,
+      coalesce(
+        sum(p.n) filter (
+          where
+            h.registry_state = '在册'
+        ),
+        0
+      )::int as people,
+      count(*) filter (
+        where
+          h.registry_state = '在册'
+          and h.status = '监测户'
+      )::int as monitoring,
+      count(*) filter (
+        where
+          h.registry_state = '在册'
+          and not exists (
+            select
+              1
+            from
+              visits v
+            where
+              v.household_id = h.id
+              and v.deleted_at is null
+              and v.visited_at >= $3
+          )
+      )::int as visits_overdue
+    from
+      households h
+      left join p on p.household_id = h.id
+    where
+      (
+        "h"."county_code" = $4
+        and "h"."village_code" like $5
+      )
+      and h.deleted_at is null
+    group by
+      1
+  ),
+  f as (
+    select
+      left(f.village_code, $6) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $7
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $8
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $9
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $10
+      )::int as "open_review"
+    from
+      findings f
+    where
+      (
+        "f"."county_code" = $11
+        and "f"."village_code" like $12
+      )
+      and f.present
+      and f.status = 'open'
+    group by
+      1
+  )
+select
+  a.code,
+  a.name,
+  a.level,
+  coalesce(h.households, 0)::int as households,
+  coalesce(h.people, 0)::int as people,
+  coalesce(h.monitoring, 0)::int as monitoring,
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
+from
+  areas a
+  left join h on h.code = a.code
+  left join f on f.code = a.code
+where
+  a.code = $13
+  and "a"."code" like $14
 order by
   a.code;
