@@ -333,85 +333,78 @@ order by
 
 -- childFigures (county official, the townships)
 with
-  p as (
-    select
-      m.household_id,
-      count(*) as n
-    from
-      members m
-    where
-      "m"."county_code" = $1
-      and m.deleted_at is null
-      and m.person_status not in ('死亡', '迁出')
-    group by
-      m.household_id
-  ),
   h as (
     select
-      left(h.village_code, $2) as code,
+      left(h.village_code, $1) as code,
+      count(*)::int as households,
       count(*) filter (
         where
-          h.registry_state = '在册'
-      )::int as households,
-      coalesce(
-        sum(p.n) filter (
-          where
-            h.registry_state = '在册'
-        ),
-        0
-      )::int as people,
-      count(*) filter (
-        where
-          h.registry_state = '在册'
-          and h.status = '监测户'
+          h.status = '监测户'
       )::int as monitoring,
       count(*) filter (
         where
-          h.registry_state = '在册'
-          and not exists (
-            select
-              1
-            from
-              visits v
-            where
-              v.household_id = h.id
-              and v.deleted_at is null
-              and v.visited_at >= $3
-          )
+          v.household_id is null
       )::int as visits_overdue
     from
       households h
-      left join p on p.household_id = h.id
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
     where
       "h"."county_code" = $4
       and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $5) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $6
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and "h"."county_code" = $7
+      and h.deleted_at is null
+      and h.registry_state = '在册'
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $5) as code,
+      left(f.village_code, $8) as code,
       count(*)::int as open_findings,
       count(*) filter (
         where
-          f.severity = $6
+          f.severity = $9
       )::int as "open_exclude",
       count(*) filter (
         where
-          f.severity = $7
+          f.severity = $10
       )::int as "open_update",
       count(*) filter (
         where
-          f.severity = $8
+          f.severity = $11
       )::int as "open_risk",
       count(*) filter (
         where
-          f.severity = $9
+          f.severity = $12
       )::int as "open_review"
     from
       findings f
     where
-      "f"."county_code" = $10
+      "f"."county_code" = $13
       and f.present
       and f.status = 'open'
     group by
@@ -422,7 +415,7 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
-  coalesce(h.people, 0)::int as people,
+  coalesce(p.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
   coalesce(h.visits_overdue, 0)::int as visits_overdue,
   coalesce(f.open_findings, 0)::int as open_findings,
@@ -433,99 +426,96 @@ select
 from
   areas a
   left join h on h.code = a.code
+  left join p on p.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $11
-  and "a"."code" like $12
+  a.parent_code = $14
+  and "a"."code" like $15
 order by
   a.code;
 
 -- childFigures (township officer, the villages)
 with
-  p as (
-    select
-      m.household_id,
-      count(*) as n
-    from
-      members m
-    where
-      "m"."county_code" = $1
-      and m.deleted_at is null
-      and m.person_status not in ('死亡', '迁出')
-    group by
-      m.household_id
-  ),
   h as (
     select
-      left(h.village_code, $2) as code,
+      left(h.village_code, $1) as code,
+      count(*)::int as households,
       count(*) filter (
         where
-          h.registry_state = '在册'
-      )::int as households,
-      coalesce(
-        sum(p.n) filter (
-          where
-            h.registry_state = '在册'
-        ),
-        0
-      )::int as people,
-      count(*) filter (
-        where
-          h.registry_state = '在册'
-          and h.status = '监测户'
+          h.status = '监测户'
       )::int as monitoring,
       count(*) filter (
         where
-          h.registry_state = '在册'
-          and not exists (
-            select
-              1
-            from
-              visits v
-            where
-              v.household_id = h.id
-              and v.deleted_at is null
-              and v.visited_at >= $3
-          )
+          v.household_id is null
       )::int as visits_overdue
     from
       households h
-      left join p on p.household_id = h.id
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
     where
       (
         "h"."county_code" = $4
         and "h"."village_code" like $5
       )
       and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $6) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $7
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and (
+        "h"."county_code" = $8
+        and "h"."village_code" like $9
+      )
+      and h.deleted_at is null
+      and h.registry_state = '在册'
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $6) as code,
+      left(f.village_code, $10) as code,
       count(*)::int as open_findings,
       count(*) filter (
         where
-          f.severity = $7
+          f.severity = $11
       )::int as "open_exclude",
       count(*) filter (
         where
-          f.severity = $8
+          f.severity = $12
       )::int as "open_update",
       count(*) filter (
         where
-          f.severity = $9
+          f.severity = $13
       )::int as "open_risk",
       count(*) filter (
         where
-          f.severity = $10
+          f.severity = $14
       )::int as "open_review"
     from
       findings f
     where
       (
-        "f"."county_code" = $11
-        and "f"."village_code" like $12
+        "f"."county_code" = $15
+        and "f"."village_code" like $16
       )
       and f.present
       and f.status = 'open'
@@ -537,7 +527,7 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
-  coalesce(h.people, 0)::int as people,
+  coalesce(p.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
   coalesce(h.visits_overdue, 0)::int as visits_overdue,
   coalesce(f.open_findings, 0)::int as open_findings,
@@ -548,99 +538,96 @@ select
 from
   areas a
   left join h on h.code = a.code
+  left join p on p.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $13
-  and "a"."code" like $14
+  a.parent_code = $17
+  and "a"."code" like $18
 order by
   a.code;
 
 -- childFigures (village cadre, the village itself)
 with
-  p as (
-    select
-      m.household_id,
-      count(*) as n
-    from
-      members m
-    where
-      "m"."county_code" = $1
-      and m.deleted_at is null
-      and m.person_status not in ('死亡', '迁出')
-    group by
-      m.household_id
-  ),
   h as (
     select
-      left(h.village_code, $2) as code,
+      left(h.village_code, $1) as code,
+      count(*)::int as households,
       count(*) filter (
         where
-          h.registry_state = '在册'
-      )::int as households,
-      coalesce(
-        sum(p.n) filter (
-          where
-            h.registry_state = '在册'
-        ),
-        0
-      )::int as people,
-      count(*) filter (
-        where
-          h.registry_state = '在册'
-          and h.status = '监测户'
+          h.status = '监测户'
       )::int as monitoring,
       count(*) filter (
         where
-          h.registry_state = '在册'
-          and not exists (
-            select
-              1
-            from
-              visits v
-            where
-              v.household_id = h.id
-              and v.deleted_at is null
-              and v.visited_at >= $3
-          )
+          v.household_id is null
       )::int as visits_overdue
     from
       households h
-      left join p on p.household_id = h.id
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
     where
       (
         "h"."county_code" = $4
         and "h"."village_code" like $5
       )
       and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $6) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $7
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and (
+        "h"."county_code" = $8
+        and "h"."village_code" like $9
+      )
+      and h.deleted_at is null
+      and h.registry_state = '在册'
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $6) as code,
+      left(f.village_code, $10) as code,
       count(*)::int as open_findings,
       count(*) filter (
         where
-          f.severity = $7
+          f.severity = $11
       )::int as "open_exclude",
       count(*) filter (
         where
-          f.severity = $8
+          f.severity = $12
       )::int as "open_update",
       count(*) filter (
         where
-          f.severity = $9
+          f.severity = $13
       )::int as "open_risk",
       count(*) filter (
         where
-          f.severity = $10
+          f.severity = $14
       )::int as "open_review"
     from
       findings f
     where
       (
-        "f"."county_code" = $11
-        and "f"."village_code" like $12
+        "f"."county_code" = $15
+        and "f"."village_code" like $16
       )
       and f.present
       and f.status = 'open'
@@ -652,7 +639,7 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
-  coalesce(h.people, 0)::int as people,
+  coalesce(p.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
   coalesce(h.visits_overdue, 0)::int as visits_overdue,
   coalesce(f.open_findings, 0)::int as open_findings,
@@ -663,9 +650,10 @@ select
 from
   areas a
   left join h on h.code = a.code
+  left join p on p.code = a.code
   left join f on f.code = a.code
 where
-  a.code = $13
-  and "a"."code" like $14
+  a.code = $17
+  and "a"."code" like $18
 order by
   a.code;

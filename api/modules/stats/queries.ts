@@ -160,27 +160,30 @@ export interface ChildFilter {
  * itself with `self` — each with its 在册 households and people, 监测户, households overdue for a visit
  * and open findings by severity: households and findings are summed by the first `childLength`
  * digits of their village code, then joined to the children (the map's choropleths and panels, the
- * dashboard's children table). Counts only.
+ * dashboard's children table). Counts only. The visits are one set (the households seen since the
+ * cutoff) anti-joined, not a probe per household: the per-row subplan's cost estimate set off JIT
+ * compilation (half a second at 100k households, api/bench/map-figures.ts).
  */
 export const childFigures = (db: Db, scope: Scope, f: ChildFilter) =>
   sql<ChildRow>`
-    with p as (
-      select m.household_id, count(*) as n
-      from members m
-      where ${scope.countySql('m.county_code')} and ${LIVING}
-      group by m.household_id
-    ),
-    h as (
-      select left(h.village_code, ${f.childLength}) as code,
-        count(*) filter (where h.registry_state = '在册')::int as households,
-        coalesce(sum(p.n) filter (where h.registry_state = '在册'), 0)::int as people,
-        count(*) filter (where h.registry_state = '在册' and h.status = '监测户')::int as monitoring,
-        count(*) filter (where h.registry_state = '在册' and not exists (
-          select 1 from visits v where v.household_id = h.id and v.deleted_at is null and v.visited_at >= ${f.visitedSince}
-        ))::int as visits_overdue
+    with h as (
+      select left(h.village_code, ${f.childLength}) as code, count(*)::int as households,
+        count(*) filter (where h.status = '监测户')::int as monitoring,
+        count(*) filter (where v.household_id is null)::int as visits_overdue
       from households h
-      left join p on p.household_id = h.id
-      where ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null
+      left join (
+        select distinct v.household_id from visits v
+        where ${scope.countySql('v.county_code')} and v.deleted_at is null and v.visited_at >= ${f.visitedSince}
+      ) v on v.household_id = h.id
+      where ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null and h.registry_state = '在册'
+      group by 1
+    ),
+    p as (
+      select left(h.village_code, ${f.childLength}) as code, count(*)::int as people
+      from members m
+      join households h on h.id = m.household_id
+      where ${scope.countySql('m.county_code')} and ${LIVING}
+        and ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null and h.registry_state = '在册'
       group by 1
     ),
     f as (
@@ -194,7 +197,7 @@ export const childFigures = (db: Db, scope: Scope, f: ChildFilter) =>
       group by 1
     )
     select a.code, a.name, a.level,
-      coalesce(h.households, 0)::int as households, coalesce(h.people, 0)::int as people, coalesce(h.monitoring, 0)::int as monitoring,
+      coalesce(h.households, 0)::int as households, coalesce(p.people, 0)::int as people, coalesce(h.monitoring, 0)::int as monitoring,
       coalesce(h.visits_overdue, 0)::int as visits_overdue, coalesce(f.open_findings, 0)::int as open_findings,
       ${sql.join(
         SEVERITIES.map((s) => sql`coalesce(${sql.ref(`f.open_${s}`)}, 0)::int as ${sql.id(`open_${s}`)}`),
@@ -202,6 +205,7 @@ export const childFigures = (db: Db, scope: Scope, f: ChildFilter) =>
       )}
     from areas a
     left join h on h.code = a.code
+    left join p on p.code = a.code
     left join f on f.code = a.code
     where ${f.self ? sql`a.code = ${f.code}` : sql`a.parent_code = ${f.code}`} and ${scope.sql('a.code')}
     order by a.code`
