@@ -45,6 +45,7 @@ interface Child {
   code: string;
   households: number;
   monitoringHouseholds: number;
+  monitoringRate: number | null;
   openFindings: number;
   funds: { progress: number | null } | null;
 }
@@ -105,6 +106,11 @@ for (const viewport of [LANDSCAPE, PORTRAIT]) {
       await chooseMetric(page, 'monitoringRate', '监测户占在册户比例');
       const legend = await page.getByTestId('map-legend').innerText();
       expect(legend).toMatch(/\d+%/);
+      // The list beside the map shows the same figure.
+      const rateOf = figures.find((c) => c.code === BAOJIA)?.monitoringRate ?? null;
+      expect(await page.locator(`[data-testid="area-child"][data-code="${BAOJIA}"] [data-testid="area-child-figure"]`).innerText()).toBe(
+        rateOf === null ? '—' : `${Math.round(rateOf * 100)}%`,
+      );
       await snapshot(page, map, 'rate');
       // Real recolouring: thousands of the canvas's pixels changed colour (the villages' fills).
       expect(await changedPixels(page, 'households', 'rate')).toBeGreaterThan(2_000);

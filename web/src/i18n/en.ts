@@ -118,6 +118,7 @@ const en: MessageSchema = {
     },
     legendNoFigure: 'None',
     legendNoFunds: 'Nothing allocated',
+    yuan: '¥{amount}',
     legendRange: '{from}–{to}',
     legendAtLeast: '≥ {from}',
     boundaryNote: 'Boundary source: {source}',

@@ -118,6 +118,7 @@ const zhCN = {
     },
     legendNoFigure: '无',
     legendNoFunds: '未下达资金',
+    yuan: '{amount} 元',
     legendRange: '{from}–{to}',
     legendAtLeast: '≥ {from}',
     boundaryNote: '边界来源：{source}',
