@@ -1,7 +1,8 @@
 // The statistics dashboards (贫困统计监测, 挂图作战 §5): an area's figures for the county, township and
 // village — the registry by status and 在册状态, monitoring households by category, causes of
 // poverty, the guarantees' gaps, the cross-check findings by rule and status, the fund ledger's
-// balances and 资金支出进度 by source, and the children areas' table. Domain rules only: who may ask
+// balances and 资金支出进度 by source, and the children areas' figures — also the area map's choropleths
+// and panels (GET /api/stats/{code}/children, decision 0035). Domain rules only: who may ask
 // (any account whose area covers the dashboard's), how the rows become figures. SQL in queries.ts
 // (the money through funds' own balances), HTTP in routes.ts, the workbook in stats-xlsx.ts.
 import type { z } from '@hono/zod-openapi';
