@@ -223,8 +223,17 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     options.onHover?.(null);
   });
   map.on('click', 'children-fill', (e) => {
-    const above = [...PROJECT_LAYER_IDS, ...HOUSEHOLD_LAYER_IDS, ...FINDING_LAYER_IDS].filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
-    if (above.length && map.queryRenderedFeatures(e.point, { layers: above }).length) return;
+    const shown = (ids: readonly string[]) => ids.filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
+    const projects = shown(PROJECT_LAYER_IDS);
+    if (projects.length && map.queryRenderedFeatures(e.point, { layers: projects }).length) return;
+    // Households and findings take a tap within 8 px (household-layer.ts): so does the check here, or a
+    // tap beside a cluster would both zoom in and open the area's panel.
+    const points = shown([...HOUSEHOLD_LAYER_IDS, ...FINDING_LAYER_IDS]);
+    const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+      [e.point.x - 8, e.point.y - 8],
+      [e.point.x + 8, e.point.y + 8],
+    ];
+    if (points.length && map.queryRenderedFeatures(box, { layers: points }).length) return;
     const code = e.features?.[0]?.properties?.code;
     if (typeof code === 'string') options.onSelect?.(code);
   });
