@@ -9,6 +9,7 @@ import { crosscheckBenchmarks } from './crosscheck.ts';
 import { foundationBenchmarks } from './foundation.ts';
 import { fundsBenchmarks } from './funds.ts';
 import { householdsBenchmarks } from './households-search.ts';
+import { mapFiguresBenchmarks } from './map-figures.ts';
 import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
@@ -39,6 +40,7 @@ const all: Record<string, () => Promise<void>> = {
   ...statsBenchmarks,
   ...mapRenderBenchmarks,
   ...smsBenchmarks,
+  ...mapFiguresBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

@@ -336,31 +336,75 @@ with
   h as (
     select
       left(h.village_code, $1) as code,
+      count(*)::int as households,
       count(*) filter (
         where
-          h.registry_state = '在册'
-      )::int as households,
+          h.status = '监测户'
+      )::int as monitoring,
       count(*) filter (
         where
-          h.registry_state = '在册'
-          and h.status = '监测户'
-      )::int as monitoring
+          v.household_id is null
+      )::int as visits_overdue
     from
       households h
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
     where
-      "h"."county_code" = $2
+      "h"."county_code" = $4
       and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $5) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $6
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and "h"."county_code" = $7
+      and h.deleted_at is null
+      and h.registry_state = '在册'
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $3) as code,
-      count(*)::int as open_findings
+      left(f.village_code, $8) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $9
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $10
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $11
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $12
+      )::int as "open_review"
     from
       findings f
     where
-      "f"."county_code" = $4
+      "f"."county_code" = $13
       and f.present
       and f.status = 'open'
     group by
@@ -371,15 +415,22 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
+  coalesce(p.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
-  coalesce(f.open_findings, 0)::int as open_findings
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
 from
   areas a
   left join h on h.code = a.code
+  left join p on p.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $5
-  and "a"."code" like $6
+  a.parent_code = $14
+  and "a"."code" like $15
 order by
   a.code;
 
@@ -388,36 +439,83 @@ with
   h as (
     select
       left(h.village_code, $1) as code,
+      count(*)::int as households,
       count(*) filter (
         where
-          h.registry_state = '在册'
-      )::int as households,
+          h.status = '监测户'
+      )::int as monitoring,
       count(*) filter (
         where
-          h.registry_state = '在册'
-          and h.status = '监测户'
-      )::int as monitoring
+          v.household_id is null
+      )::int as visits_overdue
     from
       households h
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
     where
       (
-        "h"."county_code" = $2
-        and "h"."village_code" like $3
+        "h"."county_code" = $4
+        and "h"."village_code" like $5
       )
       and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $6) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $7
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and (
+        "h"."county_code" = $8
+        and "h"."village_code" like $9
+      )
+      and h.deleted_at is null
+      and h.registry_state = '在册'
     group by
       1
   ),
   f as (
     select
-      left(f.village_code, $4) as code,
-      count(*)::int as open_findings
+      left(f.village_code, $10) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $11
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $12
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $13
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $14
+      )::int as "open_review"
     from
       findings f
     where
       (
-        "f"."county_code" = $5
-        and "f"."village_code" like $6
+        "f"."county_code" = $15
+        and "f"."village_code" like $16
       )
       and f.present
       and f.status = 'open'
@@ -429,14 +527,133 @@ select
   a.name,
   a.level,
   coalesce(h.households, 0)::int as households,
+  coalesce(p.people, 0)::int as people,
   coalesce(h.monitoring, 0)::int as monitoring,
-  coalesce(f.open_findings, 0)::int as open_findings
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
 from
   areas a
   left join h on h.code = a.code
+  left join p on p.code = a.code
   left join f on f.code = a.code
 where
-  a.parent_code = $7
-  and "a"."code" like $8
+  a.parent_code = $17
+  and "a"."code" like $18
+order by
+  a.code;
+
+-- childFigures (village cadre, the village itself)
+with
+  h as (
+    select
+      left(h.village_code, $1) as code,
+      count(*)::int as households,
+      count(*) filter (
+        where
+          h.status = '监测户'
+      )::int as monitoring,
+      count(*) filter (
+        where
+          v.household_id is null
+      )::int as visits_overdue
+    from
+      households h
+      left join (
+        select distinct
+          v.household_id
+        from
+          visits v
+        where
+          "v"."county_code" = $2
+          and v.deleted_at is null
+          and v.visited_at >= $3
+      ) v on v.household_id = h.id
+    where
+      (
+        "h"."county_code" = $4
+        and "h"."village_code" like $5
+      )
+      and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  p as (
+    select
+      left(h.village_code, $6) as code,
+      count(*)::int as people
+    from
+      members m
+      join households h on h.id = m.household_id
+    where
+      "m"."county_code" = $7
+      and m.deleted_at is null
+      and m.person_status not in ('死亡', '迁出')
+      and (
+        "h"."county_code" = $8
+        and "h"."village_code" like $9
+      )
+      and h.deleted_at is null
+      and h.registry_state = '在册'
+    group by
+      1
+  ),
+  f as (
+    select
+      left(f.village_code, $10) as code,
+      count(*)::int as open_findings,
+      count(*) filter (
+        where
+          f.severity = $11
+      )::int as "open_exclude",
+      count(*) filter (
+        where
+          f.severity = $12
+      )::int as "open_update",
+      count(*) filter (
+        where
+          f.severity = $13
+      )::int as "open_risk",
+      count(*) filter (
+        where
+          f.severity = $14
+      )::int as "open_review"
+    from
+      findings f
+    where
+      (
+        "f"."county_code" = $15
+        and "f"."village_code" like $16
+      )
+      and f.present
+      and f.status = 'open'
+    group by
+      1
+  )
+select
+  a.code,
+  a.name,
+  a.level,
+  coalesce(h.households, 0)::int as households,
+  coalesce(p.people, 0)::int as people,
+  coalesce(h.monitoring, 0)::int as monitoring,
+  coalesce(h.visits_overdue, 0)::int as visits_overdue,
+  coalesce(f.open_findings, 0)::int as open_findings,
+  coalesce("f"."open_exclude", 0)::int as "open_exclude",
+  coalesce("f"."open_update", 0)::int as "open_update",
+  coalesce("f"."open_risk", 0)::int as "open_risk",
+  coalesce("f"."open_review", 0)::int as "open_review"
+from
+  areas a
+  left join h on h.code = a.code
+  left join p on p.code = a.code
+  left join f on f.code = a.code
+where
+  a.code = $17
+  and "a"."code" like $18
 order by
   a.code;

@@ -1,5 +1,6 @@
 // e2e: a county official on a landscape tablet logs in, sees the shell with their area and role,
-// and browses the area map — county → township (from the list) → village (from the map).
+// and browses the area map — county → township (from the list) → village (tapped on the map: its
+// panel, then its own map from the panel).
 // The map is checked by what it drew: MapLibre's own count of rendered features, and the
 // colours of the canvas pixels in a screenshot.
 import type { Page } from 'playwright-core';
@@ -79,11 +80,16 @@ describe('area map (county official, 1280×800)', () => {
     await saveScreenshot(page, 'area-map-township-1280x800');
   });
 
-  it('opens a village by clicking its polygon on the map', async () => {
+  it('opens a village by clicking its polygon on the map, then its map from the panel', async () => {
+    // The household points off: a tap beside a household cluster zooms into it instead.
+    await page.getByTestId('map-households').click();
+    await expect.poll(() => page.evaluate<number>('window.__driplineMap.clusterCount + window.__driplineMap.householdCount')).toBe(0);
     const point = await page.evaluate<[number, number] | null>(`window.__driplineMap.pointOf('522324101209')`);
     expect(point).not.toBeNull();
     const [x, y] = point as [number, number];
     await page.mouse.click(x, y);
+    expect(await page.getByTestId('area-panel-name').innerText()).toBe('保家村');
+    await page.getByTestId('panel-open-area').click();
     await page.waitForURL('**/areas/522324101209');
     const state = await waitForMap(page, '522324101209');
     // A village has no outlined subdivisions: the village itself is drawn.

@@ -64,6 +64,7 @@ describe('cross-check (county official)', () => {
   it('colours the map by open findings per subdivision', async () => {
     await page.goto('/areas/522324101');
     await page.getByTestId('map-legend').waitFor();
+    await page.getByTestId('map-metric').click();
     await page.getByTestId('map-metric-findings').click();
     await expect.poll(() => page.getByTestId('map-legend').innerText()).toContain('待核实比对疑点');
   });

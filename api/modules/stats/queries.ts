@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { AreaLevel, DbOrTrx as Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
+import { SEVERITIES } from '../crosscheck/schema.ts';
 
 /** The dashboard's area by code (whatever the scope: the domain decides whether the caller may ask for it). */
 export const findArea = (db: Db, code: string) =>
@@ -130,39 +131,83 @@ export interface ChildRow {
   level: AreaLevel;
   /** Households in the registry (在册). */
   households: number;
+  /** Their living members (the card's member count). */
+  people: number;
   /** Of them, 监测户. */
   monitoring: number;
-  /** Findings present and not yet reviewed (open). */
+  /** 在册 households with no visit since the cutoff (never visited included). */
+  visits_overdue: number;
+  /** Findings present and not yet reviewed (open), in all and by severity. */
   open_findings: number;
+  open_exclude: number;
+  open_update: number;
+  open_risk: number;
+  open_review: number;
+}
+
+export interface ChildFilter {
+  /** The parent whose children are summed, or the area itself with `self` (a village: it has no children). */
+  code: string;
+  self?: boolean;
+  /** The children's code length: households and findings are summed by that many digits of their village code. */
+  childLength: number;
+  /** A visit on or after this instant counts (the county's visit interval before now). */
+  visitedSince: Date;
 }
 
 /**
- * The children of `parent` (townships of a county, villages of a township) in scope, each with its
- * households, monitoring households and open findings: households and findings are summed by the
- * first `childLength` digits of their village code, then joined to the children.
+ * The children of `parent` (townships of a county, villages of a township) in scope — or the area
+ * itself with `self` — each with its 在册 households and people, 监测户, households overdue for a visit
+ * and open findings by severity: households and findings are summed by the first `childLength`
+ * digits of their village code, then joined to the children (the map's choropleths and panels, the
+ * dashboard's children table). Counts only. The visits are one set (the households seen since the
+ * cutoff) anti-joined, not a probe per household: the per-row subplan's cost estimate set off JIT
+ * compilation (half a second at 100k households, api/bench/map-figures.ts).
  */
-export const childFigures = (db: Db, scope: Scope, parent: string, childLength: number) =>
+export const childFigures = (db: Db, scope: Scope, f: ChildFilter) =>
   sql<ChildRow>`
     with h as (
-      select left(h.village_code, ${childLength}) as code,
-        count(*) filter (where h.registry_state = '在册')::int as households,
-        count(*) filter (where h.registry_state = '在册' and h.status = '监测户')::int as monitoring
+      select left(h.village_code, ${f.childLength}) as code, count(*)::int as households,
+        count(*) filter (where h.status = '监测户')::int as monitoring,
+        count(*) filter (where v.household_id is null)::int as visits_overdue
       from households h
-      where ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null
+      left join (
+        select distinct v.household_id from visits v
+        where ${scope.countySql('v.county_code')} and v.deleted_at is null and v.visited_at >= ${f.visitedSince}
+      ) v on v.household_id = h.id
+      where ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null and h.registry_state = '在册'
+      group by 1
+    ),
+    p as (
+      select left(h.village_code, ${f.childLength}) as code, count(*)::int as people
+      from members m
+      join households h on h.id = m.household_id
+      where ${scope.countySql('m.county_code')} and ${LIVING}
+        and ${scope.sql('h.village_code', 'h.county_code')} and h.deleted_at is null and h.registry_state = '在册'
       group by 1
     ),
     f as (
-      select left(f.village_code, ${childLength}) as code, count(*)::int as open_findings
+      select left(f.village_code, ${f.childLength}) as code, count(*)::int as open_findings,
+        ${sql.join(
+          SEVERITIES.map((s) => sql`count(*) filter (where f.severity = ${s})::int as ${sql.id(`open_${s}`)}`),
+          sql`, `,
+        )}
       from findings f
       where ${scope.sql('f.village_code', 'f.county_code')} and f.present and f.status = 'open'
       group by 1
     )
     select a.code, a.name, a.level,
-      coalesce(h.households, 0)::int as households, coalesce(h.monitoring, 0)::int as monitoring, coalesce(f.open_findings, 0)::int as open_findings
+      coalesce(h.households, 0)::int as households, coalesce(p.people, 0)::int as people, coalesce(h.monitoring, 0)::int as monitoring,
+      coalesce(h.visits_overdue, 0)::int as visits_overdue, coalesce(f.open_findings, 0)::int as open_findings,
+      ${sql.join(
+        SEVERITIES.map((s) => sql`coalesce(${sql.ref(`f.open_${s}`)}, 0)::int as ${sql.id(`open_${s}`)}`),
+        sql`, `,
+      )}
     from areas a
     left join h on h.code = a.code
+    left join p on p.code = a.code
     left join f on f.code = a.code
-    where a.parent_code = ${parent} and ${scope.sql('a.code')}
+    where ${f.self ? sql`a.code = ${f.code}` : sql`a.parent_code = ${f.code}`} and ${scope.sql('a.code')}
     order by a.code`
     .execute(db)
     .then((r) => r.rows);

@@ -3,6 +3,7 @@
 // or person is named.
 import { z } from '@hono/zod-openapi';
 import { AreaCode, AreaLevelSchema, AreaRef } from '../areas/schema.ts';
+import { SEVERITIES } from '../crosscheck/schema.ts';
 import { Figures } from '../funds/schema.ts';
 
 export { XlsxFile } from '../funds/schema.ts';
@@ -14,6 +15,34 @@ export const StatsParam = z.object({
 const count = z.number().int();
 
 export const FINDING_STATUSES = ['open', 'confirmed', 'dismissed', 'needs_visit', 'resolved'] as const;
+
+/** One area's figures on the map and in the dashboard's children table (counts only, no person). */
+export const ChildFigures = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level: AreaLevelSchema,
+    households: count.openapi({ description: '在册 households' }),
+    people: count.openapi({ description: 'Their living members' }),
+    monitoringHouseholds: count.openapi({ description: '在册 监测户' }),
+    monitoringRate: z.number().nullable().openapi({ description: '监测户 ÷ 在册 households (0…1, four decimals); null without households' }),
+    visitsOverdue: count.openapi({ description: '在册 households not visited within the visit interval (never visited included)' }),
+    openFindings: count.openapi({ description: 'Findings present and not yet reviewed' }),
+    openFindingsBySeverity: z.object(Object.fromEntries(SEVERITIES.map((s) => [s, count])) as Record<(typeof SEVERITIES)[number], typeof count>),
+    funds: Figures.nullable().openapi({
+      description: 'The ledger’s figures of the projects whose lead village lies in the area, with 资金支出进度; null without funds.read',
+    }),
+  })
+  .openapi('ChildAreaFigures');
+
+export const ChildAreaFiguresList = z
+  .object({
+    area: z.object({ code: z.string(), name: z.string(), level: AreaLevelSchema }),
+    visitIntervalDays: count.openapi({ description: 'A household not visited for longer is overdue (default 90: the county settings have no interval yet)' }),
+    fundsShown: z.boolean().openapi({ description: 'Whether the role reads the ledger (funds.read): otherwise every `funds` is null' }),
+    items: z.array(ChildFigures),
+  })
+  .openapi('ChildAreaFiguresList');
 
 export const StatsReport = z
   .object({
@@ -71,16 +100,7 @@ export const StatsReport = z
         description: 'The fund ledger’s balances and 资金支出进度 of the area’s projects (by lead village), by fund source; null without funds.read',
       }),
     children: z
-      .array(
-        z.object({
-          code: z.string(),
-          name: z.string(),
-          level: AreaLevelSchema,
-          households: count.openapi({ description: '在册 households' }),
-          monitoringHouseholds: count.openapi({ description: '在册 监测户' }),
-          openFindings: count.openapi({ description: 'Findings present and not yet reviewed' }),
-        }),
-      )
+      .array(ChildFigures)
       .openapi({ description: 'The area’s children in scope (townships of a county, villages of a township); none for a village' }),
   })
   .openapi('StatsReport');

@@ -1,7 +1,8 @@
 // The statistics dashboards (贫困统计监测, 挂图作战 §5): an area's figures for the county, township and
 // village — the registry by status and 在册状态, monitoring households by category, causes of
 // poverty, the guarantees' gaps, the cross-check findings by rule and status, the fund ledger's
-// balances and 资金支出进度 by source, and the children areas' table. Domain rules only: who may ask
+// balances and 资金支出进度 by source, and the children areas' figures — also the area map's choropleths
+// and panels (GET /api/stats/{code}/children, decision 0035). Domain rules only: who may ask
 // (any account whose area covers the dashboard's), how the rows become figures. SQL in queries.ts
 // (the money through funds' own balances), HTTP in routes.ts, the workbook in stats-xlsx.ts.
 import type { z } from '@hono/zod-openapi';
@@ -14,10 +15,11 @@ import { REGISTRY_STATES } from '../../shared/state-machine.ts';
 import { findAreaNames } from '../areas/queries.ts';
 import { Scope } from '../auth/scope.ts';
 import { RULES } from '../crosscheck/rules/index.ts';
+import { SEVERITIES } from '../crosscheck/schema.ts';
 import { balances, figures } from '../funds/funds.ts';
 import type { ReportCache } from './cache.ts';
 import * as q from './queries.ts';
-import type { FINDING_STATUSES, StatsAnswer, StatsReport } from './schema.ts';
+import type { ChildFigures, FINDING_STATUSES, StatsAnswer, StatsReport } from './schema.ts';
 
 export type StatsReportOutput = z.infer<typeof StatsReport>;
 export type StatsAnswerOutput = z.infer<typeof StatsAnswer>;
@@ -44,6 +46,69 @@ const noFindings = (): StatusCounts => ({ open: 0, confirmed: 0, dismissed: 0, n
 const childLengthOf = (code: string) => (code.length >= 12 ? undefined : AREA_CODE_LENGTHS.find((n) => n > code.length));
 
 /**
+ * Days within which a household in the registry is to be visited; one not visited for longer counts as
+ * 逾期未走访. The county's yearly standard (county_year_settings) has no visit interval yet: until it
+ * has, every county uses this default (docs/domain/map-figures.md).
+ */
+export const VISIT_INTERVAL_DAYS = 90;
+
+export type ChildFiguresOutput = z.infer<typeof ChildFigures>;
+
+/**
+ * The figures of each child of `code` within `within` (a village: the village itself), for the map's
+ * choropleths and panels and the dashboard's children table: registry, monitoring and its rate,
+ * overdue visits, open findings by severity, and — for roles with funds.read — the ledger's money by
+ * the projects' lead villages (funds' own balances, rolled up here by code prefix). Counts only.
+ */
+async function figuresOfChildren(ctx: Ctx, within: Scope, code: string, opts: { self: boolean }): Promise<ChildFiguresOutput[]> {
+  const childLength = opts.self ? code.length : childLengthOf(code);
+  if (!childLength) return [];
+  const visitedSince = new Date(ctx.now.getTime() - VISIT_INTERVAL_DAYS * 86_400_000);
+  const [rows, money] = await Promise.all([
+    q.childFigures(ctx.db, within, { code, self: opts.self, childLength, visitedSince }),
+    can(ctx.scope.role, 'funds.read') ? balances(ctx, { by: ['village'], areaCode: code }) : Promise.resolve(null),
+  ]);
+  return rows.map((c) => {
+    const households = Number(c.households);
+    const monitoring = Number(c.monitoring);
+    const spent = money ? money.filter((m) => m.villageCode?.startsWith(c.code)) : null;
+    return {
+      code: c.code,
+      name: c.name,
+      level: c.level,
+      households,
+      people: Number(c.people),
+      monitoringHouseholds: monitoring,
+      monitoringRate: households > 0 ? Math.round((monitoring / households) * 10_000) / 10_000 : null,
+      visitsOverdue: Number(c.visits_overdue),
+      openFindings: Number(c.open_findings),
+      openFindingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, Number(c[`open_${s}`])])) as Record<(typeof SEVERITIES)[number], number>,
+      funds:
+        spent &&
+        figures({
+          allocated: sum(spent, (m) => m.allocatedFen),
+          disbursed: sum(spent, (m) => m.disbursedFen),
+          reimbursed: sum(spent, (m) => m.reimbursedFen),
+          household_paid: sum(spent, (m) => m.householdPaidFen),
+          entries: sum(spent, (m) => m.entries),
+        }),
+    };
+  });
+}
+
+/**
+ * GET /api/stats/{code}/children: the figures of the children of `code` (a village: of the village
+ * itself), for any account whose area covers it (403 otherwise, audited), 404 for an unknown area.
+ */
+export async function childAreaFigures(ctx: Ctx, code: string) {
+  ctx.scope.assertCovers(code);
+  const area = await q.findArea(ctx.db, code);
+  if (!area) throw NotFound('area.notFound', { code });
+  const items = await figuresOfChildren(ctx, new Scope(code, ctx.scope.role), code, { self: code.length >= 12 });
+  return { area, visitIntervalDays: VISIT_INTERVAL_DAYS, fundsShown: can(ctx.scope.role, 'funds.read'), items };
+}
+
+/**
  * The dashboard of `code`: any account whose area covers it (403 otherwise, audited), 404 for an
  * unknown area. The figures are the area's subtree's, within the caller's scope.
  */
@@ -54,14 +119,13 @@ export async function areaStats(ctx: Ctx, code: string): Promise<StatsReportOutp
   if (!area) throw NotFound('area.notFound', { code });
   // The area is inside the caller's: its own subtree is the narrower scope.
   const within = new Scope(code, scope.role);
-  const childLength = childLengthOf(code);
   const [path, registry, causes, guarantees, findings, children, money] = await Promise.all([
     findAreaNames(db, ancestorsOf(code)),
     q.registryCounts(db, within),
     q.causeCounts(db, within),
     q.guaranteeGaps(db, within),
     q.findingCounts(db, within),
-    childLength ? q.childFigures(db, within, code, childLength) : Promise.resolve([]),
+    figuresOfChildren(ctx, within, code, { self: false }),
     can(scope.role, 'funds.read') ? balances(ctx, { by: ['source'], areaCode: code }) : Promise.resolve(null),
   ]);
   return {
@@ -81,14 +145,7 @@ export async function areaStats(ctx: Ctx, code: string): Promise<StatsReportOutp
       }),
       bySource: money.map(({ source, ...f }) => ({ source: source ?? '', ...f })),
     },
-    children: children.map((c) => ({
-      code: c.code,
-      name: c.name,
-      level: c.level,
-      households: Number(c.households),
-      monitoringHouseholds: Number(c.monitoring),
-      openFindings: Number(c.open_findings),
-    })),
+    children,
   };
 }
 

@@ -1,4 +1,4 @@
-// Owns one MapLibre map showing an area's subdivisions coloured by household count. The map
+// Owns one MapLibre map showing an area's subdivisions coloured by household count or a chosen figure. The map
 // instance and the GeoJSON never enter Vue's reactivity: the Vue wrapper (AreaMap.vue) calls
 // show()/highlight() and receives clicks through callbacks. No network: the style has no tiles,
 // sprites or glyphs (names are drawn as HTML labels), so nothing is fetched from outside.
@@ -6,7 +6,7 @@ import { type BBox, bboxOf, type FeatureCollection, type Geometry } from '../../
 import { BACKGROUND, createBaseMap, fitBbox, maplibregl, type MapStyle, sourceData, whenIdle } from './base-map.ts';
 import { addHouseholdLayers, FINDING_LAYER_IDS, HOUSEHOLD_LAYER_IDS } from './household-layer.ts';
 import { addProjectLayer, PROJECT_LAYER_IDS, type ProjectTileProperties } from './project-layer.ts';
-import { type ColourScale, fillColourExpression, householdScale } from './scale.ts';
+import { type ColourScale, fillColourExpression, householdScale, type MetricUnit, metricScale } from './scale.ts';
 import type { api, Ok } from '../api.ts';
 
 /** A basemap the server offers (GET /api/basemaps: 天地图 with a configured key). */
@@ -23,6 +23,8 @@ export type AreaFeatureProperties = {
   householdCount: number;
   labelLon: number | null;
   labelLat: number | null;
+  /** The chosen figure (ShowOptions.unit given): what colours the area; null or missing: none. */
+  value?: number | null;
 };
 
 export type AreaFeatureCollection = FeatureCollection<Geometry | null, AreaFeatureProperties>;
@@ -34,6 +36,8 @@ export interface ShowOptions {
   /** The area's own outline, drawn as context on top. */
   outline?: AreaFeatureCollection | null;
   bbox?: Bbox | null;
+  /** Colour by each feature's `value` in this unit (left out: by its household count). */
+  unit?: MetricUnit;
 }
 
 export interface AreaMapOptions {
@@ -219,8 +223,17 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     options.onHover?.(null);
   });
   map.on('click', 'children-fill', (e) => {
-    const above = [...PROJECT_LAYER_IDS, ...HOUSEHOLD_LAYER_IDS, ...FINDING_LAYER_IDS].filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
-    if (above.length && map.queryRenderedFeatures(e.point, { layers: above }).length) return;
+    const shown = (ids: readonly string[]) => ids.filter((l) => map.getLayoutProperty(l, 'visibility') !== 'none');
+    const projects = shown(PROJECT_LAYER_IDS);
+    if (projects.length && map.queryRenderedFeatures(e.point, { layers: projects }).length) return;
+    // Households and findings take a tap within 8 px (household-layer.ts): so does the check here, or a
+    // tap beside a cluster would both zoom in and open the area's panel.
+    const points = shown([...HOUSEHOLD_LAYER_IDS, ...FINDING_LAYER_IDS]);
+    const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+      [e.point.x - 8, e.point.y - 8],
+      [e.point.x + 8, e.point.y + 8],
+    ];
+    if (points.length && map.queryRenderedFeatures(box, { layers: points }).length) return;
     const code = e.features?.[0]?.properties?.code;
     if (typeof code === 'string') options.onSelect?.(code);
   });
@@ -265,8 +278,13 @@ export function createAreaMap(container: HTMLElement, options: AreaMapOptions = 
     if (destroyed || mine !== showSeq) return householdScale([]);
     setHover(null);
     current = opts.children;
-    const scale = householdScale(opts.children.features.map((f) => f.properties.householdCount));
-    map.setPaintProperty('children-fill', 'fill-color', fillColourExpression(scale) as FillColour);
+    const scale = opts.unit
+      ? metricScale(
+          opts.children.features.map((f) => f.properties.value ?? null),
+          opts.unit,
+        )
+      : householdScale(opts.children.features.map((f) => f.properties.householdCount));
+    map.setPaintProperty('children-fill', 'fill-color', fillColourExpression(scale, opts.unit ? 'value' : 'householdCount') as FillColour);
     const children = map.getSource<maplibregl.GeoJSONSource>(CHILDREN);
     const outline = map.getSource<maplibregl.GeoJSONSource>(OUTLINE);
     await Promise.all([children?.setData(sourceData(opts.children)), outline?.setData(sourceData(opts.outline ?? EMPTY))]);

@@ -1,6 +1,7 @@
-// The household-count colour scale shared by the map layers and the legend: five classes with
-// "nice" equal-interval breaks derived from the counts on screen (a county's townships hold
-// thousands, a township's villages dozens), plus a neutral colour for areas with no households.
+// The colour scales shared by the map layers and the legend: five classes with "nice" equal-interval
+// breaks derived from the figures on screen (a county's townships hold thousands, a township's villages
+// dozens), plus a neutral colour for areas with nothing (no households; no figure at all). Counts and
+// money start at 1 (0 is "none"); percentages start at 0 (0 % spent is a finding, not a gap).
 // Pure: no MapLibre, no DOM — unit-tested in scale.test.ts.
 
 /** Light yellow to dark red (ColorBrewer YlOrRd 5), readable on the pale map background. */
@@ -47,11 +48,36 @@ export function householdScale(counts: readonly number[]): ColourScale {
   return { classes, none: NONE_COLOUR };
 }
 
-/** A MapLibre expression colouring features by their `householdCount` property. */
-export function fillColourExpression(scale: ColourScale): unknown[] | string {
+/** What a choropleth's figures are: whole counts, whole yuan, or whole percentages (0–100). */
+export type MetricUnit = 'count' | 'yuan' | 'percent';
+
+/**
+ * Classes for a metric's figures (null: the area has none, e.g. no money allocated). Counts and yuan
+ * as householdScale; percentages from 0 with integer steps, the top class open.
+ */
+export function metricScale(values: readonly (number | null)[], unit: MetricUnit): ColourScale {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (unit !== 'percent') return householdScale(finite);
+  if (!finite.length) return { classes: [], none: NONE_COLOUR };
+  const max = Math.max(0, ...finite);
+  const n = CLASS_COLOURS.length;
+  const step = Math.max(1, niceStep(Math.max(max, 1) / n));
+  const classes: ColourClass[] = [];
+  for (let i = 0; i < n; i++) {
+    const from = i === 0 ? 0 : i * step + 1;
+    const last = i === n - 1 || (i + 1) * step >= max;
+    classes.push({ from, to: last ? null : (i + 1) * step, colour: CLASS_COLOURS[i] as string });
+    if (last) break;
+  }
+  return { classes, none: NONE_COLOUR };
+}
+
+/** A MapLibre expression colouring features by a numeric property (default `householdCount`; missing or null: none). */
+export function fillColourExpression(scale: ColourScale, property = 'householdCount'): unknown[] | string {
   const first = scale.classes[0];
   if (!first) return scale.none;
-  const step: unknown[] = ['step', ['coalesce', ['get', 'householdCount'], 0], scale.none, first.from, first.colour];
+  // null or missing → -1, below every class (the lowest starts at 0).
+  const step: unknown[] = ['step', ['coalesce', ['get', property], -1], scale.none, first.from, first.colour];
   for (const c of scale.classes.slice(1)) step.push(c.from, c.colour);
   return step;
 }
