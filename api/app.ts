@@ -34,6 +34,7 @@ import { linesRoutes } from './modules/lines/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
+import { workbenchRoutes } from './modules/workbench/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -71,6 +72,7 @@ function buildApi() {
     '/basemaps',
     '/lines',
     '/stats',
+    '/workbench',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -100,6 +102,7 @@ function buildApi() {
       .route('/basemaps', basemapRoutes)
       .route('/lines', linesRoutes)
       .route('/stats', statsRoutes)
+      .route('/workbench', workbenchRoutes)
   );
 }
 
