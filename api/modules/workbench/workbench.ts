@@ -155,7 +155,7 @@ async function openFindings(ctx: Ctx): Promise<Item> {
   const byRule = [...counts.byRule]
     .sort((a, b) => b.n - a.n)
     .map((r) =>
-      entry({ label: RULE_TITLES.get(r.rule) ?? r.rule, detail: r.rule, count: r.n, link: { name: 'crosscheck', query: { status: 'open', rule: r.rule } } }),
+      entry({ label: RULE_TITLES.get(r.rule) ?? r.rule, detail: 'rule', count: r.n, link: { name: 'crosscheck', query: { status: 'open', rule: r.rule } } }),
     );
   const byVillage = villages.map((v) =>
     entry({ label: names.get(v.village_code) ?? v.village_code, detail: 'village', count: v.n, link: { name: 'households', query: { area: v.village_code } } }),
