@@ -13,6 +13,7 @@ import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
 import { tilesBenchmarks } from './tiles.ts';
+import { workbenchBenchmarks } from './workbench.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
 // by DRIPLINE_AUDIT_KEY_FILE, or one of their own for the run (the CLI processes they start inherit it).
@@ -33,6 +34,7 @@ const all: Record<string, () => Promise<void>> = {
   ...projectsQueueBenchmarks,
   ...publicBenchmarks,
   ...tilesBenchmarks,
+  ...workbenchBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

@@ -266,7 +266,6 @@ where
   and a.at >= $3::timestamptz
   and a.action not in ($4)
 order by
-  a.at desc,
-  a.id desc
+  a.at desc
 limit
   $5;

@@ -88,7 +88,11 @@ export interface RecentFilter {
   exceptActions?: readonly string[];
 }
 
-/** The scope's entries (by their area code, within the scope's county chains) since a time, as a FROM … WHERE fragment. */
+/**
+ * The scope's entries (by their area code, within the scope's county chains) since a time, as a
+ * FROM … WHERE fragment: served by audit_at_idx (a county), audit_area_at_idx (a township or
+ * village) or audit_action_at_idx (one action), migration 0036.
+ */
 const recentIn = (scope: Scope, f: RecentFilter) => sql`from audit_log a
   where ${scope.sql('a.area_code', 'a.chain')} and a.at >= ${f.since.toISOString()}::timestamptz
   ${f.actions ? sql`and a.action in (${sql.join(f.actions)})` : sql``}
@@ -105,6 +109,6 @@ export async function countRecent(db: Db, scope: Scope, f: RecentFilter, countLi
 export const latestRecent = (db: Db, scope: Scope, f: RecentFilter, limit: number) =>
   sql<{ at: Date; actor_name: string | null; actor_role: string | null; action: string; entity: string; entity_id: string | null; area_code: string | null }>`
     select a.at, a.actor_name, a.actor_role, a.action, a.entity, a.entity_id, a.area_code ${recentIn(scope, f)}
-    order by a.at desc, a.id desc limit ${limit}`
+    order by a.at desc limit ${limit}`
     .execute(db)
     .then((r) => r.rows);

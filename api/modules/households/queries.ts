@@ -34,7 +34,7 @@ export type TodoFilter = { kind: HouseholdTodo; now: Date };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The card misses a required field (REQUIRED_CARD_FIELDS), one condition per field. */
-export const MISSING_FIELD: Record<RequiredCardField, RawBuilder<SqlBool>> = {
+const MISSING_FIELD: Record<RequiredCardField, RawBuilder<SqlBool>> = {
   phone: sql<SqlBool>`nullif(h.phone, '') is null`,
   location: sql<SqlBool>`h.location is null`,
   mainCause: sql<SqlBool>`(h.main_cause is null and cardinality(h.risk_types) = 0)`,
@@ -46,7 +46,8 @@ export const MISSING_FIELD: Record<RequiredCardField, RawBuilder<SqlBool>> = {
  * 在册 with a required field missing; a 在册 监测户 with no open procedure whose months under
  * monitoring (the county's setting of the year, 6 where none) have passed since it entered
  * monitoring — its latest completed 监测对象认定/再次纳入, else 1 January of its 识别年度 (the
- * registry's own households have no procedure).
+ * registry's own households have no procedure). The last is the set form of the procedures' own
+ * 风险消除 guard (procedures/guards.ts monitoringPeriod: the same procedures, the same setting).
  */
 function todoCondition(todo: TodoFilter): RawBuilder<SqlBool> {
   const now = todo.now.getTime();

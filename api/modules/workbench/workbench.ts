@@ -41,6 +41,8 @@ const item = (key: ItemKey, count: number, link: LinkTo | null, entries: Entry[]
   entries,
 });
 const household = (id: string): LinkTo => ({ name: 'household', params: { id } });
+/** The findings queue's review tab, filtered (?area= opens the review rather than the county's import tab). */
+const findingsQueue = (ctx: Ctx, query: Record<string, string>): LinkTo => ({ name: 'crosscheck', query: { area: ctx.scope.areaCode, ...query } });
 
 /** The account's workbench: the items of its role (writers: their work; read-only roles: what changed). */
 export async function workbench(ctx: Ctx): Promise<WorkbenchOutput> {
@@ -131,9 +133,9 @@ async function findingsToVerify(ctx: Ctx): Promise<Item> {
   const byStatus = new Map(counts.byStatus.map((s) => [s.status, s.n]));
   const entries = (['open', 'needs_visit'] as const)
     .filter((s) => (byStatus.get(s) ?? 0) > 0)
-    .map((s) => entry({ label: s, count: byStatus.get(s) ?? 0, link: { name: 'crosscheck', query: { status: s } } }));
+    .map((s) => entry({ label: s, count: byStatus.get(s) ?? 0, link: findingsQueue(ctx, { status: s }) }));
   const total = counts.byStatus.reduce((n, s) => n + s.n, 0);
-  return item('findingsToVerify', total, { name: 'crosscheck', query: { status: 'open' } }, entries, {
+  return item('findingsToVerify', total, findingsQueue(ctx, { status: 'open' }), entries, {
     params: { open: byStatus.get('open') ?? 0, needsVisit: byStatus.get('needs_visit') ?? 0 },
   });
 }
@@ -154,13 +156,11 @@ async function openFindings(ctx: Ctx): Promise<Item> {
   );
   const byRule = [...counts.byRule]
     .sort((a, b) => b.n - a.n)
-    .map((r) =>
-      entry({ label: RULE_TITLES.get(r.rule) ?? r.rule, detail: 'rule', count: r.n, link: { name: 'crosscheck', query: { status: 'open', rule: r.rule } } }),
-    );
+    .map((r) => entry({ label: RULE_TITLES.get(r.rule) ?? r.rule, detail: 'rule', count: r.n, link: findingsQueue(ctx, { status: 'open', rule: r.rule }) }));
   const byVillage = villages.map((v) =>
     entry({ label: names.get(v.village_code) ?? v.village_code, detail: 'village', count: v.n, link: { name: 'households', query: { area: v.village_code } } }),
   );
-  return item('openFindings', total, { name: 'crosscheck', query: { status: 'open' } }, [...byRule, ...byVillage], {
+  return item('openFindings', total, findingsQueue(ctx, { status: 'open' }), [...byRule, ...byVillage], {
     params: { rules: byRule.length, villages: counts.byVillage.length },
   });
 }
@@ -256,7 +256,7 @@ function findingActivity(ctx: Ctx, since: Date): Promise<Item>[] {
   const activity = findings.findingActivity(ctx.db, ctx.scope, since);
   const params = { days: RECENT_DAYS };
   return [
-    activity.then((a) => item('findingsOpened', a.opened, { name: 'crosscheck', query: { status: 'open' } }, [], { params })),
-    activity.then((a) => item('findingsClosed', a.closed, { name: 'crosscheck', query: { status: 'resolved' } }, [], { params })),
+    activity.then((a) => item('findingsOpened', a.opened, findingsQueue(ctx, { status: 'open' }), [], { params })),
+    activity.then((a) => item('findingsClosed', a.closed, findingsQueue(ctx, { status: 'resolved' }), [], { params })),
   ];
 }

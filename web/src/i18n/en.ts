@@ -897,6 +897,7 @@ const en: MessageSchema = {
     skipped: 'Not run: no data from {sources}',
     rule: 'Rule',
     severity: 'Severity',
+    areaFilter: 'Area: {name}',
     severities: { exclude: 'Exclude', update: 'Update', risk: 'Risk', review: 'Review' },
     status: 'Status',
     statuses: { open: 'Open', needs_visit: 'Needs visit', confirmed: 'Confirmed', dismissed: 'Dismissed', resolved: 'Resolved' },

@@ -894,6 +894,7 @@ const zhCN = {
     skipped: '未运行：缺少 {sources} 数据',
     rule: '比对规则',
     severity: '性质',
+    areaFilter: '区域：{name}',
     severities: { exclude: '应清退', update: '需更新', risk: '风险预警', review: '需核实' },
     status: '状态',
     statuses: { open: '待核实', needs_visit: '待走访', confirmed: '已确认', dismissed: '已排除', resolved: '已办结' },
