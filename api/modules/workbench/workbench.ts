@@ -51,6 +51,7 @@ export async function workbench(ctx: Ctx): Promise<WorkbenchOutput> {
   const [area] = await findAreaNames(db, [scope.areaCode]);
   const readOnly = !scope.canWrite;
   const village = scope.areaCode.length === 12;
+  const afterNotice = stagesSignedOffBy(scope).filter((s) => s === '乡镇审核' || s === '县级审定');
   const tasks: Promise<Item | null>[] = readOnly
     ? [recentChanges(ctx, since), findingActivity(ctx, since), refusals(ctx, since)].flat()
     : [
@@ -64,12 +65,9 @@ export async function workbench(ctx: Ctx): Promise<WorkbenchOutput> {
               householdTodo(ctx, 'riskEliminationDue'),
             ]
           : [
-              waiting(
-                ctx,
-                'signoff',
-                stagesSignedOffBy(scope).filter((s) => s === '乡镇审核' || s === '县级审定'),
-              ),
-              waiting(ctx, 'noticeEnding', ['村内公示'], NOTICE_ENDING_DAYS),
+              waiting(ctx, 'signoff', afterNotice),
+              // The notices whose end brings the procedure to the role's sign-off (none for a role that signs none).
+              waiting(ctx, 'noticeEnding', afterNotice.length ? ['村内公示'] : [], NOTICE_ENDING_DAYS),
               openFindings(ctx),
               registryImports(ctx, since),
               crosscheckRuns(ctx, since),

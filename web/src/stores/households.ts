@@ -65,6 +65,14 @@ export function fetchHouseholdPage(f: HouseholdFilter, pageSize: number): Promis
   return call(api.households.$get({ query: { ...filterParams(f), page: String(f.page), pageSize: String(pageSize) } }));
 }
 
+/**
+ * The exact number of households the filter matches — asked after a page whose total was capped
+ * (the list counts at most 1000 to answer fast), so the list can say how many and page past 1000.
+ */
+export async function fetchExactTotal(f: HouseholdFilter): Promise<number> {
+  return (await call(api.households.$get({ query: { ...filterParams(f), pageSize: '1', exactTotal: 'true' } }))).total;
+}
+
 /** GET /api/print/households.xlsx with the list's filters (a plain link: the session cookie goes along). */
 export function exportUrl(f: HouseholdFilter): string {
   const qs = new URLSearchParams(filterParams(f)).toString();
