@@ -223,6 +223,7 @@ from
       "a"."chain" = $1
       and a.at >= $2::timestamptz
       and a.action not in ($3)
+      and a.action not like 'auth.%'
     limit
       $4
   ) t;
@@ -255,6 +256,7 @@ select
   a.action,
   a.entity,
   a.entity_id,
+  a.subject_id,
   a.area_code
 from
   audit_log a
@@ -265,6 +267,7 @@ where
   )
   and a.at >= $3::timestamptz
   and a.action not in ($4)
+  and a.action not like 'auth.%'
 order by
   a.at desc
 limit

@@ -41,8 +41,13 @@ export default moduleSpec('audit', 'api/modules/audit/queries.ts', q, {
   checkpointsAfter: [{ run: (db) => q.checkpointsAfter(db, COUNTY, 0, 5000) }],
   firstCheckpoint: [{ run: (db) => q.firstCheckpoint(db, COUNTY) }],
   countRecent: [
-    { label: 'county, every action but refusals', run: (db) => q.countRecent(db, countyOfficial, { since: AT, exceptActions: ['access.denied'] }, 1000) },
+    {
+      label: 'county, every action but refusals',
+      run: (db) => q.countRecent(db, countyOfficial, { since: AT, exceptActions: ['access.denied'], changesOnly: true }, 1000),
+    },
     { label: 'village, refusals', run: (db) => q.countRecent(db, villageCadre, { since: AT, actions: ['access.denied'] }, 1000) },
   ],
-  latestRecent: [{ label: 'village cadre', run: (db) => q.latestRecent(db, villageCadre, { since: AT, exceptActions: ['access.denied'] }, 5) }],
+  latestRecent: [
+    { label: 'village cadre', run: (db) => q.latestRecent(db, villageCadre, { since: AT, exceptActions: ['access.denied'], changesOnly: true }, 5) },
+  ],
 });

@@ -86,6 +86,8 @@ export interface RecentFilter {
   actions?: readonly string[];
   /** … or every action but these. */
   exceptActions?: readonly string[];
+  /** Leave out sign-ins and sign-outs (auth.*): they change no data. */
+  changesOnly?: boolean;
 }
 
 /**
@@ -96,7 +98,8 @@ export interface RecentFilter {
 const recentIn = (scope: Scope, f: RecentFilter) => sql`from audit_log a
   where ${scope.sql('a.area_code', 'a.chain')} and a.at >= ${f.since.toISOString()}::timestamptz
   ${f.actions ? sql`and a.action in (${sql.join(f.actions)})` : sql``}
-  ${f.exceptActions ? sql`and a.action not in (${sql.join(f.exceptActions)})` : sql``}`;
+  ${f.exceptActions ? sql`and a.action not in (${sql.join(f.exceptActions)})` : sql``}
+  ${f.changesOnly ? sql`and a.action not like 'auth.%'` : sql``}`;
 
 /** How many entries of the scope since `f.since`, counting at most `countLimit` + 1. */
 export async function countRecent(db: Db, scope: Scope, f: RecentFilter, countLimit: number) {
@@ -107,8 +110,17 @@ export async function countRecent(db: Db, scope: Scope, f: RecentFilter, countLi
 
 /** The latest entries of the scope since `f.since`: who did what to which record, when (no diff: it may hold personal data). */
 export const latestRecent = (db: Db, scope: Scope, f: RecentFilter, limit: number) =>
-  sql<{ at: Date; actor_name: string | null; actor_role: string | null; action: string; entity: string; entity_id: string | null; area_code: string | null }>`
-    select a.at, a.actor_name, a.actor_role, a.action, a.entity, a.entity_id, a.area_code ${recentIn(scope, f)}
+  sql<{
+    at: Date;
+    actor_name: string | null;
+    actor_role: string | null;
+    action: string;
+    entity: string;
+    entity_id: string | null;
+    subject_id: string | null;
+    area_code: string | null;
+  }>`
+    select a.at, a.actor_name, a.actor_role, a.action, a.entity, a.entity_id, a.subject_id, a.area_code ${recentIn(scope, f)}
     order by a.at desc limit ${limit}`
     .execute(db)
     .then((r) => r.rows);

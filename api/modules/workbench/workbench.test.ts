@@ -254,6 +254,8 @@ describe('read-only roles', () => {
     if (!before.capped) expect(denied.count).toBe(before.count + 1);
     expect(denied.entries[0]).toMatchObject({ label: 'access.denied' });
     expect(itemOf(w, 'recentChanges').count).toBeGreaterThan(0);
+    // Sign-ins change nothing: not among the changes (the inspector has just signed in).
+    for (const e of itemOf(w, 'recentChanges').entries) expect(e.label).not.toMatch(/^auth\./);
     expect(w.items.some((i) => i.key === 'signoff' || i.key === 'projectQueue')).toBe(false);
   });
 
@@ -271,10 +273,12 @@ describe('read-only roles', () => {
       .where('area_code', 'like', `${BAOJIA}%`)
       .where('at', '>=', new Date(w.since))
       .where('action', '<>', 'access.denied')
+      .where('action', 'not like', 'auth.%')
       .executeTakeFirstOrThrow();
     expect(changes.count).toBe(capped(Number(direct.n)));
     const ids = changes.entries.map((e) => e.link?.params?.id);
     expect(ids).not.toContain(theirs.id);
+    expect(ids).toContain(mine.id); // the visit just recorded opens its household's card
     const areaCodes = await db.selectFrom('audit_log').select('area_code').where('area_code', 'like', `${SANHE}%`).limit(1).execute();
     expect(areaCodes.length).toBe(1); // the other village's change exists — and is not on this workbench
   });

@@ -217,11 +217,16 @@ async function projectQueue(ctx: Ctx): Promise<Item | null> {
 // ── 纪检监察 / 村监委 (read-only) ────────────────────────────────────────────────────────────
 const DENIED = ['access.denied'];
 
-/** Where an audited record is shown (a household's card, a project), if anywhere. */
-function recordLink(entity: string, id: string | null): LinkTo | null {
-  if (!id) return null;
-  if (entity === 'household') return household(id);
-  if (entity === 'project') return { name: 'project', params: { id } };
+/** The card's records (their subject is the household) and the project's (their subject is the project). */
+const CARD_ENTITIES = new Set(['household', 'member', 'household_year', 'visit', 'photo', 'measure', 'cadre', 'procedure', 'finding']);
+const PROJECT_ENTITIES = new Set(['project', 'project_media', 'project_comment', 'ledger_entry', 'oversight_alert']);
+
+/** Where an audited record is shown (its household's card, its project), if anywhere. */
+function recordLink(r: { entity: string; entity_id: string | null; subject_id: string | null }): LinkTo | null {
+  const subject = r.subject_id ?? (r.entity === 'household' || r.entity === 'project' ? r.entity_id : null);
+  if (!subject) return null;
+  if (CARD_ENTITIES.has(r.entity)) return household(subject);
+  if (PROJECT_ENTITIES.has(r.entity)) return { name: 'project', params: { id: subject } };
   return null;
 }
 
@@ -236,15 +241,15 @@ async function auditItem(ctx: Ctx, key: ItemKey, f: audit.RecentFilter): Promise
         label: r.action,
         detail: [r.actor_name, r.entity].filter(Boolean).join(' · '),
         at: new Date(r.at).toISOString(),
-        link: recordLink(r.entity, r.entity_id),
+        link: recordLink(r),
       }),
     ),
     { capped: count.capped, params: { days: RECENT_DAYS } },
   );
 }
 
-/** What changed in the area in the recent days (the audit log, refusals aside). */
-const recentChanges = (ctx: Ctx, since: Date) => auditItem(ctx, 'recentChanges', { since, exceptActions: DENIED });
+/** What changed in the area in the recent days (the audit log, refusals and sign-ins aside). */
+const recentChanges = (ctx: Ctx, since: Date) => auditItem(ctx, 'recentChanges', { since, exceptActions: DENIED, changesOnly: true });
 
 /** Refused actions (access.denied) of the area's accounts in the recent days. */
 const refusals = (ctx: Ctx, since: Date) => auditItem(ctx, 'accessDenied', { since, actions: DENIED });
