@@ -33,7 +33,9 @@ import { basemapRoutes } from './modules/tiles/basemap-routes.ts';
 import { linesRoutes } from './modules/lines/routes.ts';
 import type { Listen } from './db/connect.ts';
 import { spatialQaRoutes } from './modules/spatial-qa/routes.ts';
+import { ReportCache } from './modules/stats/cache.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
+import type { StatsReportOutput } from './modules/stats/stats.ts';
 import { workbenchRoutes } from './modules/workbench/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
@@ -51,6 +53,8 @@ export interface AppOptions {
   listen?: Listen;
   /** The vector tiles' cache (made from `listen` when not given; tests read its counters). */
   tileCache?: TileCache;
+  /** The dashboards' cache (made from `listen` when not given; tests read its counters). */
+  reportCache?: ReportCache<StatsReportOutput>;
 }
 
 function buildApi() {
@@ -108,7 +112,7 @@ function buildApi() {
 
 export type ApiType = ReturnType<typeof buildApi>;
 
-export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date(), listen, tileCache }: AppOptions) {
+export function createApp({ db, bulk, config, serveWeb = false, clock = () => new Date(), listen, tileCache, reportCache }: AppOptions) {
   const api = buildApi();
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -130,6 +134,11 @@ export function createApp({ db, bulk, config, serveWeb = false, clock = () => ne
   app.use('/api/*', bodyLimits(config.limits));
   app.use('/api/*', refuseNul);
   app.use('/api/*', sessionMiddleware);
+  const reports = reportCache ?? new ReportCache<StatsReportOutput>(listen);
+  app.use('/api/stats/*', async (c, next) => {
+    c.set('reports', reports);
+    await next();
+  });
   app.onError(handleError);
   // The public pages (no login): one token bucket per client address for the JSON and the HTML.
   const publicLimiter = config.publicRatePerMinute > 0 ? new RateLimiter(config.publicRatePerMinute) : undefined;

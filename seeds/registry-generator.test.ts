@@ -1,4 +1,4 @@
-// Tests for the synthetic registry: contract shape, code lists, ID validity, family consistency,
+// Tests for the synthetic registry: the shape of docs/data-formats.md §1, code lists, ID validity, family consistency,
 // determinism and the streamed CSV. Code lists and the ID checksum are re-stated here from the
 // contract on purpose, so the tests don't just echo the generator's own constants.
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import {
 } from './registry-generator.ts';
 
 const SAMPLE = path.resolve(import.meta.dirname, 'samples/registry.csv');
-// header row of the contract sample (samples/registry.csv), in its order
+// header row of the sample (seeds/samples) (samples/registry.csv), in its order
 const SAMPLE_HEADERS = [
   '户编号',
   '区划代码',
@@ -48,7 +48,7 @@ const SAMPLE_HEADERS = [
   '是否死亡',
 ];
 
-// code lists of data-contracts §1
+// code lists of docs/data-formats.md §1
 const CODE_LISTS: Partial<Record<keyof RegistryRow, readonly string[]>> = {
   与户主关系: ['户主', '配偶', '之子', '之女', '之儿媳', '之女婿', '之孙子', '之孙女', '之父', '之母', '之兄弟姐妹', '其他'],
   性别: ['男', '女'],
@@ -197,7 +197,7 @@ describe('registry headers', () => {
     expect([...REGISTRY_HEADERS]).toEqual(expected);
   });
 
-  it.skipIf(!existsSync(SAMPLE))('match the contract sample file', () => {
+  it.skipIf(!existsSync(SAMPLE))('match the sample file (seeds/samples)', () => {
     const firstLine =
       readFileSync(SAMPLE, 'utf8')
         .replace(/^\uFEFF/, '')
@@ -393,7 +393,7 @@ describe('20,000 households', () => {
     expect(sameSpouses / spouses).toBeLessThan(0.2);
   });
 
-  it('fills household classification, phone and location by the contract rules', () => {
+  it('fills household classification, phone and location by the rules of docs/data-formats.md §1', () => {
     const bad: string[] = [];
     for (const members of households) {
       const h = headOf(members);

@@ -1,8 +1,8 @@
 // Deterministic synthetic registry (贫困人口明细) for demos and benchmarks: one row per member in the
-// registry export format (data-contracts README §1, column order of samples/registry.csv) plus
+// registry export format (docs/data-formats.md §1, column order of samples/registry.csv) plus
 // 村民小组 right after 区划代码.
 // Owns the synthetic people only: villages (codes, centres) come from the caller, and every coded
-// value is an exact string from the contract's code lists. It must never read the clock or any
+// value is an exact string from the code lists of docs/data-formats.md §1. It must never read the clock or any
 // global randomness — the same options always give byte-identical output.
 // The parts live in seeds/registry/: contract.ts (headers, code lists), random.ts (seeded
 // randomness), id-numbers.ts (ID numbers, birth dates), people.ts (names, who lives together,

@@ -12,6 +12,8 @@ import { householdsBenchmarks } from './households-search.ts';
 import { projectsQueueBenchmarks } from './projects-queue.ts';
 import { publicBenchmarks } from './public.ts';
 import { registryBenchmarks } from './registry-import.ts';
+import { mapRenderBenchmarks } from './map-render.ts';
+import { statsBenchmarks } from './stats.ts';
 import { tilesBenchmarks } from './tiles.ts';
 import { workbenchBenchmarks } from './workbench.ts';
 
@@ -34,6 +36,8 @@ const all: Record<string, () => Promise<void>> = {
   ...projectsQueueBenchmarks,
   ...publicBenchmarks,
   ...tilesBenchmarks,
+  ...statsBenchmarks,
+  ...mapRenderBenchmarks,
   ...workbenchBenchmarks,
 };
 const wanted = process.argv.slice(2);

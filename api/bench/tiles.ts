@@ -31,7 +31,7 @@ const pct = (xs: number[], p: number) => {
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms  p95 ${pct(xs, 95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`;
 
 /** 200k households spread over the county's villages around their label points, by SQL. */
-async function load(h: DbHandle): Promise<void> {
+export async function loadTileCounty(h: DbHandle): Promise<void> {
   const t0 = performance.now();
   await seedDemo({ db: h.db, bulk: h.bulk }, { households: 1_000, seed: 20261205, projects: false });
   await sql`
@@ -108,7 +108,7 @@ async function postgresTiles(): Promise<SweepResult | undefined> {
   const h = scratch.handle;
   try {
     console.log(`database: ${scratch.where}; engine: ${await engineOf(h.db)}`);
-    await load(h);
+    await loadTileCounty(h);
     const tiles = await sweep(h);
     console.log(`${tiles.length} tiles over z${ZOOMS[0]}…z${ZOOMS.at(-1)} (${PER_ZOOM} a zoom where the county has that many)`);
     const served = await servedSweep(h, tiles);

@@ -60,6 +60,20 @@ export interface SessionsTable {
 /** What a login back-off row throttles (migration 0024). */
 export type BackoffKind = 'account' | 'address' | 'device' | 'password';
 
+/** Households counted per village and cluster-grid cell (migration 0037, kept by triggers; read by the households tiles). */
+export interface HouseholdTileCellsTable {
+  level: number;
+  village_code: string;
+  county_code: string;
+  cx: number;
+  cy: number;
+  households: number;
+  monitoring: number;
+  poor: number;
+  sum_x: number;
+  sum_y: number;
+}
+
 export interface LoginBackoffTable {
   kind: BackoffKind;
   /** The account name as typed, the client address, the device token's hash, or the account id. */
@@ -251,6 +265,7 @@ export interface Database {
   oversight_runs: OversightRunsTable;
   oversight_alerts: OversightAlertsTable;
   project_media: ProjectMediaTable;
+  household_tile_cells: HouseholdTileCellsTable;
 }
 
 export type Area = Selectable<AreasTable>;

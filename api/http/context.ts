@@ -7,6 +7,8 @@ import type { Db } from '../db/schema.ts';
 import type { Actor } from '../modules/audit/audit.ts';
 import type { SessionInfo } from '../modules/auth/auth.ts';
 import type { Scope } from '../modules/auth/scope.ts';
+import type { ReportCache } from '../modules/stats/cache.ts';
+import type { StatsReportOutput } from '../modules/stats/stats.ts';
 import type { Lang } from './messages.ts';
 import type { Upload } from './upload.ts';
 
@@ -27,6 +29,8 @@ export interface AppVariables {
   actor: Actor;
   /** Set by an upload route's streamUpload middleware: the file on disk and the form's fields. */
   upload: Upload;
+  /** The dashboards kept until their data changes (api/modules/stats/cache.ts). */
+  reports: ReportCache<StatsReportOutput>;
 }
 
 export interface AppEnv {

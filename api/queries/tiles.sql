@@ -496,41 +496,35 @@ from
     from
       (
         select
-          count(*)::int as count,
-          count(*) filter (
-            where
-              p.status = '监测户'
-          )::int as monitoring,
-          count(*) filter (
-            where
-              p.status = '未脱贫户'
-          )::int as poor,
-          ST_SetSRID (ST_MakePoint (avg(p.x), avg(p.y)), 4326) as geom
+          sum(c.households)::int as count,
+          sum(c.monitoring)::int as monitoring,
+          sum(c.poor)::int as poor,
+          ST_SetSRID (
+            ST_MakePoint (
+              sum(c.sum_x) / sum(c.households),
+              sum(c.sum_y) / sum(c.households)
+            ),
+            4326
+          ) as geom
         from
-          (
-            select
-              h.status,
-              ST_X (h.location) as x,
-              ST_Y (h.location) as y
-            from
-              households h
-            where
-              h.deleted_at is null
-              and h.registry_state in ('在册', '待识别')
-              and "h"."county_code" = $2
-              and h.location && ST_MakeEnvelope (
-                $3::float8,
-                $4::float8,
-                $5::float8,
-                $6::float8,
-                4326
-              )
-          ) p
+          household_tile_cells c
+        where
+          c.level = 14
+          and "c"."county_code" = $2
+          and c.cx between 12960 and 12991
+          and c.cy between 5212 and 5241
         group by
-          floor(p.x / $7::float8),
-          floor(p.y / $8::float8)
+          "c"."cx",
+          "c"."cy"
+        having
+          sum(c.households) > 0
+          and sum(c.sum_x) / sum(c.households) >= $3::float8
+          and sum(c.sum_x) / sum(c.households) < $4::float8
+          and sum(c.sum_y) / sum(c.households) >= $5::float8
+          and sum(c.sum_y) / sum(c.households) < $6::float8
         order by
-          4
+          "c"."cx",
+          "c"."cy"
       ) f
   ) t
 where

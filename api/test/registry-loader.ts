@@ -1,4 +1,4 @@
-// Loads a registry file (contract §1) for tests that need registry data but do not test the
+// Loads a registry file (docs/data-formats.md §1) for tests that need registry data but do not test the
 // importer itself: reads it with the shared table reader and inserts through the seed inserter.
 import { insertRegistryRows } from '../modules/households/registry.ts';
 import { headerKey } from '../modules/imports/headers.ts';

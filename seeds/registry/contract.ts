@@ -1,4 +1,4 @@
-// The registry export's contract (data-contracts README §1): the CSV headers in the order of
+// The registry export's format (docs/data-formats.md §1): the CSV headers in the order of
 // samples/registry.csv plus 村民小组; the code lists' exact strings come from api/shared.
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ export function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-const CSV_EOL = '\r\n'; // as the national system's exports (and the contract samples) write it
+const CSV_EOL = '\r\n'; // as the national system's exports (and the samples in seeds/samples) write it
 const FLUSH_AT = 256 * 1024; // characters per write
 
 /**

@@ -25,7 +25,7 @@ const SIZE = 4;
 /** Birth dates by relation (test-files' own ID numbers walk forward in time and run out after a few thousand). */
 const BIRTH: Record<string, string> = { 户主: '19680312', 配偶: '19700815', 之子: '19940203', 之女: '19960611' };
 
-/** A registry household (contract §1 columns) with ID numbers unique in this process. */
+/** A registry household (docs/data-formats.md §1 columns) with ID numbers unique in this process. */
 function household(village: string, size: number): Row[] {
   return registryHousehold(village, size).map((r) => ({
     ...r,

@@ -98,6 +98,8 @@ describe('统计监测 (county official, 1280×800)', () => {
     await expectChartsDrawn(page);
     expect(await page.getByTestId('stats-child').count()).toBe(api.children.length);
     expect(await page.getByTestId('stats-guarantees').innerText()).toContain('饮水安全有保障');
+    // When the figures were computed (kept until the data changes).
+    expect(await page.getByTestId('stats-as-of').innerText()).toMatch(/^数据截至 \d{4}/);
     await expect.poll(() => page.locator('.el-loading-mask').count()).toBe(0);
     await toTop(page);
     await saveScreenshot(page, 'stats-county-1280x800');
@@ -151,6 +153,7 @@ describe('统计监测 (county official, 800×1280)', () => {
     await page.getByTestId('lang-en').click();
     await expect.poll(() => page.getByTestId('stats-title').innerText()).toContain('Statistics');
     expect(await page.getByTestId('kpi-households').innerText()).toContain('Households in the registry');
+    expect(await page.getByTestId('stats-as-of').innerText()).toContain('Figures as of');
     expect(await page.getByTestId('chart-findings').innerText()).toContain('Cross-check findings by rule');
     await expectChartsDrawn(page);
     await toTop(page);

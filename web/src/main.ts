@@ -13,5 +13,11 @@ const pinia = createPinia();
 app.use(pinia);
 app.use(i18n);
 installGuards(pinia);
+// The first page's code starts loading now, while the session is checked: the router would load it
+// only after its guards (every route's component is a lazy import; a second call reuses the first).
+for (const record of router.resolve(window.location.pathname + window.location.search).matched) {
+  const lazy = record.components?.default;
+  if (typeof lazy === 'function') void (lazy as () => Promise<unknown>)().catch(() => undefined);
+}
 app.use(router);
 app.mount('#app');

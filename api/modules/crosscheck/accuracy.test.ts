@@ -1,4 +1,4 @@
-// The contract's accuracy test: the sample registry and every sample department file, run as of
+// The samples' accuracy test: the sample registry and every sample department file, run as of
 // 2026-11-01, export exactly the rows of samples/expected-findings.csv (as a set).
 import { systemCtx } from '../../context.ts';
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import { loadRegistryFileForTests } from '../../test/registry-loader.ts';
 import { exportFindingsCsv } from './export.ts';
 import { runCrosscheck } from './run.ts';
 
-// The data contract's samples (seeds/samples/README.md), kept in the repo for CI.
+// The sample files of docs/data-formats.md (seeds/samples/README.md), kept in the repo for CI.
 const SAMPLES = path.resolve(import.meta.dirname, '../../../seeds/samples');
 
 function parseCsvSet(text: string): Set<string> {
@@ -30,7 +30,7 @@ function parseCsvSet(text: string): Set<string> {
   );
 }
 
-describe('cross-check accuracy on the contract samples', () => {
+describe('cross-check accuracy on the samples (seeds/samples)', () => {
   let t: TestDb & { dispose: () => Promise<void> };
   beforeAll(async () => {
     t = await freshTestDb('acc');

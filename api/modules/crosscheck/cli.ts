@@ -21,7 +21,7 @@ export const CROSSCHECK_USAGE = `  dripline datasets import --source CODE [--cou
   dripline crosscheck run [--as-of YYYY-MM-DD] [--county CODE]
                                          run every cross-check rule (as of today by default)
   dripline findings export --format csv [--out FILE] [--county CODE] [--status S,…] [--rule R,…]
-                                         export findings (contract §3 columns) to FILE or stdout`;
+                                         export findings (docs/data-formats.md §3 columns) to FILE or stdout`;
 
 const cliActor = (): Actor => ({ ...SYSTEM_ACTOR, name: `cli:${process.env.USER ?? 'operator'}` });
 /** The operator's context: every area, as cli:<user>. */

@@ -1,4 +1,4 @@
-// Findings export (contract §3): UTF-8 CSV with rule, household_no, id_number, severity, evidence
+// Findings export (docs/data-formats.md §3): UTF-8 CSV with rule, household_no, id_number, severity, evidence
 // (plus review columns). Cells that a spreadsheet would run as a formula are neutralised.
 import { type Ctx, inTransaction } from '../../context.ts';
 import type { DbOrTrx } from '../../db/schema.ts';
@@ -19,7 +19,7 @@ export interface ExportFilter extends q.ExportRowFilter {
   /**
    * How ID numbers are shown (auth/personal-data.ts): the API passes the caller's masker (masked
    * unless a role that needs them asked for them, audited); the operator CLI passes none and
-   * writes the contract's full ID numbers.
+   * writes full ID numbers (docs/data-formats.md §3).
    */
   mask?: Masker;
 }

@@ -230,7 +230,7 @@ export interface ExportRowFilter {
   presentOnly?: boolean;
 }
 
-/** The findings of a county for the contract §3 export, in the scope (null: the operator's, unscoped). */
+/** The findings of a county for the docs/data-formats.md §3 export, in the scope (null: the operator's, unscoped). */
 export async function exportRows(db: Db, scope: Scope | null, f: ExportRowFilter) {
   const r = await sql<{
     rule: string;

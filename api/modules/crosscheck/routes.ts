@@ -1,6 +1,6 @@
 // HTTP of the cross-check engine, mounted at /api/crosscheck: department dataset uploads (jobs
 // with progress), runs, the findings queue with review, per-village counts for the map, and the
-// contract §3 export. Logic: datasets/import.ts, run.ts, review.ts; SQL: queries.ts.
+// docs/data-formats.md §3 export. Logic: datasets/import.ts, run.ts, review.ts; SQL: queries.ts.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
@@ -107,7 +107,7 @@ export const crosscheckRoutes = createRouter()
       method: 'get',
       path: '/sources',
       tags: ['crosscheck'],
-      summary: 'The department sources (contract §2): codes for --source and uploads, with their Chinese names',
+      summary: 'The department sources (docs/data-formats.md §2): codes for --source and uploads, with their Chinese names',
       responses: { 200: json(z.array(z.object({ code: z.string(), label: z.string() })).openapi('DatasetSources'), 'Sources') },
     }),
     (c) =>
@@ -135,7 +135,7 @@ export const crosscheckRoutes = createRouter()
       method: 'post',
       path: '/datasets',
       tags: ['crosscheck'],
-      summary: 'Upload one department dataset (contract §2); it imports as a job — poll it for progress',
+      summary: 'Upload one department dataset (docs/data-formats.md §2); it imports as a job — poll it for progress',
       middleware: [
         streamUpload({
           maxBytes: (c) => c.var.config.limits.importBytes,
@@ -265,7 +265,7 @@ export const crosscheckRoutes = createRouter()
       method: 'get',
       path: '/findings.csv',
       tags: ['crosscheck'],
-      summary: 'Export findings (contract §3 columns) as UTF-8 CSV; formula-like cells neutralised',
+      summary: 'Export findings (docs/data-formats.md §3 columns) as UTF-8 CSV; formula-like cells neutralised',
       request: { query: FindingQuery.omit({ limit: true, offset: true }).extend(CountyQuery.shape).extend(RevealQuery.shape) },
       responses: {
         200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' },

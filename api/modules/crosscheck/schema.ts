@@ -140,7 +140,7 @@ export const DatasetUpload = z
       .string()
       .regex(/^\d{6}$/)
       .optional(),
-    file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX of one source (contract §2)' }),
+    file: z.any().openapi({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GBK) or XLSX of one source (docs/data-formats.md §2)' }),
   })
   .openapi('DatasetUpload');
 

@@ -1,5 +1,5 @@
-// Department dataset import (contract §2) on a real database: encodings and formats, the value
-// normalisation the contract lists, unusable IDs counted but kept out of matching, and every class
+// Department dataset import (docs/data-formats.md §2) on a real database: encodings and formats, the value
+// normalisation docs/data-formats.md lists, unusable IDs counted but kept out of matching, and every class
 // of bad file rejected with its reason — keeping nothing but the record of the failed attempt.
 import { systemCtx } from '../../context.ts';
 import fs from 'node:fs';

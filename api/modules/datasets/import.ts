@@ -1,4 +1,4 @@
-// Department dataset import (contract §2): stream a CSV/XLSX file, normalise every value, COPY the
+// Department dataset import (docs/data-formats.md §2): stream a CSV/XLSX file, normalise every value, COPY the
 // rows into ds_<source> under a new dataset version — all or nothing. Rows whose ID number is
 // unusable are kept (counted, with the reason) but never match; rows that fail validation reject
 // the whole file with row/column/reason.

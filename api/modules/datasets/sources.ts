@@ -1,4 +1,4 @@
-// The ten department sources of contract §2: columns with aliases, value lists, and how each row
+// The ten department sources of docs/data-formats.md §2: columns with aliases, value lists, and how each row
 // becomes a typed row of its ds_<source> table. Source codes are stable interfaces (--source CODE).
 import type { ColumnSpec } from '../imports/headers.ts';
 import { cleanCell, normalizeName, parseAmountFen, parseDate, parseDecimal, parseInteger, parseYearMonth } from '../imports/normalize.ts';
@@ -80,7 +80,7 @@ export interface SourceSpec {
   label: string;
   /** Columns besides 姓名 and 身份证号 (those are common). */
   columns: ColumnSpec[];
-  /** The name column's contract name and aliases. */
+  /** The name column's name and aliases (docs/data-formats.md §2). */
   nameColumn: ColumnSpec;
   /** ds_<code> columns after the common ones, in order. */
   tableColumns: string[];

@@ -1,4 +1,4 @@
-// Registry rows (contract §1, one row per person, Chinese headers) → households and members.
+// Registry rows (docs/data-formats.md §1, one row per person, Chinese headers) → households and members.
 // Foundation slice used by the demo seed; the registry importer (household-card issue) adds
 // file parsing, header aliases, dirt normalisation and the row-level error report on top.
 import type { DbOrTrx } from '../../db/schema.ts';

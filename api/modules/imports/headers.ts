@@ -1,10 +1,10 @@
-// Header matching: Chinese column names with the contract's aliases, in any order; unknown
+// Header matching: Chinese column names with the aliases of docs/data-formats.md, in any order; unknown
 // columns are ignored (and reported); a missing required column rejects the file, naming it.
 import { cleanCell } from './normalize.ts';
 
 export interface ColumnSpec<K extends string = string> {
   key: K;
-  /** The contract's column name. */
+  /** The column's name in docs/data-formats.md. */
   name: string;
   aliases?: readonly string[];
   required?: boolean;

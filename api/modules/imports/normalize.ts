@@ -1,4 +1,4 @@
-// Values as they really arrive (contract "normalise, don't reject"): spaces of both widths, full-width
+// Values as they really arrive (docs/data-formats.md, "Values as they really arrive"): spaces of both widths, full-width
 // digits, dates in four forms and Excel serials, amounts with thousands separators or 元, names with
 // spaces and differing minority-name separators, 15-digit ID numbers.
 import { digitsAt, foldIdNumber, type IdProblem, parseIdNumber, validDate } from '../../shared/id-number.ts';

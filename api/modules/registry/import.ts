@@ -1,4 +1,4 @@
-// Registry import (贫困人口明细, contract §1): a CSV (UTF-8/GBK, BOM or not) or XLSX file → the
+// Registry import (贫困人口明细, docs/data-formats.md §1): a CSV (UTF-8/GBK, BOM or not) or XLSX file → the
 // household cards of its villages, all or nothing. Two phases:
 //   1. read: stream the file, normalise and validate every row, check what spans rows (one 户主,
 //      consistent household fields, duplicates) and write the typed rows to a scratch file. No

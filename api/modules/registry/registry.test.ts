@@ -1,4 +1,4 @@
-// The registry importer against a real database (both backends): the contract sample imports
+// The registry importer against a real database (both backends): the sample (seeds/samples) imports
 // cleanly (also as GBK and XLSX); each class of bad file is rejected with row/column/reason and
 // nothing kept; re-importing is idempotent and updates changed rows, with audit before/after.
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ async function householdCount(t: Pick<TestDb, 'db'>, nos: string[]) {
   return Number(r.n);
 }
 
-describe('registry import: the contract sample', () => {
+describe('registry import: the sample (seeds/samples)', () => {
   let t: TestDb & { dispose: () => Promise<void> };
   beforeAll(async () => {
     t = await freshTestDb('reg');

@@ -1,4 +1,4 @@
-// Registry rows (contract §1, one row per person): the columns with their aliases, the
+// Registry rows (docs/data-formats.md §1, one row per person): the columns with their aliases, the
 // normalisation of one row into typed values (or the reasons it cannot be), and the checks that
 // span rows of the same file (one 户主, consistent household fields, duplicates). Pure: no SQL,
 // no I/O — the importer (import.ts) feeds it rows and stages what it returns.
@@ -74,7 +74,7 @@ export const HOUSEHOLD_CONSISTENT: readonly ColumnKey[] = [
 ];
 
 export interface RowProblem {
-  /** The contract's column name ('' for the whole row). */
+  /** The column's name in docs/data-formats.md ('' for the whole row). */
   column: string;
   key: MessageKey;
   params?: Record<string, string | number>;
@@ -312,7 +312,7 @@ interface HouseholdState {
 /**
  * The checks that need more than one row: exactly one 户主 per household, household fields equal
  * on all its rows, no duplicate person within a household; a person in two households of the file
- * is accepted (contract §1: the national system holds such rows) with a warning.
+ * is accepted (docs/data-formats.md §1: the national system holds such rows) with a warning.
  */
 export class FileChecker {
   private readonly households = new Map<string, HouseholdState>();

@@ -1,4 +1,4 @@
-// Test helpers: registry files (contract §1) built from rows, written as CSV (UTF-8 with or without
+// Test helpers: registry files (docs/data-formats.md §1) built from rows, written as CSV (UTF-8 with or without
 // BOM, GBK) or XLSX. Used by the importer's tests only; IDs come from the shared test factory
 // (registered outside 晴隆县, so they never meet the template's generated people).
 import fs from 'node:fs';
@@ -130,7 +130,7 @@ export async function writeXlsx(rows: Row[], headers: readonly string[] = HEADER
   return file;
 }
 
-/** Reads a CSV file (the contract sample) back into rows. */
+/** Reads a CSV file (the sample (seeds/samples)) back into rows. */
 export function readCsvRows(file: string): { headers: string[]; rows: Row[] } {
   const lines = fs
     .readFileSync(file, 'utf8')

@@ -7,9 +7,9 @@ import { ctxOf } from '../../http/context.ts';
 import { err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
 import { webStream } from '../printing/pdf.ts';
-import { StatsParam, StatsReport, XlsxFile } from './schema.ts';
+import { StatsAnswer, StatsParam, XlsxFile } from './schema.ts';
 import { exportStats } from './stats-xlsx.ts';
-import { areaStats } from './stats.ts';
+import { keptAreaStats } from './stats.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -23,13 +23,13 @@ export const statsRoutes = createRouter()
       description: 'Counts only, rolled up over the area’s subtree by area-code prefix and limited to the caller’s area. Money in fen.',
       request: { params: StatsParam },
       responses: {
-        200: json(StatsReport, 'The figures'),
+        200: json(StatsAnswer, 'The figures'),
         400: err('Malformed area code'),
         403: err('Outside your area'),
         404: err('No such area'),
       },
     }),
-    async (c) => c.json(await areaStats(ctxOf(c), c.req.valid('param').code), 200),
+    async (c) => c.json(await keptAreaStats(ctxOf(c), c.req.valid('param').code, c.var.reports), 200),
   )
   .openapi(
     createRoute({

@@ -84,3 +84,11 @@ export const StatsReport = z
       .openapi({ description: 'The area’s children in scope (townships of a county, villages of a township); none for a village' }),
   })
   .openapi('StatsReport');
+
+/** The dashboard as GET /api/stats/{code} answers it: the figures, when they were computed, and whether newer ones are on their way. */
+export const StatsAnswer = StatsReport.extend({
+  asOf: z.string().openapi({ description: 'When these figures were computed (ISO 8601)' }),
+  stale: z
+    .boolean()
+    .openapi({ description: 'The data changed and the new figures took too long: these are the previous ones (asOf), the next request has the new' }),
+}).openapi('StatsAnswer');

@@ -15,10 +15,12 @@ import { findAreaNames } from '../areas/queries.ts';
 import { Scope } from '../auth/scope.ts';
 import { RULES } from '../crosscheck/rules/index.ts';
 import { balances, figures } from '../funds/funds.ts';
+import type { ReportCache } from './cache.ts';
 import * as q from './queries.ts';
-import type { FINDING_STATUSES, StatsReport } from './schema.ts';
+import type { FINDING_STATUSES, StatsAnswer, StatsReport } from './schema.ts';
 
 export type StatsReportOutput = z.infer<typeof StatsReport>;
+export type StatsAnswerOutput = z.infer<typeof StatsAnswer>;
 
 /** What a missing value is called in the figures (a household without 主要致贫原因 or 监测对象类别). */
 export const UNRECORDED = '未填';
@@ -88,6 +90,18 @@ export async function areaStats(ctx: Ctx, code: string): Promise<StatsReportOutp
       openFindings: Number(c.open_findings),
     })),
   };
+}
+
+/**
+ * The dashboard of `code` as the page asks for it: kept until the data under it changes (cache.ts),
+ * with the time it was computed. Access is checked on every request (403 audited); the kept report
+ * is per area and per whether the caller may read the money (the only part that depends on the role).
+ */
+export async function keptAreaStats(ctx: Ctx, code: string, cache: ReportCache<StatsReportOutput>): Promise<StatsAnswerOutput> {
+  ctx.scope.assertCovers(code);
+  const key = `${code}|${can(ctx.scope.role, 'funds.read') ? 'funds' : 'counts'}`;
+  const kept = await cache.get(key, () => areaStats(ctx, code));
+  return { ...kept.value, asOf: kept.asOf.toISOString(), stale: kept.stale };
 }
 
 const sum = <T>(rows: readonly T[], f: (r: T) => number) => rows.reduce((s, r) => s + f(r), 0);

@@ -16,6 +16,8 @@ export const TILE_BUFFER = 64;
 
 /** Below this zoom the households layer carries clusters (count per grid cell), not points. */
 export const HOUSEHOLD_POINTS_MIN_ZOOM = 14;
+/** The coarsest level of household_tile_cells (migration 0037 keeps levels 13 – 18: clusters of zooms 8 – 13). */
+export const TILE_CELL_MIN_LEVEL = 13;
 
 interface LayerDef {
   /** public: anyone (outlines, names, codes, aggregates); otherwise a session and this permission. */

@@ -6,7 +6,7 @@ import { type Compilable, type RawBuilder, sql } from 'kysely';
 import type { DbOrTrx as Db } from '../../db/schema.ts';
 import type { Scope } from '../auth/scope.ts';
 import { projectTileRows } from '../projects/queries.ts';
-import { HOUSEHOLD_POINTS_MIN_ZOOM, TILE_BUFFER, TILE_EXTENT, type TileLayer } from './layers.ts';
+import { HOUSEHOLD_POINTS_MIN_ZOOM, TILE_BUFFER, TILE_CELL_MIN_LEVEL, TILE_EXTENT, type TileLayer } from './layers.ts';
 
 export interface TileQuery {
   z: number;
@@ -88,8 +88,11 @@ const householdsIn = (scope: Scope) => sql`h.deleted_at is null and h.registry_s
 
 /**
  * Households: at zoom ≥ 14 one point each (id, status, registry state, village); below, one point per
- * grid cell of 1/32 of the tile's width (anchored at 0°, so neighbouring tiles share the grid) at the
- * cell's mean position, with its count and how many are 监测户 and 未脱贫户.
+ * grid cell of 1/32 of the tile's width (anchored at −180° / −90°, so neighbouring tiles share the
+ * grid) at the cell's mean position, with its count and how many are 监测户 and 未脱贫户. Clusters
+ * read the counts kept per village and cell (household_tile_cells, migration 0037), never the points:
+ * zoom z groups level z + 5 (levels below 13 from level 13's cells). A cell belongs to the one tile
+ * that holds its mean position, so each household is counted in one tile only.
  */
 function householdFeatures(scope: Scope, t: TileQuery): FeatureQuery {
   if (t.z >= HOUSEHOLD_POINTS_MIN_ZOOM) {
@@ -101,21 +104,29 @@ function householdFeatures(scope: Scope, t: TileQuery): FeatureQuery {
         order by h.id`,
     };
   }
-  const cell = (t.exact[2] - t.exact[0]) / 32;
-  // Cells by integer division of the coordinates (read once per point): half the time of grouping
-  // by ST_SnapToGrid's geometries at county scale.
+  const grid = t.z + 5;
+  const level = Math.max(TILE_CELL_MIN_LEVEL, grid);
+  const shift = level - grid;
+  const [w, s, e, n] = t.exact;
+  const cellOf = (deg: number, anchor: number) => Math.floor(((deg + anchor) * 2 ** grid) / 360);
+  // The grid's cells that may hold a point of the tile: 32 across; down, those its latitudes reach.
+  const [x0, x1] = [t.x * 32, t.x * 32 + 31];
+  const [y0, y1] = [cellOf(s, 90), cellOf(n, 90)];
+  const key = (c: string) => (shift ? sql`(${sql.ref(c)} >> ${sql.lit(shift)})` : sql.ref(c));
+  const count = sql`sum(c.households)`;
   return {
     columns: ['count', 'monitoring', 'poor'],
     query: sql`
-      select count(*)::int as count, count(*) filter (where p.status = '监测户')::int as monitoring,
-        count(*) filter (where p.status = '未脱贫户')::int as poor,
-        ST_SetSRID(ST_MakePoint(avg(p.x), avg(p.y)), 4326) as geom
-      from (
-        select h.status, ST_X(h.location) as x, ST_Y(h.location) as y
-        from households h where ${householdsIn(scope)} and h.location && ${envelope(t.exact)}
-      ) p
-      group by floor(p.x / ${cell}::float8), floor(p.y / ${cell}::float8)
-      order by 4`,
+      select ${count}::int as count, sum(c.monitoring)::int as monitoring, sum(c.poor)::int as poor,
+        ST_SetSRID(ST_MakePoint(sum(c.sum_x) / ${count}, sum(c.sum_y) / ${count}), 4326) as geom
+      from household_tile_cells c
+      where c.level = ${sql.lit(level)} and ${scope.sql('c.village_code', 'c.county_code')}
+        and c.cx between ${sql.lit(x0 << shift)} and ${sql.lit(((x1 + 1) << shift) - 1)}
+        and c.cy between ${sql.lit(y0 << shift)} and ${sql.lit(((y1 + 1) << shift) - 1)}
+      group by ${key('c.cx')}, ${key('c.cy')}
+      having ${count} > 0 and sum(c.sum_x) / ${count} >= ${w}::float8 and sum(c.sum_x) / ${count} < ${e}::float8
+        and sum(c.sum_y) / ${count} >= ${s}::float8 and sum(c.sum_y) / ${count} < ${n}::float8
+      order by ${key('c.cx')}, ${key('c.cy')}`,
   };
 }
 

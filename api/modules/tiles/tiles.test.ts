@@ -6,7 +6,7 @@ import { VectorTile, type VectorTileFeature } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tileBounds, tileOf, type TileId } from '../../../gis/tile.ts';
+import { tileOf, type TileId } from '../../../gis/tile.ts';
 import { getOwnerDb, getTestDb } from '../../test/db.ts';
 import { newHousehold, newProject } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
@@ -170,24 +170,88 @@ describe('GET /tiles/{layer}/{z}/{x}/{y}.mvt', () => {
     expect(county.features.map((f) => f.properties.id)).toEqual(expect.arrayContaining([baojiaHome.id, sanheNeighbour.id]));
   });
 
-  it('clusters households below zoom 14: counts per cell that add up to the households in the tile', async () => {
-    const county = await loginAs('qinglong_county');
-    const t = tileOf(baojiaHome.lon, baojiaHome.lat, 11);
-    const { features } = await fetchTile(county, 'households', t);
-    expect(features.length).toBeGreaterThan(0);
-    expect(Object.keys(features[0]?.properties ?? {}).sort()).toEqual(['count', 'monitoring', 'poor']);
-    const [w, s, e, n] = tileBounds(t);
+  /** Households in the registry with a point, in a scope's WHERE fragment: what clusters count. */
+  const registered = (where: ReturnType<typeof sql>) => sql<{ n: number; w: number; s: number; e: number; nn: number }>`
+    select count(*)::int as n, min(ST_X(location)) as w, min(ST_Y(location)) as s, max(ST_X(location)) as e, max(ST_Y(location)) as nn
+    from households where deleted_at is null and registry_state in ('在册', '待识别') and ${where}`;
+  /** The tiles of zoom z over a bounding box. */
+  const tilesOver = (z: number, [w, s, e, n]: number[]) => {
+    const [a, b] = [tileOf(w as number, n as number, z), tileOf(e as number, s as number, z)];
+    const out: TileId[] = [];
+    for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) out.push({ z, x, y });
+    return out;
+  };
+
+  it('clusters households below zoom 14: counts per cell, each household in one tile, that add up to the households in scope', async () => {
     const { db } = await getTestDb();
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from households where deleted_at is null and registry_state in ('在册', '待识别')
-        and county_code = ${QINGLONG} and location && ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, 4326)`.execute(db);
-    expect(features.reduce((sum, f) => sum + Number(f.properties.count), 0)).toBe(rows[0]?.n);
-    // The cadre's clusters count their village only.
-    const cadre = await fetchTile(await loginAs('baojia_cadre'), 'households', t);
-    const { rows: own } = await sql<{ n: number }>`
-      select count(*)::int as n from households where deleted_at is null and registry_state in ('在册', '待识别')
-        and village_code = ${BAOJIA} and location && ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, 4326)`.execute(db);
-    expect(cadre.features.reduce((sum, f) => sum + Number(f.properties.count), 0)).toBe(own[0]?.n);
+    const county = await loginAs('qinglong_county');
+    const cadre = await loginAs('baojia_cadre');
+    const all = (await registered(sql`county_code = ${QINGLONG}`).execute(db)).rows[0];
+    const own = (await registered(sql`village_code = ${BAOJIA}`).execute(db)).rows[0];
+    expect(all?.n).toBeGreaterThan(0);
+    for (const z of [8, 11, 13]) {
+      const tiles = tilesOver(z, [all?.w, all?.s, all?.e, all?.nn] as number[]);
+      let sum = 0;
+      let sumOwn = 0;
+      for (const t of tiles) {
+        const { features } = await fetchTile(county, 'households', t);
+        for (const f of features) {
+          expect(Object.keys(f.properties).sort()).toEqual(['count', 'monitoring', 'poor']);
+          expect(Number(f.properties.monitoring) + Number(f.properties.poor)).toBeLessThanOrEqual(Number(f.properties.count));
+          // A cluster sits at its cell's mean position: inside the tile (0 … 4096).
+          for (const [px, py] of f.points) expect(px >= 0 && px <= 4096 && py >= 0 && py <= 4096, `${z}/${t.x}/${t.y}: ${px},${py}`).toBe(true);
+        }
+        sum += features.reduce((acc, f) => acc + Number(f.properties.count), 0);
+        // The cadre's clusters count their village only.
+        sumOwn += (await fetchTile(cadre, 'households', t)).features.reduce((acc, f) => acc + Number(f.properties.count), 0);
+      }
+      expect(sum, `zoom ${z}`).toBe(all?.n);
+      expect(sumOwn, `zoom ${z}`).toBe(own?.n);
+    }
+  });
+
+  it('keeps the cluster counts equal to the households they count, through inserts, moves, status changes, deletions', async () => {
+    const owner = await getOwnerDb();
+    const recount = sql<{ diff: number }>`
+      with want as (
+        select l.level, h.village_code, floor((ST_X(h.location) + 180) * (2 ^ l.level) / 360)::int as cx,
+          floor((ST_Y(h.location) + 90) * (2 ^ l.level) / 360)::int as cy, count(*)::int as households,
+          count(*) filter (where h.status = '监测户')::int as monitoring, count(*) filter (where h.status = '未脱贫户')::int as poor,
+          sum(ST_X(h.location)) as sum_x, sum(ST_Y(h.location)) as sum_y
+        from households h cross join generate_series(13, 18) l(level)
+        where h.deleted_at is null and h.registry_state in ('在册', '待识别') and h.location is not null
+        group by 1, 2, 3, 4
+      )
+      select count(*)::int as diff from want w full join household_tile_cells c using (level, village_code, cx, cy)
+      where w.households is distinct from c.households or w.monitoring is distinct from c.monitoring or w.poor is distinct from c.poor
+        or abs(w.sum_x - c.sum_x) > 1e-6 or abs(w.sum_y - c.sum_y) > 1e-6 or w.households is null or c.households is null`;
+    const diff = async () => (await recount.execute(owner)).rows[0]?.diff;
+    expect(await diff()).toBe(0);
+    const a = await newHousehold({ village: SANHE, head: '聚合甲' });
+    const b = await newHousehold({ village: SANHE, head: '聚合乙' });
+    expect(await diff()).toBe(0);
+    // Both to one point (one cell at every level), in one statement.
+    await sql`update households set location = ST_SetSRID(ST_MakePoint(${baojiaHome.lon + 0.3}, ${baojiaHome.lat - 0.2}), 4326) where id in (${a.id}, ${b.id})`.execute(
+      owner,
+    );
+    expect(await diff()).toBe(0);
+    await sql`update households set status = '监测户' where id = ${a.id}`.execute(owner);
+    await sql`update households set location = ST_SetSRID(ST_MakePoint(${baojiaHome.lon - 0.25}, ${baojiaHome.lat + 0.1}), 4326) where id = ${b.id}`.execute(
+      owner,
+    );
+    await sql`update households set head_name = '聚合乙改' where id = ${b.id}`.execute(owner);
+    expect(await diff()).toBe(0);
+    await sql`update households set registry_state = '清退' where id = ${a.id}`.execute(owner);
+    expect(await diff()).toBe(0);
+    await sql`update households set registry_state = '在册' where id = ${a.id}`.execute(owner);
+    await sql`update households set deleted_at = now() where id = ${a.id}`.execute(owner);
+    expect(await diff()).toBe(0);
+    await sql`delete from members where household_id = ${b.id}`.execute(owner);
+    await sql`delete from households where id = ${b.id}`.execute(owner);
+    expect(await diff()).toBe(0);
+    // No empty cell is kept.
+    const empty = await sql<{ n: number }>`select count(*)::int as n from household_tile_cells where households <= 0`.execute(owner);
+    expect(empty.rows[0]?.n).toBe(0);
   });
 
   it('draws located projects with their state for those who may read them, in their area only', async () => {

@@ -802,7 +802,7 @@ const en: MessageSchema = {
     intro:
       'Upload the registry export (贫困人口明细, one row per person) from the national monitoring system. The import runs on the server; this page shows its progress and outcome.',
     ruleFormat:
-      'Format: CSV (UTF-8 or GBK, with or without BOM) or Excel (.xlsx, first sheet); the first row is the header with the column names or aliases of the data contract, in any order.',
+      'Format: CSV (UTF-8 or GBK, with or without BOM) or Excel (.xlsx, first sheet); the first row is the header with the column names or aliases of the import format (docs/data-formats.md), in any order.',
     ruleAllOrNothing: 'All or nothing: if any row is wrong, nothing from the file is kept, and every error is listed with its row, column and reason.',
     ruleReimport: 'Importing again updates in place by 户编号 + ID number, without duplicates; every change to a household is recorded in the audit log.',
     start: 'Start import',
@@ -1098,6 +1098,8 @@ const en: MessageSchema = {
   },
   stats: {
     title: 'Statistics',
+    asOf: 'Figures as of {time}',
+    asOfStale: 'Figures as of {time} (the data has changed; the new figures are being computed — refresh to see them)',
     export: 'Export to Excel',
     openMap: 'Open the map',
     reload: 'Refresh',

@@ -1095,6 +1095,8 @@ const zhCN = {
   },
   stats: {
     title: '统计监测',
+    asOf: '数据截至 {time}',
+    asOfStale: '数据截至 {time}（数据已有变动，新的统计正在计算，刷新即可看到）',
     export: '导出 Excel',
     openMap: '查看地图',
     reload: '刷新',
