@@ -38,6 +38,7 @@ import { ReportCache } from './modules/stats/cache.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
 import type { StatsReportOutput } from './modules/stats/stats.ts';
 import { smsRoutes } from './modules/sms/routes.ts';
+import { workbenchRoutes } from './modules/workbench/routes.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -77,6 +78,7 @@ function buildApi() {
     '/basemaps',
     '/lines',
     '/stats',
+    '/workbench',
   ]) {
     api.use(prefix, requireAuth);
     api.use(`${prefix}/*`, requireAuth);
@@ -107,6 +109,7 @@ function buildApi() {
       .route('/lines', linesRoutes)
       .route('/stats', statsRoutes)
       .route('/sms', smsRoutes)
+      .route('/workbench', workbenchRoutes)
   );
 }
 

@@ -17,6 +17,7 @@ import { mapRenderBenchmarks } from './map-render.ts';
 import { statsBenchmarks } from './stats.ts';
 import { tilesBenchmarks } from './tiles.ts';
 import { smsBenchmarks } from './sms.ts';
+import { workbenchBenchmarks } from './workbench.ts';
 
 // Benchmarks write audited data as the server does, so they sign with an audit key: the one named
 // by DRIPLINE_AUDIT_KEY_FILE, or one of their own for the run (the CLI processes they start inherit it).
@@ -41,6 +42,7 @@ const all: Record<string, () => Promise<void>> = {
   ...mapRenderBenchmarks,
   ...smsBenchmarks,
   ...mapFiguresBenchmarks,
+  ...workbenchBenchmarks,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(all);

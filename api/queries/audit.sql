@@ -209,3 +209,66 @@ order by
   "seq"
 limit
   $2;
+
+-- countRecent (county, every action but refusals)
+select
+  count(*)::int as n
+from
+  (
+    select
+      1
+    from
+      audit_log a
+    where
+      "a"."chain" = $1
+      and a.at >= $2::timestamptz
+      and a.action not in ($3)
+      and a.action not like 'auth.%'
+    limit
+      $4
+  ) t;
+
+-- countRecent (village, refusals)
+select
+  count(*)::int as n
+from
+  (
+    select
+      1
+    from
+      audit_log a
+    where
+      (
+        "a"."chain" = $1
+        and "a"."area_code" like $2
+      )
+      and a.at >= $3::timestamptz
+      and a.action in ($4)
+    limit
+      $5
+  ) t;
+
+-- latestRecent (village cadre)
+select
+  a.at,
+  a.actor_name,
+  a.actor_role,
+  a.action,
+  a.entity,
+  a.entity_id,
+  a.subject_id,
+  a.area_code
+from
+  audit_log a
+where
+  (
+    "a"."chain" = $1
+    and "a"."area_code" like $2
+  )
+  and a.at >= $3::timestamptz
+  and a.action not in ($4)
+  and a.action not like 'auth.%'
+order by
+  a.at desc
+limit
+  $5;

@@ -331,6 +331,35 @@ order by
 limit
   $2;
 
+-- findingActivity (village cadre)
+select
+  count(*) filter (
+    where
+      f.first_seen_at >= $1::timestamptz
+  )::int as opened,
+  count(*) filter (
+    where
+      f.reviewed_at >= $2::timestamptz
+      and f.status in ('confirmed', 'dismissed', 'resolved')
+  )::int as closed
+from
+  findings f
+where
+  (
+    (
+      "f"."county_code" = $3
+      and "f"."village_code" like $4
+    )
+    or (
+      f.village_code is null
+      and "f"."county_code" like $5
+    )
+  )
+  and (
+    f.first_seen_at >= $6::timestamptz
+    or f.reviewed_at >= $7::timestamptz
+  );
+
 -- listVersions
 select
   id,

@@ -456,6 +456,72 @@ where
   and "p"."status" = $2
   and "p"."stage" in ($3);
 
+-- listProcedures (township officer, notices ending, the longest-waiting first)
+select
+  "p"."id",
+  "p"."county_code",
+  "p"."village_code",
+  "p"."household_id",
+  "p"."type",
+  "p"."status",
+  "p"."stage",
+  "p"."from_state",
+  "p"."to_state",
+  "p"."reason",
+  "p"."evidence",
+  "p"."payload",
+  "p"."started_by",
+  "p"."started_by_name",
+  "p"."started_by_role",
+  "p"."origin",
+  "p"."finding_id",
+  "p"."publicity_started_at",
+  "p"."closed_at",
+  "p"."version",
+  "p"."created_at",
+  "p"."updated_at",
+  "h"."household_no",
+  "h"."head_name",
+  "h"."status" as "household_status",
+  "h"."registry_state",
+  "v"."name" as "village_name"
+from
+  "procedures" as "p"
+  inner join "households" as "h" on "h"."id" = "p"."household_id"
+  inner join "areas" as "v" on "v"."code" = "p"."village_code"
+where
+  (
+    "p"."county_code" = $1
+    and "p"."village_code" like $2
+  )
+  and "p"."deleted_at" is null
+  and "p"."status" = $3
+  and "p"."stage" in ($4)
+  and "p"."publicity_started_at" <= $5
+order by
+  "p"."updated_at" asc,
+  "p"."id"
+limit
+  $6
+offset
+  $7;
+
+select
+  count(*) as "n"
+from
+  "procedures" as "p"
+  inner join "households" as "h" on "h"."id" = "p"."household_id"
+  inner join "areas" as "v" on "v"."code" = "p"."village_code"
+where
+  (
+    "p"."county_code" = $1
+    and "p"."village_code" like $2
+  )
+  and "p"."deleted_at" is null
+  and "p"."status" = $3
+  and "p"."stage" in ($4)
+  and "p"."publicity_started_at" <= $5;
+
 -- findCountySettings
 select
   *

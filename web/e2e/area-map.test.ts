@@ -24,7 +24,9 @@ describe('area map (county official, 1280×800)', () => {
 
   it('logs in to the shell showing the account, its role and area', async () => {
     await login(page, 'qinglong_county');
+    // Home is the workbench (工作台); the map is one tap away.
     expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByTestId('workbench').waitFor();
     const summary = page.getByTestId('account-summary');
     await expect.poll(() => summary.innerText()).toContain('晴隆县扶贫办 王主任');
     expect(await page.getByTestId('account-role').innerText()).toBe('县扶贫办');
@@ -38,6 +40,8 @@ describe('area map (county official, 1280×800)', () => {
   });
 
   it('draws the county’s townships on the map and lists them', async () => {
+    await page.getByTestId('nav-areas').click();
+    await page.waitForURL('**/areas');
     const api = await page.request.get('/api/areas/522324');
     expect(api.ok()).toBe(true);
     const detail = (await api.json()) as { name: string; children: { code: string; name: string }[] };

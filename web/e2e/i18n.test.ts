@@ -17,6 +17,7 @@ describe('language switch', () => {
 
   it('switches the shell to English', async () => {
     await login(page, 'qinglong_county');
+    await page.getByTestId('nav-areas').click();
     await waitForMap(page, '522324');
     expect(await page.getByTestId('side-nav').innerText()).toContain('区划地图');
     await page.getByTestId('lang-en').click();

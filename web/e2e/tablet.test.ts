@@ -45,7 +45,8 @@ describe('portrait tablet (village cadre, 800×1280)', () => {
     expect(await page.getByTestId('nav-toggle').isVisible()).toBe(true);
   });
 
-  it('shows only the cadre’s village on the map', async () => {
+  it('shows only the cadre’s village on the map (one tap from the workbench)', async () => {
+    await page.getByTestId('workbench-map').click();
     const state = await waitForMap(page, '522324101209');
     expect(state.renderedCount).toBe(1);
     expect(await page.getByTestId('area-title').innerText()).toBe('保家村');

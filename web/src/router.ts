@@ -28,7 +28,9 @@ export const router = createRouter({
       path: '/',
       component: () => import('./components/AppShell.vue'),
       children: [
-        { path: '', name: 'home', component: () => import('./views/areas/AreaBrowserView.vue'), meta: { title: 'nav.areas' } },
+        // The home page is the role's workbench (工作台); the map of the account's own area is one tap away.
+        { path: '', name: 'home', component: () => import('./views/workbench/WorkbenchView.vue'), meta: { title: 'nav.workbench' } },
+        { path: 'areas', name: 'areas', component: () => import('./views/areas/AreaBrowserView.vue'), meta: { title: 'nav.areas' } },
         {
           path: 'areas/:code(\\d{2,15})',
           name: 'area',
@@ -142,6 +144,14 @@ export const router = createRouter({
           meta: { title: 'nav.password' },
         },
       ],
+    },
+    {
+      // 指挥调度: the county's (or township's) command view for a large screen, outside the app shell.
+      path: '/command/:code(\\d{2,12})?',
+      name: 'command',
+      component: () => import('./views/workbench/CommandView.vue'),
+      props: true,
+      meta: { title: 'command.title' },
     },
     {
       path: '/:pathMatch(.*)*',

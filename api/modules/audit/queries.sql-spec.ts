@@ -1,6 +1,6 @@
 // SQL snapshot cases of audit/queries.ts → api/queries/audit.sql (docs/decisions/0019).
 import { answer, moduleSpec } from '../../queries/capture.ts';
-import { AT, COUNTY, ID2 } from '../../queries/scopes.ts';
+import { AT, COUNTY, countyOfficial, ID2, villageCadre } from '../../queries/scopes.ts';
 import * as q from './queries.ts';
 import type { SignedCheckpoint } from './signing.ts';
 
@@ -40,4 +40,14 @@ export default moduleSpec('audit', 'api/modules/audit/queries.ts', q, {
   entryIdAt: [{ run: (db) => q.entryIdAt(db, COUNTY, 11), respond: answer({ id: 1 }) }],
   checkpointsAfter: [{ run: (db) => q.checkpointsAfter(db, COUNTY, 0, 5000) }],
   firstCheckpoint: [{ run: (db) => q.firstCheckpoint(db, COUNTY) }],
+  countRecent: [
+    {
+      label: 'county, every action but refusals',
+      run: (db) => q.countRecent(db, countyOfficial, { since: AT, exceptActions: ['access.denied'], changesOnly: true }, 1000),
+    },
+    { label: 'village, refusals', run: (db) => q.countRecent(db, villageCadre, { since: AT, actions: ['access.denied'] }, 1000) },
+  ],
+  latestRecent: [
+    { label: 'village cadre', run: (db) => q.latestRecent(db, villageCadre, { since: AT, exceptActions: ['access.denied'], changesOnly: true }, 5) },
+  ],
 });

@@ -2,6 +2,7 @@
 // knows these tables (an import's entries also go in by COPY through the bulk session, audit.ts).
 import { type Insertable, sql } from 'kysely';
 import type { AuditLogTable, DbOrTrx as Db } from '../../db/schema.ts';
+import type { Scope } from '../auth/scope.ts';
 import type { SignedCheckpoint } from './signing.ts';
 
 // ── Writing ─────────────────────────────────────────────────────────────────────────────────
@@ -76,3 +77,50 @@ export const checkpointsAfter = (db: Db, chain: string, afterSeq: number, limit:
 /** Where the chain's first checkpoint starts, if it has one. */
 export const firstCheckpoint = (db: Db, chain: string) =>
   db.selectFrom('audit_checkpoints').select(['from_seq', 'from_hash']).where('chain', '=', chain).orderBy('seq').limit(1).executeTakeFirst();
+
+// ── Reading an area's recent entries (the workbench of the read-only roles) ──────────────────────
+export interface RecentFilter {
+  /** Entries at or after this time. */
+  since: Date;
+  /** Only these actions (e.g. access.denied) … */
+  actions?: readonly string[];
+  /** … or every action but these. */
+  exceptActions?: readonly string[];
+  /** Leave out sign-ins and sign-outs (auth.*): they change no data. */
+  changesOnly?: boolean;
+}
+
+/**
+ * The scope's entries (by their area code, within the scope's county chains) since a time, as a
+ * FROM … WHERE fragment: served by audit_at_idx (a county), audit_area_at_idx (a township or
+ * village) or audit_action_at_idx (one action), migration 0036.
+ */
+const recentIn = (scope: Scope, f: RecentFilter) => sql`from audit_log a
+  where ${scope.sql('a.area_code', 'a.chain')} and a.at >= ${f.since.toISOString()}::timestamptz
+  ${f.actions ? sql`and a.action in (${sql.join(f.actions)})` : sql``}
+  ${f.exceptActions ? sql`and a.action not in (${sql.join(f.exceptActions)})` : sql``}
+  ${f.changesOnly ? sql`and a.action not like 'auth.%'` : sql``}`;
+
+/** How many entries of the scope since `f.since`, counting at most `countLimit` + 1. */
+export async function countRecent(db: Db, scope: Scope, f: RecentFilter, countLimit: number) {
+  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 ${recentIn(scope, f)} limit ${countLimit + 1}) t`.execute(db);
+  const n = Number(r.rows[0]?.n ?? 0);
+  return { total: Math.min(n, countLimit), capped: n > countLimit };
+}
+
+/** The latest entries of the scope since `f.since`: who did what to which record, when (no diff: it may hold personal data). */
+export const latestRecent = (db: Db, scope: Scope, f: RecentFilter, limit: number) =>
+  sql<{
+    at: Date;
+    actor_name: string | null;
+    actor_role: string | null;
+    action: string;
+    entity: string;
+    entity_id: string | null;
+    subject_id: string | null;
+    area_code: string | null;
+  }>`
+    select a.at, a.actor_name, a.actor_role, a.action, a.entity, a.entity_id, a.subject_id, a.area_code ${recentIn(scope, f)}
+    order by a.at desc limit ${limit}`
+    .execute(db)
+    .then((r) => r.rows);

@@ -5,7 +5,7 @@ import { systemCtx } from '../../context.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { hasAuditKey, useAuditKey } from '../audit/signing.ts';
 import { answer, moduleSpec, type Responder } from '../../queries/capture.ts';
-import { COUNTY, countyOfficial, ID, ID2, VILLAGE, villageCadre } from '../../queries/scopes.ts';
+import { AT, COUNTY, countyOfficial, ID, ID2, VILLAGE, villageCadre } from '../../queries/scopes.ts';
 import * as q from './queries.ts';
 import { RULES } from './rules/index.ts';
 import type { RuleContext, Source } from './rules/types.ts';
@@ -69,6 +69,7 @@ export default moduleSpec(
       },
     ],
     listRuns: [{ run: (db) => q.listRuns(db, COUNTY) }],
+    findingActivity: [{ label: 'village cadre', run: (db) => q.findingActivity(db, villageCadre, AT) }],
     listVersions: [{ run: (db) => q.listVersions(db, COUNTY) }],
     memberForUpdate: [{ run: (db) => q.memberForUpdate(db, ID) }],
     householdForUpdate: [{ run: (db) => q.householdForUpdate(db, ID) }],

@@ -98,6 +98,17 @@ export async function countFindings(db: Db, scope: Scope, f: Omit<FindingFilter,
   return { byVillage: num(byVillage.rows), byRule: num(byRule.rows), byStatus: num(byStatus.rows) };
 }
 
+/** Findings first seen, and findings reviewed to a closing status (confirmed, dismissed, resolved), since a time, in the caller's area. */
+export async function findingActivity(db: Db, scope: Scope, since: Date) {
+  const at = since.toISOString();
+  const r = await sql<{ opened: number; closed: number }>`
+    select count(*) filter (where f.first_seen_at >= ${at}::timestamptz)::int as opened,
+      count(*) filter (where f.reviewed_at >= ${at}::timestamptz and f.status in ('confirmed', 'dismissed', 'resolved'))::int as closed
+    from findings f
+    where ${where(scope, { presentOnly: false })} and (f.first_seen_at >= ${at}::timestamptz or f.reviewed_at >= ${at}::timestamptz)`.execute(db);
+  return { opened: Number(r.rows[0]?.opened ?? 0), closed: Number(r.rows[0]?.closed ?? 0) };
+}
+
 export interface ReviewUpdate {
   status: string;
   reason: string | null;

@@ -51,6 +51,7 @@ export async function listHouseholds(ctx: Ctx, input: ListInput) {
     registryState: input.registryState,
     cause: input.cause,
     guaranteeUnmet: input.guaranteeUnmet,
+    todo: input.todo ? { kind: input.todo, now: ctx.now } : undefined,
     limit: pageSize,
     offset,
     countLimit: input.countLimit,

@@ -11,6 +11,7 @@ const page = { limit: 20, offset: 0 };
 const pastTheEnd = inTurn([], [{ n: 0 }]);
 
 export default moduleSpec('households', 'api/modules/households/queries.ts', q, {
+  missingFieldCounts: [{ label: 'village cadre', run: (db) => q.missingFieldCounts(db, villageCadre, { now: AT }) }],
   listHouseholds: [
     { label: 'village cadre, the village list', run: (db) => q.listHouseholds(db, villageCadre, { ...page }), respond: pastTheEnd },
     {

@@ -1,8 +1,10 @@
 // SQL for the household card: households, members, yearly snapshots, cadres, measures, visits,
 // photos and work teams. Every list is filtered by the caller's scope (scope.sql); the only place
 // that knows these tables. Writes are versioned (WHERE version = expected) and never hard-delete.
-import { type Expression, type InsertObject, type Kysely, type SqlBool, sql, type Updateable } from 'kysely';
+import { type Expression, type InsertObject, type Kysely, type RawBuilder, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Database, DbOrTrx as Db, HouseholdsTable } from '../../db/schema.ts';
+import { MIN_MONITORING_MONTHS } from '../../shared/state-machine.ts';
+import { type HouseholdTodo, REQUIRED_CARD_FIELDS, type RequiredCardField, VISIT_INTERVAL_DAYS, VISIT_INTERVAL_DAYS_MONITORED } from '../../shared/todo.ts';
 import type { Scope } from '../auth/scope.ts';
 
 /** How the search text is matched (decided by the domain from its shape). */
@@ -21,8 +23,57 @@ export interface ListFilter {
   registryState?: string;
   cause?: string;
   guaranteeUnmet?: boolean;
+  /** A workbench to-do (api/shared/todo.ts), decided at `now` (the request's clock). */
+  todo?: TodoFilter;
   limit: number;
   offset: number;
+}
+
+export type TodoFilter = { kind: HouseholdTodo; now: Date };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The card misses a required field (REQUIRED_CARD_FIELDS), one condition per field. */
+const MISSING_FIELD: Record<RequiredCardField, RawBuilder<SqlBool>> = {
+  phone: sql<SqlBool>`nullif(h.phone, '') is null`,
+  location: sql<SqlBool>`h.location is null`,
+  mainCause: sql<SqlBool>`(h.main_cause is null and cardinality(h.risk_types) = 0)`,
+  bankAccount: sql<SqlBool>`nullif(h.bank_account, '') is null`,
+};
+
+/**
+ * The household is on the to-do: 在册 and not visited within its interval (a visit not deleted);
+ * 在册 with a required field missing; a 在册 监测户 with no open procedure whose months under
+ * monitoring (the county's setting of the year, 6 where none) have passed since it entered
+ * monitoring — its latest completed 监测对象认定/再次纳入, else 1 January of its 识别年度 (the
+ * registry's own households have no procedure). The last is the set form of the procedures' own
+ * 风险消除 guard (procedures/guards.ts monitoringPeriod: the same procedures, the same setting).
+ */
+function todoCondition(todo: TodoFilter): RawBuilder<SqlBool> {
+  const now = todo.now.getTime();
+  switch (todo.kind) {
+    case 'visitOverdue': {
+      const monthly = new Date(now - VISIT_INTERVAL_DAYS_MONITORED * DAY_MS).toISOString();
+      const quarterly = new Date(now - VISIT_INTERVAL_DAYS * DAY_MS).toISOString();
+      return sql<SqlBool>`(h.registry_state = '在册' and not exists (
+        select 1 from visits vi where vi.household_id = h.id and vi.deleted_at is null
+          and vi.visited_at >= case when h.status = '监测户' then ${monthly}::timestamptz else ${quarterly}::timestamptz end))`;
+    }
+    case 'incomplete':
+      return sql<SqlBool>`(h.registry_state = '在册' and (${sql.join(Object.values(MISSING_FIELD), sql` or `)}))`;
+    case 'riskEliminationDue': {
+      const year = Number(new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 4)); // the year in China
+      return sql<SqlBool>`(h.registry_state = '在册' and h.status = '监测户'
+        and not exists (select 1 from procedures p where p.household_id = h.id and p.status = 'open' and p.deleted_at is null)
+        and coalesce(
+          (select max(p.closed_at) from procedures p where p.household_id = h.id and p.status = 'completed'
+            and p.type in ('监测对象认定', '再次纳入') and p.deleted_at is null),
+          make_date(h.identified_year, 1, 1)::timestamptz
+        ) + make_interval(months => coalesce(
+          (select s.risk_elimination_months from county_year_settings s where s.county_code = h.county_code and s.year = ${year}),
+          ${MIN_MONITORING_MONTHS})) <= ${todo.now.toISOString()}::timestamptz)`;
+    }
+  }
 }
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -73,7 +124,7 @@ function searchCondition(scope: Scope, term: SearchTerm): Expression<SqlBool> {
 function searchOnly(scope: Scope, f: ListFilter): TextTerm | undefined {
   const term = f.search;
   if (term?.kind !== 'name' && term?.kind !== 'initials') return undefined;
-  if (scope.areaCode.length > 6 || f.area || f.status || f.householdType || f.monitoringCategory || f.registryState || f.cause || f.guaranteeUnmet)
+  if (scope.areaCode.length > 6 || f.area || f.status || f.householdType || f.monitoringCategory || f.registryState || f.cause || f.guaranteeUnmet || f.todo)
     return undefined;
   return term;
 }
@@ -113,8 +164,17 @@ function listBase(db: Db, scope: Scope, f: ListFilter) {
       from household_years y where y.household_id = h.id and y.deleted_at is null
       order by y.year desc limit 1) is true`);
   }
+  if (f.todo) query = query.where(todoCondition(f.todo));
   if (f.search) query = query.where(searchCondition(scope, f.search));
   return query;
+}
+
+/** Of the list's incomplete cards (todo 'incomplete'), how many miss each required field. */
+export async function missingFieldCounts(db: Db, scope: Scope, f: Omit<ListFilter, 'limit' | 'offset' | 'todo'> & { now: Date }) {
+  const r = await listBase(db, scope, { ...f, todo: { kind: 'incomplete', now: f.now }, limit: 0, offset: 0 })
+    .select(REQUIRED_CARD_FIELDS.map((k) => sql<number>`count(*) filter (where ${MISSING_FIELD[k]})::int`.as(k)))
+    .executeTakeFirstOrThrow();
+  return Object.fromEntries(REQUIRED_CARD_FIELDS.map((k) => [k, Number(r[k])])) as Record<RequiredCardField, number>;
 }
 
 type ListRow = {

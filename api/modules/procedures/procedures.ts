@@ -394,11 +394,33 @@ export async function getProcedure(ctx: Ctx, id: string) {
 
 export type ListInput = z.infer<typeof ProcedureListQuery>;
 
+/** The stages of the sign-off chain the scope's role signs off (none for a read-only role). */
+export const stagesSignedOffBy = (scope: Scope): Stage[] => (scope.canWrite ? STAGES.filter((s) => can(scope.role, signoff(s))) : []);
+
 /** Procedures in the caller's area; `actionable` narrows to the stages the caller's role signs off. */
 export async function listProcedures({ db, scope }: Ctx, f: ListInput) {
   if (f.area) scope.assertCovers(f.area);
-  const stages = f.actionable === 'true' ? (scope.canWrite ? STAGES.filter((s) => can(scope.role, signoff(s))) : ([] as Stage[])) : undefined;
+  const stages = f.actionable === 'true' ? stagesSignedOffBy(scope) : undefined;
   const { rows, total } = await q.listProcedures(db, scope, { ...f, stages });
   const mask = maskerFor({ role: scope.role, inArea: true });
   return { items: rows.map((r) => summary(r, mask)), total };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The queue's open procedures at `stages` in the caller's area (the list's scoped query), the
+ * longest-waiting at its stage first, with the days waited; `noticeEndsWithinDays`: only those whose
+ * 村内公示 ends within that many days of ctx.now (or has ended). The workbench's view of the queue.
+ */
+export async function proceduresWaiting(ctx: Ctx, stages: readonly Stage[], opts: { limit: number; noticeEndsWithinDays?: number }) {
+  const { db, scope, now } = ctx;
+  const publicityStartedBefore =
+    opts.noticeEndsWithinDays === undefined ? undefined : new Date(now.getTime() + opts.noticeEndsWithinDays * DAY_MS - PUBLICITY_DAYS * DAY_MS);
+  const { rows, total } = await q.listProcedures(db, scope, { stages, order: 'waiting', publicityStartedBefore, limit: opts.limit, offset: 0 });
+  const mask = maskerFor({ role: scope.role, inArea: true });
+  return {
+    total,
+    items: rows.map((r) => ({ ...summary(r, mask), daysWaiting: Math.max(0, Math.floor((now.getTime() - new Date(r.updated_at).getTime()) / DAY_MS)) })),
+  };
 }

@@ -1,6 +1,6 @@
 // SQL snapshot cases of procedures/queries.ts → api/queries/procedures.sql (docs/decisions/0019).
 import { answer, moduleSpec } from '../../queries/capture.ts';
-import { AT, COUNTY, countyOfficial, ID, ID2, VILLAGE, villageCadre } from '../../queries/scopes.ts';
+import { AT, COUNTY, countyOfficial, ID, ID2, townshipOfficer, VILLAGE, villageCadre } from '../../queries/scopes.ts';
 import * as q from './queries.ts';
 
 const settings = { poverty_line: 450_000, monitoring_line: 700_000, medical_self_pay_threshold: 1_000_000, risk_elimination_months: 6 };
@@ -76,6 +76,11 @@ export default moduleSpec('procedures', 'api/modules/procedures/queries.ts', q, 
     {
       label: 'county official, waiting at the county',
       run: (db) => q.listProcedures(db, countyOfficial, { stages: ['县级审定'], limit: 20, offset: 0 }),
+      respond: answer({ n: 0 }),
+    },
+    {
+      label: 'township officer, notices ending, the longest-waiting first',
+      run: (db) => q.listProcedures(db, townshipOfficer, { stages: ['村内公示'], publicityStartedBefore: AT, order: 'waiting', limit: 5, offset: 0 }),
       respond: answer({ n: 0 }),
     },
   ],

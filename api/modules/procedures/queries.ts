@@ -273,6 +273,10 @@ export interface ListFilter {
   area?: string;
   /** Only open procedures waiting at one of these stages. */
   stages?: readonly string[];
+  /** Only procedures whose 村内公示 started before this time (their notice ends within the days after it). */
+  publicityStartedBefore?: Date;
+  /** 'waiting': the longest-waiting at their stage first (updated_at: a step moves the stage); default newest first. */
+  order?: 'newest' | 'waiting';
   limit: number;
   offset: number;
 }
@@ -293,10 +297,11 @@ export async function listProcedures(db: Db, scope: Scope, f: ListFilter) {
     if (!f.stages.length) return { rows: [], total: 0 };
     q = q.where('p.status', '=', 'open').where('p.stage', 'in', f.stages);
   }
+  if (f.publicityStartedBefore) q = q.where('p.publicity_started_at', '<=', f.publicityStartedBefore);
   const [rows, total] = await Promise.all([
     q
       .select([...PROCEDURE_COLUMNS, ...SUMMARY_JOINED])
-      .orderBy('p.created_at', 'desc')
+      .orderBy(f.order === 'waiting' ? 'p.updated_at' : 'p.created_at', f.order === 'waiting' ? 'asc' : 'desc')
       .orderBy('p.id')
       .limit(f.limit)
       .offset(f.offset)

@@ -6,6 +6,7 @@ import { ElMessageBox } from 'element-plus';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { LocationQuery } from 'vue-router';
+import { HOUSEHOLD_TODOS } from '@shared/todo.ts';
 import { ApiError, api, call, type Ok } from '../api.ts';
 import { i18n } from '../i18n/index.ts';
 
@@ -24,6 +25,8 @@ export interface HouseholdFilter {
   registryState: string;
   cause: string;
   guaranteeUnmet: boolean;
+  /** A workbench to-do (visitOverdue, incomplete, riskEliminationDue); empty for none. */
+  todo: string;
   page: number;
 }
 
@@ -40,6 +43,7 @@ export function filterFromQuery(q: LocationQuery | Record<string, never>): House
     registryState: str(query.registryState),
     cause: str(query.cause),
     guaranteeUnmet: query.guaranteeUnmet === 'true',
+    todo: (HOUSEHOLD_TODOS as readonly string[]).includes(str(query.todo)) ? str(query.todo) : '',
     page: Math.max(1, Number(query.page) || 1),
   };
 }
@@ -49,6 +53,7 @@ export function filterParams(f: HouseholdFilter): Record<string, string> {
   const p: Record<string, string> = {};
   for (const k of ['q', 'area', 'status', 'householdType', 'monitoringCategory', 'registryState', 'cause'] as const) if (f[k]) p[k] = f[k];
   if (f.guaranteeUnmet) p.guaranteeUnmet = 'true';
+  if (f.todo) p.todo = f.todo;
   return p;
 }
 
@@ -58,6 +63,14 @@ export function filterToQuery(f: HouseholdFilter): Record<string, string> {
 
 export function fetchHouseholdPage(f: HouseholdFilter, pageSize: number): Promise<HouseholdPage> {
   return call(api.households.$get({ query: { ...filterParams(f), page: String(f.page), pageSize: String(pageSize) } }));
+}
+
+/**
+ * The exact number of households the filter matches — asked after a page whose total was capped
+ * (the list counts at most 1000 to answer fast), so the list can say how many and page past 1000.
+ */
+export async function fetchExactTotal(f: HouseholdFilter): Promise<number> {
+  return (await call(api.households.$get({ query: { ...filterParams(f), pageSize: '1', exactTotal: 'true' } }))).total;
 }
 
 /** GET /api/print/households.xlsx with the list's filters (a plain link: the session cookie goes along). */

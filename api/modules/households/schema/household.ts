@@ -11,6 +11,7 @@ import {
   RISK_TYPES,
 } from '../code-lists.ts';
 import { REGISTRY_STATES } from '../../procedures/state-machine.ts';
+import { HOUSEHOLD_TODOS, VISIT_INTERVAL_DAYS, VISIT_INTERVAL_DAYS_MONITORED } from '../../../shared/todo.ts';
 import { PROCEDURE_FIELDS } from '../households.ts';
 import { LocationInput, Phone, Year, optText } from './fields.ts';
 import { MemberView } from './members.ts';
@@ -48,6 +49,12 @@ export const HouseholdListQuery = z.object({
       description: 'Main or other cause, or risk type',
     }),
   guaranteeUnmet: bool.optional().openapi({ description: 'Latest year has a 两不愁三保障/饮水 guarantee answered “no”' }),
+  todo: z
+    .enum(HOUSEHOLD_TODOS)
+    .optional()
+    .openapi({
+      description: `A to-do of the workbench: visitOverdue (在册, not visited within ${VISIT_INTERVAL_DAYS_MONITORED} days for a 监测户, ${VISIT_INTERVAL_DAYS} otherwise), incomplete (在册 with a required field missing: phone, location, cause, bank account), riskEliminationDue (在册 监测户 whose months under monitoring have passed, no open procedure)`,
+    }),
   exactTotal: bool.optional().openapi({
     description: `Count every match; by default the total stops at ${LIST_COUNT_LIMIT} (totalCapped: true) to keep search fast`,
   }),
