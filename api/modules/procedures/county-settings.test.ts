@@ -43,7 +43,11 @@ describe('county settings', () => {
 
   it('are created and changed only by the county office of that county, with versions, and audited', async () => {
     const county = await loginAs('qinglong_county');
-    const year = 2040 + (process.pid % 50); // a year no other test uses
+    // A year no one has set yet (other tests and earlier runs on a shared database set years of their own).
+    const { db: owner } = await getTestDb();
+    const taken = new Set((await owner.selectFrom('county_year_settings').select('year').where('county_code', '=', '522324').execute()).map((r) => r.year));
+    const year = [...Array(40).keys()].map((i) => 2040 + ((process.pid + i) % 40)).find((y) => !taken.has(y));
+    if (year === undefined) throw new Error('no free year between 2040 and 2079 for county 522324');
     const param = { countyCode: '522324', year };
     const put = (agent: Agent, json: SettingsBody, p = param) => agent.api['county-settings'][':countyCode'].years[':year'].$put({ param: p, json });
     for (const user of ['shazi_township', 'baojia_cadre', 'qinglong_inspector', 'admin']) {

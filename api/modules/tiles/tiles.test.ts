@@ -173,7 +173,7 @@ describe('GET /tiles/{layer}/{z}/{x}/{y}.mvt', () => {
   /** Households in the registry with a point, in a scope's WHERE fragment: what clusters count. */
   const registered = (where: ReturnType<typeof sql>) => sql<{ n: number; w: number; s: number; e: number; nn: number }>`
     select count(*)::int as n, min(ST_X(location)) as w, min(ST_Y(location)) as s, max(ST_X(location)) as e, max(ST_Y(location)) as nn
-    from households where deleted_at is null and registry_state in ('在册', '待识别') and ${where}`;
+    from households where deleted_at is null and registry_state in ('在册', '待识别') and location is not null and ${where}`; // no GPS, no point
   /** The tiles of zoom z over a bounding box. */
   const tilesOver = (z: number, [w, s, e, n]: number[]) => {
     const [a, b] = [tileOf(w as number, n as number, z), tileOf(e as number, s as number, z)];
