@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { postEntry } from '../../api/modules/funds/funds.ts';
 import { createProject, ctxAs, SOURCE_A } from '../../api/modules/funds/test-projects.ts';
-import { getTestDb } from '../../api/test/db.ts';
+import { getTestDb, unique } from '../../api/test/db.ts';
 import { LANDSCAPE, login, openTablet, PORTRAIT, saveScreenshot, type Tablet, waitForMap } from './browser.ts';
 
 const SHAZI = '522324101';
@@ -78,7 +78,7 @@ async function chooseMetric(page: Page, key: string, legend: string): Promise<vo
 /** Money and an open finding in 保家村 (this file's own project and finding), so that the panel and its lists have some. */
 async function seedVillage(): Promise<void> {
   const { db } = await getTestDb();
-  const project = await createProject(db, { villages: [BAOJIA], name: `地图面板项目${process.pid}-${Date.now().toString(36)}` });
+  const project = await createProject(db, { villages: [BAOJIA], name: unique('地图面板项目') });
   const official = ctxAs(db, 'county_official', '522324');
   await postEntry(official, { projectId: project.id, kind: '下达', source: SOURCE_A, amountFen: 800_000, bookedOn: '2026-05-01' });
   await postEntry(official, { projectId: project.id, kind: '拨付', source: SOURCE_A, amountFen: 500_000, bookedOn: '2026-05-02' });
@@ -88,9 +88,9 @@ async function seedVillage(): Promise<void> {
     source: SOURCE_A,
     amountFen: 200_000,
     bookedOn: '2026-05-03',
-    voucherNo: `图面板-${process.pid}-${Date.now().toString(36)}`,
+    voucherNo: unique('图面板-'),
   });
-  const key = `map-panel-${process.pid}-${Date.now().toString(36)}`;
+  const key = unique('map-panel-');
   await sql`insert into findings (county_code, rule, household_no, id_number, village_code, severity, evidence, evidence_text, evidence_hash, status, present)
     values ('522324', 'DECEASED', ${key}, '', ${BAOJIA}, 'exclude', '{}'::jsonb, '地图面板测试', ${key}, 'open', true)`.execute(db);
 }

@@ -44,9 +44,9 @@ describe('county settings', () => {
   it('are created and changed only by the county office of that county, with versions, and audited', async () => {
     const county = await loginAs('qinglong_county');
     // A year no one has set yet (other tests and earlier runs on a shared database set years of their own).
-    const { db: owner } = await getTestDb();
-    const taken = new Set((await owner.selectFrom('county_year_settings').select('year').where('county_code', '=', '522324').execute()).map((r) => r.year));
-    const year = [...Array(40).keys()].map((i) => 2040 + ((process.pid + i) % 40)).find((y) => !taken.has(y));
+    const { db } = await getTestDb();
+    const taken = new Set((await db.selectFrom('county_year_settings').select('year').where('county_code', '=', '522324').execute()).map((r) => r.year));
+    const year = Array.from({ length: 40 }, (_, i) => 2040 + i).find((y) => !taken.has(y));
     if (year === undefined) throw new Error('no free year between 2040 and 2079 for county 522324');
     const param = { countyCode: '522324', year };
     const put = (agent: Agent, json: SettingsBody, p = param) => agent.api['county-settings'][':countyCode'].years[':year'].$put({ param: p, json });
@@ -89,7 +89,6 @@ describe('county settings', () => {
     const stale = await bodyOf(await put(county, { povertyLineFen: 520000, monitoringLineFen: 820000, version: 1 }), 409);
     expect(stale.error.details?.currentVersion).toBe(2);
 
-    const { db } = await getTestDb();
     const audit = await db
       .selectFrom('audit_log')
       .select(['action', 'actor_name', 'diff', 'chain'])

@@ -80,7 +80,7 @@ beforeAll(async () => {
       at: new Date('2026-05-09T17:30:00Z'),
     })
     .execute();
-  draftName = `保家村草案${Date.now().toString(36)}`;
+  draftName = unique('保家村草案');
   await createProject(db, { name: draftName, state: '村申报' });
   const early = await createProject(db, { name: '保家村未批先拨', state: '乡镇审核' });
   await postEntry(county, { projectId: early.id, kind: '下达', source: SOURCE_A, amountYuan: '50', bookedOn: '2026-05-01' });
