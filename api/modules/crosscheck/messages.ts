@@ -24,6 +24,10 @@ export const crosscheckMessages = {
     'zh-CN': '只有县扶贫办或系统管理员可以导入部门数据和运行比对',
     en: 'Only the county office or an administrator can import department data and run the cross-check',
   },
+  'findings.exportTooMany': {
+    'zh-CN': '比对疑点导出 {count} 条，超过上限 {max} 条，请缩小筛选范围（规则、性质、状态或区域）',
+    en: 'The findings export would hold {count} rows, more than {max}; narrow the filter (rule, severity, status or area)',
+  },
   'crosscheck.countyRequired': { 'zh-CN': '请指定县级区划代码', en: 'Say which county (6-digit code)' },
   'dataset.jobNotFound': { 'zh-CN': '找不到导入任务 {id}', en: 'No import job {id}' },
   'dataset.fileRequired': { 'zh-CN': '请选择要上传的文件', en: 'Choose a file to upload' },

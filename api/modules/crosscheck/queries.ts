@@ -28,6 +28,8 @@ export interface FindingRow {
   village_name: string | null;
   head_name: string | null;
   member_name: string | null;
+  /** Who the finding is about: the member on the card, else the name on the department's roll (疑似漏评). */
+  person_name: string | null;
   severity: string;
   evidence: unknown;
   evidence_text: string;
@@ -44,7 +46,8 @@ export interface FindingRow {
 }
 
 const FINDING_COLUMNS = sql`f.id, f.county_code, f.rule, f.household_no, f.id_number, f.household_id, f.member_id, f.village_code,
-  v.name as village_name, h.head_name, m.name as member_name, f.severity, f.evidence, f.evidence_text, f.status, f.status_reason,
+  v.name as village_name, h.head_name, m.name as member_name,
+  coalesce(m.name, f.evidence->>'name') as person_name, f.severity, f.evidence, f.evidence_text, f.status, f.status_reason,
   f.present, f.first_seen_at, f.last_seen_at, f.reviewed_by_name, f.reviewed_at, f.consequence, f.procedure_id, f.version`;
 
 const FROM = sql`findings f
@@ -321,7 +324,7 @@ export async function mergeCandidates(trx: Db, countyCode: string, runId: string
     insert into findings as f (county_code, rule, household_no, id_number, household_id, member_id, village_code, severity,
       evidence, evidence_text, evidence_hash, first_run_id, last_run_id)
     select ${countyCode}, c.rule, c.household_no, c.id_number, c.household_id, c.member_id, c.village_code, c.severity,
-      c.evidence, c.evidence_text, md5(c.evidence::text), ${runId}, ${runId}
+      c.evidence, c.evidence_text, md5((c.evidence - 'name')::text), ${runId}, ${runId}
     from (select distinct on (rule, household_no, id_number) * from cc_candidates order by rule, household_no, id_number) c
     on conflict (county_code, rule, household_no, id_number) do update set
       evidence = excluded.evidence,

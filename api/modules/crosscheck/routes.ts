@@ -6,20 +6,22 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { AppError, Forbidden, Invalid } from '../../errors.ts';
 import { type AppEnv, ctxOf } from '../../http/context.ts';
+import { fileResponse, sendDownload, XLSX } from '../../http/download.ts';
 import { formatSize } from '../../http/limits.ts';
 import { body, err, json } from '../../http/openapi.ts';
 import { assertPermission, requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
 import { streamUpload } from '../../http/upload.ts';
-import { type Lang, t } from '../../http/messages.ts';
-import { type Masker, maskDeep, maskerFor } from '../auth/personal-data.ts';
+import { maskerFor } from '../auth/personal-data.ts';
 import type { Scope } from '../auth/scope.ts';
 import { getDatasetJob, startDatasetJob } from '../datasets/jobs.ts';
 import { SOURCE_CODES, SOURCES } from '../datasets/sources.ts';
 import { auditFindingsExport, exportFindingsCsv } from './export.ts';
+import { toFinding } from './finding-view.ts';
+import { exportFindingsXlsx } from './findings-xlsx.ts';
 import * as q from './queries.ts';
 import { reviewFinding } from './review.ts';
-import { HEALTH_EVIDENCE_RULES, RULES } from './rules/index.ts';
+import { RULES } from './rules/index.ts';
 import { runCrosscheck } from './run.ts';
 import {
   CountyQuery,
@@ -62,43 +64,6 @@ function assertMayImportDatasets(c: Context<AppEnv>) {
   const scope = c.var.scope;
   if (scope.countyCode) scope.assertCanWrite(scope.countyCode, 'county', scope.countyCode);
   else if (!scope.canWrite) throw Forbidden('error.readOnlyRole');
-}
-
-const TITLES = new Map(RULES.map((r) => [r.code, r.title]));
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-const obj = (v: unknown) => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>));
-
-function toFinding(r: q.FindingRow, mask: Masker, lang: Lang): z.infer<typeof Finding> {
-  return {
-    id: r.id,
-    countyCode: r.county_code,
-    rule: r.rule,
-    ruleTitle: TITLES.get(r.rule) ?? r.rule,
-    householdNo: r.household_no,
-    idNumber: r.id_number ? mask.idNumber(r.id_number) : null,
-    householdId: r.household_id,
-    memberId: r.member_id,
-    villageCode: r.village_code,
-    villageName: r.village_name,
-    headName: r.head_name,
-    memberName: r.member_name,
-    severity: r.severity as z.infer<typeof Finding>['severity'],
-    // Health evidence (残疾, 就医) is withheld from roles that do not see health details; ID numbers
-    // or phones typed into free text are masked like the fields they are.
-    ...(HEALTH_EVIDENCE_RULES.has(r.rule) && !mask.seesHealth
-      ? { evidence: {}, evidenceText: t(lang, 'finding.healthWithheld') }
-      : { evidence: (maskDeep(obj(r.evidence) ?? {}, mask.viewer) as Record<string, unknown>) ?? {}, evidenceText: mask.text(r.evidence_text) ?? '' }),
-    status: r.status as z.infer<typeof Finding>['status'],
-    statusReason: mask.text(r.status_reason),
-    present: r.present,
-    firstSeenAt: iso(r.first_seen_at) as string,
-    lastSeenAt: iso(r.last_seen_at) as string,
-    reviewedByName: r.reviewed_by_name,
-    reviewedAt: iso(r.reviewed_at),
-    consequence: maskDeep(obj(r.consequence), mask.viewer) as Record<string, unknown> | null,
-    procedureId: r.procedure_id,
-    version: Number(r.version),
-  };
 }
 
 export const crosscheckRoutes = createRouter()
@@ -293,6 +258,29 @@ export const crosscheckRoutes = createRouter()
           await s.write(chunk);
         }
       });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/findings.xlsx',
+      tags: ['crosscheck'],
+      summary: 'The review queue as an Excel workbook: the list’s filters, zh-CN columns, every finding naming its person (masked as the list; audited)',
+      request: { query: FindingQuery.omit({ limit: true, offset: true }).extend(CountyQuery.shape).extend(RevealQuery.shape) },
+      responses: {
+        200: fileResponse(XLSX, 'The workbook (streamed)'),
+        400: err('A bad filter, or more findings than an export may hold (narrow the filter)'),
+        403: err('Outside your area, or unmasked ID numbers your role may not export'),
+      },
+    }),
+    async (c) => {
+      const { county: given, reveal, all, ...f } = c.req.valid('query');
+      if (f.area) c.var.scope.assertCovers(f.area);
+      const county = countyOf(c.var.scope, given);
+      const unmasked = reveal === true;
+      const mask = maskerFor({ role: c.var.scope.role }, { reveal: unmasked });
+      const file = await exportFindingsXlsx(ctxOf(c), county, { ...f, presentOnly: all !== 'true' }, { mask, lang: c.var.lang, unmasked });
+      return sendDownload(c, file, XLSX);
     },
   )
   .openapi(

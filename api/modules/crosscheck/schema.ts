@@ -48,6 +48,10 @@ export const Finding = z
     villageName: z.string().nullable(),
     headName: z.string().nullable(),
     memberName: z.string().nullable(),
+    personName: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Who the finding is about: the member on the card, or the name on the department roll (疑似漏评)' }),
     severity: z.enum(SEVERITIES),
     evidence: z.record(z.string(), z.unknown()),
     evidenceText: z.string(),

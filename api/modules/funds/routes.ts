@@ -12,7 +12,7 @@ import { requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
 import { Forbidden, Unauthenticated } from '../../errors.ts';
 import { can } from '../../shared/permissions.ts';
-import { webStream } from '../printing/pdf.ts';
+import { fileResponse, sendDownload, XLSX } from '../../http/download.ts';
 import { balances, type LedgerFilter, listLedger, periodOf, postEntry, reverseEntry, villageFunds } from './funds.ts';
 import { exportLedger } from './ledger-xlsx.ts';
 import {
@@ -28,10 +28,7 @@ import {
   ReversalBody,
   VillageCodeParam,
   VillageFundsSchema,
-  XlsxFile,
 } from './schema.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const mayRead = requirePermission('funds.read');
 
@@ -122,18 +119,14 @@ export const fundsRoutes = createRouter()
       middleware: [mayRead] as const,
       request: { query: LedgerFilterQuery },
       responses: {
-        200: { content: { [XLSX]: { schema: XlsxFile } }, description: 'The workbook (streamed)' },
+        200: fileResponse(XLSX, 'The workbook (streamed)'),
         400: err('A bad filter, or more entries than an export may hold (narrow the filter)'),
         403: err('Outside your area'),
       },
     }),
     async (c) => {
       const file = await exportLedger(ctxOf(c), filterOf(c.req.valid('query')));
-      return c.body(webStream(file.stream), 200, {
-        'content-type': XLSX,
-        'content-disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-        'cache-control': 'no-store',
-      });
+      return sendDownload(c, file, XLSX);
     },
   )
   .openapi(

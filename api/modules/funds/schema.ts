@@ -182,5 +182,3 @@ export const VillageFundsSchema = z
     notices: z.array(z.object({ projectId: z.string(), projectName: z.string(), startsOn: z.string(), endsOn: z.string() })),
   })
   .openapi('VillageFunds');
-
-export const XlsxFile = z.string().openapi({ format: 'binary' });

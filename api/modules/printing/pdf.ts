@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 
 const FONT_PACKAGE = '@expo-google-fonts/noto-sans-sc';
@@ -45,9 +44,4 @@ export function createA4Document(title: string): Doc {
 /** Waits while the reader is more than ~1 MB behind, so a large batch does not pile up in memory. */
 export async function whileBacklogged(doc: Doc, limit = 1 << 20): Promise<void> {
   while (doc.readableLength > limit && !doc.destroyed) await new Promise((r) => setTimeout(r, 10));
-}
-
-/** The document as a web stream for a Response body. */
-export function webStream(stream: Readable): ReadableStream<Uint8Array> {
-  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 }

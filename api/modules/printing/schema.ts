@@ -31,6 +31,3 @@ export const AnnouncementQuery = z.object({
   from: DateString.optional().openapi({ description: 'First day (China time, YYYY-MM-DD); default: 29 days before `to`' }),
   to: DateString.optional().openapi({ description: 'Last day (China time, YYYY-MM-DD); default: today' }),
 });
-
-export const PdfFile = z.string().openapi({ format: 'binary' });
-export const XlsxFile = z.string().openapi({ format: 'binary' });

@@ -6,8 +6,8 @@ import { ctxOf } from '../../http/context.ts';
 import { body, err, json } from '../../http/openapi.ts';
 import { requirePermission } from '../../http/permission.ts';
 import { createRouter } from '../../http/router.ts';
-import { webStream } from '../printing/pdf.ts';
-import { exportAnnualPlan, exportProjectList, type ProjectsDownload } from './projects-xlsx.ts';
+import { fileResponse, sendDownload, XLSX } from '../../http/download.ts';
+import { exportAnnualPlan, exportProjectList } from './projects-xlsx.ts';
 import {
   annualPlan,
   approvalQueue,
@@ -40,16 +40,7 @@ import {
   QueueQuery,
   ProjectStepList,
   StepBody,
-  XlsxFile,
 } from './schema.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const xlsxResponse = (description: string) => ({ content: { [XLSX]: { schema: XlsxFile } }, description });
-const xlsxHeaders = (file: ProjectsDownload) => ({
-  'content-type': XLSX,
-  'content-disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-  'cache-control': 'no-store',
-});
 
 export const projectsRoutes = createRouter()
   .openapi(
@@ -84,11 +75,11 @@ export const projectsRoutes = createRouter()
       summary: 'Excel export of the 年度项目计划 of a year (approved projects, budget by source, the ledger’s figures; audited)',
       middleware: [requirePermission('project.read')] as const,
       request: { query: PlanQuery },
-      responses: { 200: xlsxResponse('The workbook'), 400: err('Invalid year, or more projects than an export may hold') },
+      responses: { 200: fileResponse(XLSX, 'The workbook'), 400: err('Invalid year, or more projects than an export may hold') },
     }),
     async (c) => {
       const file = await exportAnnualPlan(ctxOf(c), c.req.valid('query').year);
-      return c.body(webStream(file.stream), 200, xlsxHeaders(file));
+      return sendDownload(c, file, XLSX);
     },
   )
   .openapi(
@@ -100,14 +91,14 @@ export const projectsRoutes = createRouter()
       middleware: [requirePermission('project.read')] as const,
       request: { query: ProjectExportQuery },
       responses: {
-        200: xlsxResponse('The workbook'),
+        200: fileResponse(XLSX, 'The workbook'),
         400: err('Invalid filter, or more projects than an export may hold'),
         403: err('Village outside your area'),
       },
     }),
     async (c) => {
       const file = await exportProjectList(ctxOf(c), c.req.valid('query'));
-      return c.body(webStream(file.stream), 200, xlsxHeaders(file));
+      return sendDownload(c, file, XLSX);
     },
   )
   .openapi(

@@ -234,8 +234,6 @@ export const QueueQuery = z.object({
 /** The library's export: the list's filters, every matching project (no paging). */
 export const ProjectExportQuery = ProjectListQuery.omit({ limit: true, offset: true }).strict();
 
-export const XlsxFile = z.string().openapi({ type: 'string', format: 'binary' });
-
 export const PlanQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 // ── Responses ───────────────────────────────────────────────────────────────────────────────────

@@ -6,12 +6,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { ctxOf } from '../../http/context.ts';
 import { err, json } from '../../http/openapi.ts';
 import { createRouter } from '../../http/router.ts';
-import { webStream } from '../printing/pdf.ts';
-import { ChildAreaFiguresList, StatsAnswer, StatsParam, XlsxFile } from './schema.ts';
+import { fileResponse, sendDownload, XLSX } from '../../http/download.ts';
+import { ChildAreaFiguresList, StatsAnswer, StatsParam } from './schema.ts';
 import { exportStats } from './stats-xlsx.ts';
 import { childAreaFigures, keptAreaStats } from './stats.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const statsRoutes = createRouter()
   .openapi(
@@ -58,7 +56,7 @@ export const statsRoutes = createRouter()
       summary: 'The area’s statistics as an Excel workbook: one sheet per figure group, zh-CN headers (audited)',
       request: { params: StatsParam },
       responses: {
-        200: { content: { [XLSX]: { schema: XlsxFile } }, description: 'The workbook (streamed)' },
+        200: fileResponse(XLSX, 'The workbook (streamed)'),
         400: err('Malformed area code'),
         403: err('Outside your area'),
         404: err('No such area'),
@@ -66,10 +64,6 @@ export const statsRoutes = createRouter()
     }),
     async (c) => {
       const file = await exportStats(ctxOf(c), c.req.valid('param').code);
-      return c.body(webStream(file.stream), 200, {
-        'content-type': XLSX,
-        'content-disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-        'cache-control': 'no-store',
-      });
+      return sendDownload(c, file, XLSX);
     },
   );

@@ -6,8 +6,6 @@ import { AreaCode, AreaLevelSchema, AreaRef } from '../areas/schema.ts';
 import { SEVERITIES } from '../crosscheck/schema.ts';
 import { Figures } from '../funds/schema.ts';
 
-export { XlsxFile } from '../funds/schema.ts';
-
 export const StatsParam = z.object({
   code: AreaCode.openapi({ param: { name: 'code', in: 'path' } }),
 });
