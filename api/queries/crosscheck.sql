@@ -14,6 +14,7 @@ select
   v.name as village_name,
   h.head_name,
   m.name as member_name,
+  coalesce(m.name, f.evidence ->> 'name') as person_name,
   f.severity,
   f.evidence,
   f.evidence_text,
@@ -84,6 +85,7 @@ select
   v.name as village_name,
   h.head_name,
   m.name as member_name,
+  coalesce(m.name, f.evidence ->> 'name') as person_name,
   f.severity,
   f.evidence,
   f.evidence_text,
@@ -168,6 +170,7 @@ select
   v.name as village_name,
   h.head_name,
   m.name as member_name,
+  coalesce(m.name, f.evidence ->> 'name') as person_name,
   f.severity,
   f.evidence,
   f.evidence_text,
@@ -212,6 +215,7 @@ select
   v.name as village_name,
   h.head_name,
   m.name as member_name,
+  coalesce(m.name, f.evidence ->> 'name') as person_name,
   f.severity,
   f.evidence,
   f.evidence_text,
@@ -630,7 +634,7 @@ with
       c.severity,
       c.evidence,
       c.evidence_text,
-      md5(c.evidence::text),
+      md5((c.evidence - 'name')::text),
       $2,
       $3
     from
@@ -1371,6 +1375,8 @@ select
   jsonb_build_object(
     'source',
     'civil_assistance',
+    'name',
+    c.name,
     'areaCode',
     c.area_code,
     'type',
@@ -1939,7 +1945,7 @@ with
       c.severity,
       c.evidence,
       c.evidence_text,
-      md5(c.evidence::text),
+      md5((c.evidence - 'name')::text),
       $2,
       $3
     from
