@@ -9,6 +9,12 @@ import { defineConfig } from 'vitest/config';
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** The web's alias for the code it shares with the server (as in vite.config.ts), for web/src under test. */
 const alias = { '@shared': path.resolve(root, 'api/shared') };
+/**
+ * DRIPLINE_TEST_BROWSER=0 leaves the browser tests (web/e2e) out of a run. CI runs them once, on
+ * PostgreSQL, and the rest of the suite on both databases (.ci/run, decision 0039); `npm test`
+ * alone runs everything.
+ */
+const browser = process.env.DRIPLINE_TEST_BROWSER !== '0';
 
 export default defineConfig({
   test: {
@@ -28,7 +34,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['api/**/*.test.ts', 'migrations/**/*.test.ts', 'web/e2e/**/*.test.ts'],
+          include: ['api/**/*.test.ts', 'migrations/**/*.test.ts', ...(browser ? ['web/e2e/**/*.test.ts'] : [])],
           exclude: ['api/shared/**', 'api/queries/**'],
           globalSetup: ['api/test/global-setup.ts'],
           pool: 'forks',

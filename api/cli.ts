@@ -28,7 +28,7 @@ const USAGE = `dripline — Dripline (滴灌) operator commands
                                          then grants DATABASE_URL's role the server's privileges)
   dripline db grant --role NAME          give a PostgreSQL role the server's privileges: data read and write, the
                                          audit read and append only (run as the owner, after every migrate)
-  dripline seed [--households N] [--seed S] [--no-households]
+  dripline seed [--households N] [--seed S] [--no-households] [--no-story]
                                          load DEMO data (areas of 黔西南州, demo accounts with the published
                                          password, 晴隆县 households) — for trying the system, never production
 ${AUDIT_USAGE}
@@ -48,11 +48,13 @@ Roles: ${ROLES.join(', ')}`;
  * Opens the database for one command. Commands that may write (`sign`, the default) load the
  * audit key first and refuse without one, as the server does.
  */
-async function withDb<T>(fn: (h: DbHandle) => Promise<T>, opts: { sign?: boolean; url?: string } = {}): Promise<T> {
+/** Opens the database (migrated first when `migrate`: signing needs the audit tables) and signs its audit while fn runs. */
+async function withDb<T>(fn: (h: DbHandle) => Promise<T>, opts: { sign?: boolean; url?: string; migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const key = opts.sign === false ? null : requireSigningKey(config);
   const h = await openDatabase(opts.url ? { ...config, databaseUrl: opts.url } : config);
   try {
+    if (opts.migrate) await migrateToLatest(h.db);
     if (key) await startAuditSigning(h.db, key, (l) => console.error(l));
     return await fn(h);
   } finally {
@@ -131,24 +133,27 @@ async function run(argv: string[]): Promise<number> {
     case 'seed': {
       const { values } = parseArgs({
         args: argv.slice(1),
-        options: { households: { type: 'string' }, seed: { type: 'string' }, 'no-households': { type: 'boolean' } },
+        options: { households: { type: 'string' }, seed: { type: 'string' }, 'no-households': { type: 'boolean' }, 'no-story': { type: 'boolean' } },
       });
       const households = values.households ? Number(values.households) : undefined;
       if (households !== undefined && !(Number.isInteger(households) && households > 0)) {
         console.error('--households must be a positive whole number');
         return 2;
       }
-      return withDb(async (h) => {
-        await migrateToLatest(h.db);
-        const { seedDemo } = await import('../seeds/index.ts');
-        await seedDemo(h, {
-          households,
-          seed: values.seed ? Number(values.seed) : undefined,
-          withoutHouseholds: values['no-households'],
-          log: (l) => console.log(l),
-        });
-        return 0;
-      });
+      return withDb(
+        async (h) => {
+          const { seedDemo } = await import('../seeds/index.ts');
+          await seedDemo(h, {
+            households,
+            seed: values.seed ? Number(values.seed) : undefined,
+            withoutHouseholds: values['no-households'],
+            story: values['no-story'] ? false : undefined,
+            log: (l) => console.log(l),
+          });
+          return 0;
+        },
+        { migrate: true },
+      );
     }
     case 'audit':
       try {

@@ -5,10 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../seeds/demo-accounts.ts';
 import { openDatabase } from './db/connect.ts';
 import { DEFAULT_PORT } from './config.ts';
+import { lanUrls } from './server.ts';
 import { cloneTemplate, dripline } from './test/cli.ts';
 import { adminQuery, adminUrl, ROOT, testAuditKeyFile, TMP, withDatabase } from './test/template.ts';
 import viteConfig from '../vite.config.ts';
@@ -103,23 +106,23 @@ async function emptyDatabase(label: string): Promise<{ env: Record<string, strin
   };
 }
 
-async function counts(target: Awaited<ReturnType<typeof emptyDatabase>>) {
+type Counted = 'accounts' | 'households' | 'areas' | 'findings' | 'procedures' | 'visits' | 'dataset_versions';
+
+/** Rows per table in the target database. */
+async function countRows<T extends Counted>(target: Awaited<ReturnType<typeof emptyDatabase>>, tables: readonly T[]): Promise<Record<T, number>> {
   const h = await target.open();
   try {
-    const n = async (table: 'accounts' | 'households' | 'areas') =>
-      Number(
-        (
-          await h.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    return { accounts: await n('accounts'), households: await n('households'), areas: await n('areas') };
+    const out = {} as Record<T, number>;
+    for (const t of tables) {
+      out[t] = Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(h.db)).rows[0]?.n);
+    }
+    return out;
   } finally {
     await h.close();
   }
 }
+
+const counts = (target: Awaited<ReturnType<typeof emptyDatabase>>) => countRows(target, ['accounts', 'households', 'areas'] as const);
 
 describe('starting on an empty database', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -205,10 +208,19 @@ describe('starting on an empty database', () => {
       expect(running.output()).toMatch(/Empty embedded database: loading the demo data/);
       expect(running.output()).toMatch(/Demo logins \(password Dripline2026\)/);
       expect(running.output()).not.toMatch(/WARNING|No accounts yet/);
+      // Roles in Chinese, with the person's name and post.
+      expect(running.output()).toMatch(/qinglong_county\s+县扶贫办\s+晴隆县扶贫办 王主任\s+晴隆县/);
+      expect(running.output()).toMatch(/baojia_cadre\s+村干部\/驻村队员\s+保家村 罗书记/);
       const c = client(running.url);
       expect((await c('POST', '/api/auth/login', { username: 'qinglong_county', password: 'Dripline2026' })).status).toBe(200);
       await running.stop();
-      expect(await counts(target)).toMatchObject({ accounts: DEMO_ACCOUNTS.length, households: 20 });
+      // The registry's 20 households, and the candidates the case work registers.
+      expect(await counts(target)).toMatchObject({ accounts: DEMO_ACCOUNTS.length });
+      expect((await counts(target)).households).toBeGreaterThanOrEqual(20);
+      // The story (seeds/index.ts): the departments' files, the cross-check, case work.
+      const story = await countRows(target, ['dataset_versions', 'findings', 'procedures', 'visits'] as const);
+      expect(story.dataset_versions).toBe(10);
+      for (const [k, v] of Object.entries(story)) expect(v, k).toBeGreaterThan(0);
     },
     900_000,
   );
@@ -256,4 +268,16 @@ describe('the development loop (README: Development)', () => {
     const proxy = viteConfig.server?.proxy?.['/api'];
     expect(typeof proxy === 'object' && proxy.target).toBe(`http://localhost:${process.env.PORT || DEFAULT_PORT}`);
   }, 300_000);
+});
+
+describe('the start banner', () => {
+  it('prints the LAN addresses when listening on every interface, and none when bound to one address', () => {
+    const ipv4 = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a!.address);
+    expect(lanUrls('0.0.0.0', 8080)).toEqual(ipv4.map((a) => `http://${a}:8080/`));
+    for (const u of lanUrls('0.0.0.0', 8080)) expect(u).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(lanUrls('127.0.0.1', 8080)).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@
 // The demo data (accounts with the README's published password) goes only into the embedded
 // database when it is empty — a newcomer's `npm start`. A PostgreSQL database (DATABASE_URL) is
 // never seeded: empty, it starts with no accounts and the setup steps are printed instead.
+import os from 'node:os';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -15,6 +16,7 @@ import { requireSigningKey, startAuditSigning } from './modules/audit/start.ts';
 import type { Db } from './db/schema.ts';
 import { verifyPassword } from './modules/auth/passwords.ts';
 import { countAccountsAndAreas, enabledAccountsNamed } from './modules/auth/queries.ts';
+import { ROLE_LABELS } from './shared/roles.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../seeds/demo-accounts.ts';
 import { isEmpty, seedDemo } from '../seeds/index.ts';
 
@@ -66,7 +68,9 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
       );
     }
     if (embedded && opts.seedIfEmpty !== false && (await isEmpty(handle.db))) {
-      console.log('Empty embedded database: loading the demo data (黔西南州 areas, demo accounts, 晴隆县 households)…');
+      console.log(
+        'Empty embedded database: loading the demo data (黔西南州 areas, demo accounts, 晴隆县 households, projects, department datasets and case work)…',
+      );
       await seedDemo(handle, { households: opts.households, log: (l) => console.log(`  ${l}`) });
     }
     state = await setupState(handle.db);
@@ -83,7 +87,9 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}/`;
   console.log(`\nDripline (滴灌) is running on ${handle.describe}`);
-  if (serveWeb) console.log(`  Open ${url}`);
+  // A tablet on the office Wi-Fi cannot open localhost: the machine's own addresses too.
+  const lan = lanUrls(config.host, port);
+  if (serveWeb) console.log(`  Open ${url}${lan.length ? `   (局域网 / LAN: ${lan.join('  ')})` : ''}`);
   else console.log(`  API only on ${url} (--api-only): for the web app run \`npm run dev:web\` and open the address Vite prints`);
   console.log(`  API health: ${url}api/health   OpenAPI: ${url}api/openapi.json`);
   if (state.accounts === 0) {
@@ -97,7 +103,8 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
   } else if (state.published.size > 0) {
     console.log(`  Demo logins (password ${DEMO_PASSWORD}):`);
     for (const a of DEMO_ACCOUNTS) {
-      if (state.published.has(a.username)) console.log(`    ${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.areaLabel}`);
+      if (state.published.has(a.username))
+        console.log(`    ${a.username.padEnd(22)} ${padWide(ROLE_LABELS[a.role]['zh-CN'], 16)} ${padWide(a.displayName, 26)} ${a.areaLabel}`);
     }
     if (!embedded) {
       console.log(
@@ -138,4 +145,20 @@ export async function startServer(config: Config, opts: StartOptions = {}) {
       await handle.close();
     },
   };
+}
+
+/** Pads to a width in terminal columns (a CJK character takes two). */
+function padWide(text: string, columns: number): string {
+  const width = [...text].reduce((w, ch) => w + (/[\u2e80-\uffef]/.test(ch) ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(1, columns - width));
+}
+
+/** http://<address>:<port>/ for each IPv4 address of the machine's network interfaces, when the server listens on all. */
+export function lanUrls(host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::' && host !== '') return [];
+  const urls: string[] = [];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) urls.push(`http://${a.address}:${port}/`);
+  }
+  return urls;
 }

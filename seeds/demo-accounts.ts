@@ -1,5 +1,5 @@
 // Demo accounts, one per role, listed in the README. For trying the system, never production.
-import type { Role } from '../api/db/schema.ts';
+import type { Db, Role } from '../api/db/schema.ts';
 
 export const DEMO_PASSWORD = 'Dripline2026';
 
@@ -23,3 +23,30 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'guizhou_province', displayName: '贵州省扶贫办 郑处长', role: 'province_official', areaCode: '52', areaLabel: '贵州省' },
   { username: 'baojia_supervisor', displayName: '保家村监委会 吴委员', role: 'village_supervisor', areaCode: '522324101209', areaLabel: '沙子镇保家村' },
 ];
+
+/** A demo account as the seeds act with it: the person's name and post (never the login id) and its area. */
+export interface DemoActor {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  areaCode: string;
+}
+
+/** The demo accounts in the database (optionally those within an area), in the order of DEMO_ACCOUNTS. */
+export async function demoActors(db: Db, within = ''): Promise<DemoActor[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'username', 'display_name', 'role', 'area_code'])
+    .where(
+      'username',
+      'in',
+      DEMO_ACCOUNTS.map((a) => a.username),
+    )
+    .where('area_code', 'like', `${within}%`)
+    .execute();
+  const order = (u: string) => DEMO_ACCOUNTS.findIndex((a) => a.username === u);
+  return rows
+    .sort((a, b) => order(a.username) - order(b.username))
+    .map((r) => ({ id: r.id, username: r.username, name: r.display_name, role: r.role, areaCode: r.area_code }));
+}

@@ -1,6 +1,9 @@
 // The demo seed: real areas of 黔西南州, one account per role, and generated registry households
-// for 晴隆县 (522324) — deterministic from a seed. Used by `npm start` on an empty database,
-// by `dripline seed`, by the test template and by benchmarks (--households 100000).
+// for 晴隆县 (522324) — deterministic from a seed — then the story around them: demo projects with
+// their ledger (seeds/projects.ts), the departments' datasets and a cross-check run
+// (seeds/demo-departments.ts), and case work — income years, procedures in every stage, visits,
+// measures, photos (seeds/demo-casework.ts). Used by `npm start` on an empty database, by
+// `dripline seed`, by the test template (households only) and by benchmarks (--households 100000).
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,10 +20,16 @@ import { seedCountyYearSettings } from '../api/modules/procedures/county-setting
 import { seedAreas } from './areas.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { importRegistry } from '../api/modules/registry/import.ts';
+import { hasDemoCasework, seedDemoCasework } from './demo-casework.ts';
+import { hasDemoDepartments, seedDemoDepartments } from './demo-departments.ts';
 import { hasProjects, seedDemoProjects } from './projects.ts';
 import { generateRegistryRows, writeRegistryCsv } from './registry-generator.ts';
 
 export const DEMO_COUNTY = '522324';
+/** The villages of the demo accounts (村干部, 村监委会): each has households enough to work on. */
+const DEMO_VILLAGES = new Set(DEMO_ACCOUNTS.filter((a) => a.areaCode.length === 12).map((a) => a.areaCode));
+/** Drawn weights are 0.4–3.4 (about 1.4 on average): a demo village draws about four times the average. */
+const DEMO_VILLAGE_WEIGHT = 6;
 
 export interface SeedOptions {
   households?: number;
@@ -29,6 +38,13 @@ export interface SeedOptions {
   withoutHouseholds?: boolean;
   /** Demo projects with their chain and ledger (seeds/projects.ts); default: with the households. */
   projects?: boolean;
+  /**
+   * The story of the demo accounts (default: with the households): their villages draw several
+   * times the average number of households, the departments' datasets are imported and
+   * cross-checked (needs the bulk runner), and case work is recorded. The test template leaves
+   * it out: tests make their own.
+   */
+  story?: boolean;
   log?: (line: string) => void;
 }
 
@@ -47,6 +63,7 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
   const bulk = 'bulk' in target ? target.bulk : undefined;
   const log = opts.log ?? (() => {});
   const t0 = performance.now();
+  const story = opts.story ?? !opts.withoutHouseholds;
   const areas = await seedAreas(db, { prefecture: '5223' });
   log(`areas: ${areas.counties} counties, ${areas.townships} townships, ${areas.villages} villages`);
   log(`county settings: ${await seedCountyYearSettings(db, '5223')} county-years`);
@@ -83,7 +100,13 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
       households: opts.households ?? 2000,
       seed: opts.seed ?? 20261123,
       countyCode: DEMO_COUNTY,
-      villages: villages.map((v) => ({ code: v.code, name: v.name, lon: Number(v.lon), lat: Number(v.lat) })),
+      villages: villages.map((v) => ({
+        code: v.code,
+        name: v.name,
+        lon: Number(v.lon),
+        lat: Number(v.lat),
+        ...(story && DEMO_VILLAGES.has(v.code) ? { weight: DEMO_VILLAGE_WEIGHT } : {}),
+      })),
     };
     if (bulk) {
       // Generated rows → a registry file → the importer (validation, merge, audit per card).
@@ -138,6 +161,14 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
   if ((opts.projects ?? !opts.withoutHouseholds) && !(await hasProjects(db, DEMO_COUNTY))) {
     const p = await seedDemoProjects(db);
     log(`projects: ${p.projects} with ${p.entries} ledger entries`);
+  }
+  if (story && !opts.withoutHouseholds) {
+    if (!bulk) log('department datasets: left out (no bulk runner)');
+    else if (!(await hasDemoDepartments(db, DEMO_COUNTY))) await seedDemoDepartments({ db, bulk }, { countyCode: DEMO_COUNTY, log });
+    if (!(await hasDemoCasework(db, DEMO_COUNTY))) {
+      const c = await seedDemoCasework(db, { countyCode: DEMO_COUNTY });
+      log(`case work: ${c.procedures} procedures, ${c.visits} visits, ${c.measures} measures, ${c.photos} photos, ${c.incomeYears} income years`);
+    }
   }
   log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { ...areas, accounts, households, members };

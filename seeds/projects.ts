@@ -15,7 +15,7 @@ import { postEntry } from '../api/modules/funds/funds.ts';
 import type { BenefitMechanism, ProjectType } from '../api/modules/projects/code-lists.ts';
 import { createProject, step } from '../api/modules/projects/projects.ts';
 import { forwardAction, NOTICE_MS, PROJECT_STAGES, type ProjectState, type StepAction } from '../api/shared/project-chain.ts';
-import { DEMO_ACCOUNTS } from './demo-accounts.ts';
+import { demoActors } from './demo-accounts.ts';
 
 const DAY = 86_400_000;
 const SPENT_BEFORE_ACCEPTANCE = 0.7;
@@ -172,23 +172,15 @@ const PROJECTS: DemoProject[] = [
 type Actor = Ctx['actor'] & { areaCode: string };
 type Actors = Record<Role, Actor> & { cadres: Map<string, Actor> };
 
-async function demoActors(db: Db): Promise<Actors> {
-  const rows = await db
-    .selectFrom('accounts')
-    .select(['id', 'username', 'display_name', 'role', 'area_code'])
-    .where(
-      'username',
-      'in',
-      DEMO_ACCOUNTS.map((a) => a.username),
-    )
-    .execute();
+async function projectActors(db: Db): Promise<Actors> {
+  const rows = await demoActors(db);
   const out: Partial<Record<Role, Actor>> = {};
   const cadres = new Map<string, Actor>();
   for (const r of rows) {
-    const a = { id: r.id, name: r.display_name, role: r.role, areaCode: r.area_code };
+    const a = { id: r.id, name: r.name, role: r.role, areaCode: r.areaCode };
     // The first demo account of each role acts for it; a village's own cadre proposes its projects.
     if (!out[r.role]) out[r.role] = a;
-    if (r.role === 'village_cadre') cadres.set(r.area_code, a);
+    if (r.role === 'village_cadre') cadres.set(r.areaCode, a);
   }
   return { ...(out as Record<Role, Actor>), cadres };
 }
@@ -210,7 +202,7 @@ export async function hasProjects(db: Db, countyCode: string): Promise<boolean> 
 
 export async function seedDemoProjects(db: Db, opts: { today?: Date } = {}): Promise<{ projects: number; entries: number }> {
   const today = opts.today ?? new Date();
-  const actors = await demoActors(db);
+  const actors = await projectActors(db);
   let entries = 0;
   for (const p of PROJECTS) {
     try {

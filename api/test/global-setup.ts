@@ -56,7 +56,7 @@ async function seedTemplate(handle: Awaited<ReturnType<typeof openDatabase>>) {
   await migrateToLatest(handle.db);
   useTestAuditKey();
   // Without the demo projects: the tests make their own (factories), and count them.
-  await seedDemo(handle, { households: TEST_HOUSEHOLDS, seed: 42, projects: false });
+  await seedDemo(handle, { households: TEST_HOUSEHOLDS, seed: 42, projects: false, story: false });
   // The role split: the clones carry the server role's privileges.
   const role = handle.backend === 'postgres' ? serverRole() : undefined;
   if (role) await grantServerRole(handle.db, role);

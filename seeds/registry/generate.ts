@@ -15,6 +15,8 @@ export interface VillageInput {
   name: string;
   lon: number; // approximate centre, WGS84
   lat: number;
+  /** How many households the village draws, relative to others (default: drawn from its code, 0.4–3.4). */
+  weight?: number;
 }
 
 export interface GenerateOptions {

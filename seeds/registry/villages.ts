@@ -21,7 +21,9 @@ export function planVillages(villages: VillageInput[], seed: number): { plans: V
   for (const v of villages) {
     if (!/^\d{12}$/.test(v.code)) throw new Error(`village code must be 12 digits: ${v.code}`);
     const r = new Rng(hash32('village', v.code));
-    const weight = 0.4 + 3 * r.float() ** 2;
+    const drawn = 0.4 + 3 * r.float() ** 2;
+    const weight = v.weight ?? drawn;
+    if (!(weight > 0)) throw new Error(`village ${v.code}: weight must be positive`);
     const groupCount = r.int(4, 12);
     const groups = [];
     for (let g = 1; g <= groupCount; g++) {

@@ -1,5 +1,8 @@
 // e2e: the county office uploads a department file (公安·户籍变动), watches the import progress,
-// runs the cross-check, confirms a DECEASED finding, and the member is marked deceased on the card.
+// runs the cross-check, confirms a DECEASED finding, and the member is marked deceased on the card;
+// the rules and sources are named in Chinese, the queue pages 50 at a time, 疑似漏评 rows name the
+// person on the department roll, and the filtered queue downloads as an Excel workbook.
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHousehold, makeIdNumber } from '../../api/test/factories.ts';
@@ -29,7 +32,9 @@ describe('cross-check (county official)', () => {
     await page.waitForURL('**/crosscheck');
     await page.getByTestId('cc-source').click();
     await page.getByRole('option', { name: '公安·户籍变动' }).click();
+    expect(await page.getByTestId('cc-filename').innerText()).toBe('未选择文件');
     await page.getByTestId('cc-file').setInputFiles({ name: '户籍变动.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    expect(await page.getByTestId('cc-filename').innerText()).toBe('户籍变动.csv');
     await page.getByTestId('cc-upload').click();
     await page.getByTestId('cc-job').waitFor();
     await expect.poll(() => page.getByTestId('cc-progress').innerText(), { timeout: 60_000 }).toContain('导入完成');
@@ -37,12 +42,15 @@ describe('cross-check (county official)', () => {
 
     await page.getByTestId('cc-run').click();
     await page.getByTestId('cc-run-result').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('cc-run-result').innerText()).toContain('DECEASED');
+    const summary = await page.getByTestId('cc-run-result').innerText();
+    expect(summary).toContain('公安户籍显示已死亡，档案仍为正常人员');
+    // Rules and sources in Chinese: no code such as DECEASED or subsidy_payments in the summary.
+    expect(summary).not.toMatch(/[A-Z]{3,}_?[A-Z]*|[a-z]+_[a-z]+/);
     await saveScreenshot(page, 'crosscheck-run-1280x800');
 
     await page.getByRole('tab', { name: /疑点核查/ }).click();
     await page.getByTestId('cc-filter-rule').click();
-    await page.getByRole('option', { name: /^DECEASED/ }).click();
+    await page.getByRole('option', { name: /公安户籍显示已死亡/ }).click();
     const row = page.getByTestId('cc-findings').locator('.el-table__row', { hasText: household.householdNo });
     await row.waitFor();
     await row.click();
@@ -59,6 +67,50 @@ describe('cross-check (county official)', () => {
     await page.waitForURL(`**/households/${household.id}`);
     const card = (await (await page.request.get(`/api/households/${household.id}`)).json()) as { members: { name: string; personStatus: string }[] };
     expect(card.members.find((m) => m.name === dead['姓名'])?.personStatus).toBe('死亡');
+  });
+
+  it('names the person of a 疑似漏评 finding, pages the queue 50 at a time and exports it to Excel', async () => {
+    // 60 people on the 低保 roll of 保家村 who are in no registry household: 60 疑似漏评 findings.
+    const names = Array.from({ length: 60 }, (_, i) => `漏评${String.fromCharCode(0x4e00 + i)}${i}`);
+    const roll = ['姓名,身份证号,区划代码,救助类型,保障人数,月保障金额,起始年月,状态,停保日期'];
+    for (const [i, name] of names.entries()) roll.push(`${name},${makeIdNumber('19550101', i % 2 ? '男' : '女')},522324101209,农村低保,1,500,2024-01,在保,`);
+    await page.goto('/crosscheck');
+    await page.getByTestId('cc-source').click();
+    await page.getByRole('option', { name: '民政·低保特困' }).click();
+    await page.getByTestId('cc-file').setInputFiles({ name: '低保.csv', mimeType: 'text/csv', buffer: Buffer.from(`${roll.join('\n')}\n`) });
+    await page.getByTestId('cc-upload').click();
+    await expect.poll(() => page.getByTestId('cc-progress').innerText(), { timeout: 60_000 }).toContain('导入完成');
+    await page.getByTestId('cc-run').click();
+    await page.getByTestId('cc-run-result').waitFor({ timeout: 60_000 });
+
+    await page.goto('/crosscheck?rule=MISSED_ASSISTANCE&area=522324101209');
+    await page.getByTestId('cc-findings').locator('.el-table__row').first().waitFor();
+    const total = Number((await page.getByTestId('cc-total').innerText()).replace(/\D/g, ''));
+    expect(total).toBeGreaterThanOrEqual(60);
+    expect(await page.getByTestId('cc-findings').locator('.el-table__row').count()).toBe(50);
+    const firstPage = await page.getByTestId('cc-person').allInnerTexts();
+    expect(firstPage.every((n) => n && n !== '—')).toBe(true);
+    await page
+      .getByTestId('cc-pages')
+      .getByRole('button', { name: /下一页|next/i })
+      .or(page.locator('.cc__pages .btn-next'))
+      .first()
+      .click();
+    await expect.poll(() => page.getByTestId('cc-findings').locator('.el-table__row').count()).toBe(Math.min(50, total - 50));
+    const people = [...firstPage, ...(await page.getByTestId('cc-person').allInnerTexts())];
+    for (const name of names) expect(people).toContain(name);
+    expect(await page.getByTestId('cc-findings').innerText()).toContain('民政在保但未纳入（疑似漏评）');
+    await saveScreenshot(page, 'crosscheck-missed-1280x800');
+
+    // The export holds the filtered queue: every finding, not the page.
+    const href = await page.getByTestId('cc-export').getAttribute('href');
+    expect(href).toBe('/api/crosscheck/findings.xlsx?rule=MISSED_ASSISTANCE&status=open&area=522324101209');
+    const res = await page.request.get(href ?? '');
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.body()) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('比对疑点')?.rowCount).toBe(total + 1);
   });
 
   it('colours the map by open findings per subdivision', async () => {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
-import { loginAs } from '../../test/http.ts';
+import { bodyOf, loginAs } from '../../test/http.ts';
 
 const BAOJIA = '522324101209';
 const SANHE = '522324101002';
@@ -120,6 +120,20 @@ describe('the household card', () => {
     expect(card.years.map((x) => x.year)).toEqual([2025, 2024]);
     expect(card.years[1]?.income.perCapita).toBe(633_333); // last year's figures stay as they were
     expect(card.years[1]?.allGuaranteesMet).toBe(true);
+  });
+
+  it('carries the county’s lines of every year it has set, for a year without a record on the card', async () => {
+    const h = await createHousehold({ village: BAOJIA }); // no yearly record: the card's own `settings` is null
+    const supervisor = await loginAs('baojia_supervisor');
+    const card = await bodyOf(await supervisor.api.households[':id'].$get({ param: { id: h.id } }), 200);
+    expect(card.years).toEqual([]);
+    expect(card.settings).toBeNull();
+    const years = card.countyLines.map((l) => l.year);
+    expect(years).toEqual([...years].sort((a, b) => b - a)); // latest first
+    // The demo lines of 晴隆县 (seeded 2021–2026), as the county settings page reads them.
+    expect(card.countyLines.find((l) => l.year === 2024)).toEqual({ year: 2024, povertyLine: 440_000, monitoringLine: 760_000 });
+    const set = await bodyOf(await supervisor.api['county-settings'][':countyCode'].years.$get({ param: { countyCode: '522324' } }), 200);
+    expect(card.countyLines).toEqual(set.items.map((s) => ({ year: s.year, povertyLine: s.povertyLineFen, monitoringLine: s.monitoringLineFen })));
   });
 
   it('records cadres, measures and visits with client UUIDs, versions and soft delete', async () => {

@@ -151,6 +151,7 @@ export async function getCard(ctx: Ctx, id: string) {
     photos: shownPhotos.map(photoView),
     workTeams: teams.map(workTeamView),
     settings: latest && latestLines ? { year: latest.year, ...latestLines } : null,
+    countyLines: [...lines].map(([year, l]) => ({ year, ...l })).sort((a, b) => b.year - a.year),
     monitoring: period ? { since: period.since.toISOString(), riskEliminationFrom: period.earliest.toISOString(), months: period.months } : null,
     privacy: {
       canReveal: personal,

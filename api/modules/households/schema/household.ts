@@ -137,6 +137,10 @@ export const HouseholdView = z
       .object({ year: z.number(), povertyLine: z.number(), monitoringLine: z.number() })
       .nullable()
       .openapi({ description: 'County lines (fen) for the latest year on the card' }),
+    countyLines: z.array(z.object({ year: z.number(), povertyLine: z.number(), monitoringLine: z.number() })).openapi({
+      description:
+        'The county’s poverty and monitoring lines (fen) for every year it has set, latest first: a year without a record on the card yet is shown against them',
+    }),
     monitoring: z.object({ since: z.string(), riskEliminationFrom: z.string(), months: z.number() }).nullable().openapi({
       description:
         '监测户: when the county approved its monitoring, and the first moment 风险消除 may be marked (`months` later, the county setting of this year); null otherwise or when not known (monitored before it was imported)',
