@@ -72,7 +72,8 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (session) {
     const { account } = session;
     c.set('scope', new Scope(account.areaCode, account.role));
-    c.set('actor', { id: account.id, name: account.username, role: account.role });
+    // Who acts, as records and pages show it: the person's name and post (王主任), never the login id.
+    c.set('actor', { id: account.id, name: account.displayName || account.username, role: account.role });
     if (UNSAFE.has(c.req.method)) {
       const sent = c.req.header(CSRF_HEADER) ?? '';
       if (!safeEqual(sent, session.csrfToken)) throw new AppError('FORBIDDEN', 'error.csrf');

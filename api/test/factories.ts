@@ -21,6 +21,7 @@ import { type Permission, PERMISSIONS, signoff } from '../shared/permissions.ts'
 import { checkChar } from '../shared/id-number.ts';
 import { testCtx } from './context.ts';
 import { getTestDb, unique } from './db.ts';
+import { DEMO_ACCOUNTS } from '../../seeds/demo-accounts.ts';
 
 let seq = 0;
 const issued = new Set<string>();
@@ -252,7 +253,8 @@ export async function newAccount(opts: NewAccountOptions = {}) {
   const password = `Pw${unique('p')}123`;
   const row = await createAccount(systemCtx(db), {
     username,
-    displayName: opts.displayName ?? '测试账号',
+    // By default the login id: tests find their own account's records by it (the HTTP actor's name is the display name).
+    displayName: opts.displayName ?? username,
     role,
     areaCode: area,
     password,
@@ -337,3 +339,6 @@ export async function newProject(opts: NewProjectOptions = {}): Promise<{ id: st
   if (state !== atState) throw new Error(`newProject: stopped at ${state}, not ${atState}`);
   return { id, version, villageCode: lead };
 }
+
+/** A demo account's name as records show it (the HTTP actor's name: its display name, 晴隆县扶贫办 王主任). */
+export const demoName = (username: string): string => DEMO_ACCOUNTS.find((a) => a.username === username)?.displayName ?? username;

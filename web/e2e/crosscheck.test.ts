@@ -46,6 +46,17 @@ describe('cross-check (county official)', () => {
     expect(summary).toContain('公安户籍显示已死亡，档案仍为正常人员');
     // Rules and sources in Chinese: no code such as DECEASED or subsidy_payments in the summary.
     expect(summary).not.toMatch(/[A-Z]{3,}_?[A-Z]*|[a-z]+_[a-z]+/);
+    // The county's imports and runs, with who did them: the file just imported, and this run.
+    const imported = page.getByTestId('cc-versions').locator('.el-table__row', { hasText: '户籍变动.csv' });
+    await expect.poll(() => imported.count()).toBeGreaterThan(0);
+    const importedText = await imported.first().innerText();
+    expect(importedText).toContain('公安·户籍变动');
+    expect(importedText).toContain('王主任');
+    expect(importedText).toContain(String(lines.length - 1));
+    const asOfShown = await page.getByLabel('比对基准日').inputValue();
+    await expect
+      .poll(() => page.getByTestId('cc-runs').locator('.el-table__row', { hasText: asOfShown }).filter({ hasText: '王主任' }).count())
+      .toBeGreaterThan(0);
     await saveScreenshot(page, 'crosscheck-run-1280x800');
 
     await page.getByRole('tab', { name: /疑点核查/ }).click();

@@ -17,6 +17,7 @@ import { createHousehold } from '../../api/test/factories.ts';
 import { loginAs } from '../../api/test/http.ts';
 import type { Locator, Page } from 'playwright-core';
 import { login, openTablet, PORTRAIT, saveScreenshot, type Tablet } from './browser.ts';
+import { demoName } from '../../api/test/factories.ts';
 
 /** Picks an option of an Element Plus select (its dropdown is teleported to <body>). */
 async function choose(page: Page, select: Locator, option: string): Promise<void> {
@@ -127,7 +128,7 @@ describe('personal data on the card pages, portrait tablet', () => {
     await expect.poll(() => masked.innerText()).toContain(removed['证件号码']);
     const { db } = await getTestDb();
     const audit = await sql<{ diff: unknown }>`
-      select diff from audit_log where subject_id = ${householdId} and action = 'household.reveal' and actor_name = 'baojia_cadre' order by id desc limit 1`.execute(
+      select diff from audit_log where subject_id = ${householdId} and action = 'household.reveal' and actor_name = ${demoName('baojia_cadre')} order by id desc limit 1`.execute(
       db,
     );
     const note = JSON.stringify(audit.rows[0]?.diff);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readPrefectureVillages, seedAreas } from '../../../seeds/areas.ts';
 import { getTestDb } from '../../test/db.ts';
 import { type Agent, type ApiClient, anonymous, bodyOf, loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 const QINGLONG = '522324'; // 晴隆县
 const SHAZI = '522324101'; // 沙子镇
@@ -258,7 +259,7 @@ describe('GET /api/areas/{code}', () => {
       .where('action', '=', 'access.denied')
       .where('entity', '=', 'area')
       .where('entity_id', '=', SANHE)
-      .where('actor_name', '=', 'baojia_cadre')
+      .where('actor_name', '=', demoName('baojia_cadre'))
       .executeTakeFirst();
     expect(entry).toBeDefined();
     const sanhe = await loginAs('sanhe_cadre');

@@ -5,6 +5,7 @@ import { getTestDb, unique } from '../../test/db.ts';
 import { newAccount } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
 import { BACKOFF_POLICY } from './backoff.ts';
+import { demoName } from '../../test/factories.ts';
 
 interface Item {
   id: string;
@@ -116,7 +117,7 @@ describe('creating accounts', () => {
     expect(created.oneTimePassword).toMatch(/^[A-Za-z2-9]{12}$/);
     const entries = await auditOf(created.account.id, 'account.create');
     expect(entries).toHaveLength(1);
-    expect(entries[0]?.actor_name).toBe('qinglong_county');
+    expect(entries[0]?.actor_name).toBe(demoName('qinglong_county'));
     expect(entries[0]?.chain).toBe('522324');
     expect(JSON.stringify(entries[0]?.diff)).not.toContain(created.oneTimePassword);
     expect(entries[0]?.diff).not.toHaveProperty('password_hash');
@@ -194,7 +195,7 @@ describe('disable, enable, reset, unlock', () => {
     const again = await (await anonymous({ ip: '10.7.0.2' })).login(target.username, target.password);
     expect((await body<ErrorBody>(again, 401)).error.message).toBe('用户名或密码错误');
     expect(await auditOf(target.id, 'account.disable')).toEqual([
-      expect.objectContaining({ actor_name: 'qinglong_county', diff: { disabled: [false, true] } }),
+      expect.objectContaining({ actor_name: demoName('qinglong_county'), diff: { disabled: [false, true] } }),
     ]);
     expect((await body<Page>(await county.get(`/api/accounts?q=${target.username}&status=disabled`), 200)).total).toBe(1);
 
@@ -253,7 +254,7 @@ describe('disable, enable, reset, unlock', () => {
       .select(['entity_id'])
       .where('action', '=', 'access.denied')
       .where('entity', '=', 'account')
-      .where('actor_name', '=', 'qinglong_county')
+      .where('actor_name', '=', demoName('qinglong_county'))
       .execute();
     expect(new Set(denied.map((d) => d.entity_id))).toEqual(new Set([...ids.map((i) => i.id), peer.id, elsewhere.id]));
     // Nothing changed.

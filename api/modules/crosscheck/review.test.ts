@@ -8,6 +8,7 @@ import { getTestDb, type TestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { type Agent, loginAs } from '../../test/http.ts';
 import { datasetJobFinished } from '../datasets/jobs.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209';
 let t: TestDb;
@@ -154,7 +155,9 @@ describe('cross-check over HTTP', () => {
     expect(revealed.status).toBe(200);
     expect(await revealed.text()).toContain(dead['证件号码']);
     const exported = await sql<{ note: { unmasked: boolean } }>`
-      select diff->'_note' as note from audit_log where action = 'findings.export' and actor_name = 'qinglong_county' order by id desc limit 1`.execute(t.db);
+      select diff->'_note' as note from audit_log where action = 'findings.export' and actor_name = ${demoName('qinglong_county')} order by id desc limit 1`.execute(
+      t.db,
+    );
     const note = exported.rows[0]?.note;
     expect(typeof note === 'string' ? JSON.parse(note) : note).toMatchObject({ unmasked: true });
   });

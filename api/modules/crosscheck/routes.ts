@@ -162,7 +162,20 @@ export const crosscheckRoutes = createRouter()
       request: { query: CountyQuery },
       responses: { 200: json(VersionList, 'Versions, newest first') },
     }),
-    async (c) => c.json(await q.listVersions(c.var.db, countyOf(c.var.scope, c.req.valid('query').county)), 200),
+    async (c) => {
+      const rows = await q.listVersions(c.var.db, countyOf(c.var.scope, c.req.valid('query').county));
+      return c.json(
+        rows.map((v) => ({
+          ...v,
+          rows_read: Number(v.rows_read),
+          rows_loaded: Number(v.rows_loaded),
+          rows_unusable: Number(v.rows_unusable),
+          started_at: iso(v.started_at),
+          finished_at: isoOrNull(v.finished_at),
+        })),
+        200,
+      );
+    },
   )
   .openapi(
     createRoute({
@@ -192,7 +205,19 @@ export const crosscheckRoutes = createRouter()
       request: { query: CountyQuery },
       responses: { 200: json(RunList, 'Runs, newest first') },
     }),
-    async (c) => c.json((await q.listRuns(c.var.db, countyOf(c.var.scope, c.req.valid('query').county))) as Record<string, unknown>[], 200),
+    async (c) => {
+      const rows = await q.listRuns(c.var.db, countyOf(c.var.scope, c.req.valid('query').county));
+      return c.json(
+        rows.map((r) => ({
+          ...r,
+          as_of: String(r.as_of).slice(0, 10),
+          counts: (r.counts ?? null) as Record<string, unknown> | null,
+          started_at: iso(r.started_at),
+          finished_at: isoOrNull(r.finished_at),
+        })),
+        200,
+      );
+    },
   )
   .openapi(
     createRoute({
@@ -319,3 +344,6 @@ export const crosscheckRoutes = createRouter()
       return c.json(r, 200);
     },
   );
+
+const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));

@@ -134,8 +134,42 @@ export const RunResult = z
   })
   .openapi('CrosscheckRunResult');
 
-export const RunList = z.array(z.record(z.string(), z.unknown())).openapi('CrosscheckRunList');
-export const VersionList = z.array(z.record(z.string(), z.unknown())).openapi('DatasetVersionList');
+export const RunList = z
+  .array(
+    z.object({
+      id: z.string(),
+      as_of: z.string(),
+      status: z.string(),
+      counts: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'Findings per rule code; `_skipped`: rules left out for want of data' }),
+      dataset_versions: z.unknown(),
+      settings: z.unknown(),
+      started_by_name: z.string().nullable(),
+      started_at: z.string(),
+      finished_at: z.string().nullable(),
+    }),
+  )
+  .openapi('CrosscheckRunList');
+export const VersionList = z
+  .array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      status: z.string(),
+      file_name: z.string(),
+      sha256: z.string(),
+      byte_size: z.number(),
+      encoding: z.string().nullable(),
+      format: z.string().nullable(),
+      rows_read: z.number(),
+      rows_loaded: z.number(),
+      rows_unusable: z.number(),
+      unusable_reasons: z.unknown(),
+      imported_by_name: z.string().nullable(),
+      started_at: z.string(),
+      finished_at: z.string().nullable(),
+    }),
+  )
+  .openapi('DatasetVersionList');
 
 export const DatasetUpload = z
   .object({

@@ -13,6 +13,7 @@ import { createHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, bodyOf, loginAs } from '../../test/http.ts';
 import { exportLedger } from './ledger-xlsx.ts';
 import { BAOJIA, createProject, ctxAs, OTHER_TOWNSHIP_VILLAGE, SANHE, SOURCE_A, SOURCE_B } from './test-projects.ts';
+import { demoName } from '../../test/factories.ts';
 
 let db: Db;
 let county: Agent;
@@ -64,7 +65,13 @@ describe('recording entries', () => {
       }),
       201,
     );
-    expect(a).toMatchObject({ kind: '下达', amountFen: 100_050, deltaFen: 100_050, documentNo: '黔财农〔2026〕12号', createdBy: { name: 'qinglong_county' } });
+    expect(a).toMatchObject({
+      kind: '下达',
+      amountFen: 100_050,
+      deltaFen: 100_050,
+      documentNo: '黔财农〔2026〕12号',
+      createdBy: { name: demoName('qinglong_county') },
+    });
     await bodyOf(
       await county.api.funds.entries.$post({
         json: { projectId: p.id, kind: '拨付', source: SOURCE_A, amountYuan: '800', bookedOn: '2026-02-10', payee: '沙子镇财政所' },
@@ -322,7 +329,7 @@ describe('reading the ledger', () => {
       .where('action', '=', 'export.ledger_xlsx')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ actor_name: 'qinglong_county', area_code: BAOJIA });
+    expect(audit).toMatchObject({ actor_name: demoName('qinglong_county'), area_code: BAOJIA });
     const diff = (typeof audit.diff === 'string' ? JSON.parse(audit.diff) : audit.diff) as { _note: unknown };
     expect(diff._note).toMatchObject({ format: 'xlsx', rows: list.total, filter: { villageCode: BAOJIA } });
     // The supervisor's export holds its own village only; another village is refused.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { bodyOf, loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209';
 const SANHE = '522324101002';
@@ -175,7 +176,7 @@ describe('the household card', () => {
     });
     expect(v.status).toBe(201);
     const visit = (await v.json()) as { id: string; visitorName: string; location: [number, number] };
-    expect(visit).toMatchObject({ visitorName: 'baojia_cadre', location: [105.2, 25.8] });
+    expect(visit).toMatchObject({ visitorName: demoName('baojia_cadre'), location: [105.2, 25.8] });
 
     const del = await cadre.delete(`${base}/measures/${id}?version=2`);
     expect(del.status).toBe(200);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold } from '../../test/factories.ts';
 import { loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209'; // 保家村 — baojia_cadre's village
 const SANHE = '522324101002'; // 三合社区 — sanhe_cadre's village, same township
@@ -47,7 +48,7 @@ describe('households scoped by area', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(SANHE);
     const { db } = await getTestDb();
     const entry = await db.selectFrom('audit_log').selectAll().where('action', '=', 'access.denied').where('entity_id', '=', b.id).executeTakeFirst();
-    expect(entry?.actor_name).toBe('baojia_cadre');
+    expect(entry?.actor_name).toBe(demoName('baojia_cadre'));
     const unchanged = await db.selectFrom('households').select(['address', 'version']).where('id', '=', b.id).executeTakeFirstOrThrow();
     expect(unchanged).toEqual({ address: null, version: 1 });
   });
@@ -93,7 +94,7 @@ describe('households scoped by area', () => {
       .where('action', '=', 'household.update_contact')
       .where('entity_id', '=', a.id)
       .executeTakeFirstOrThrow();
-    expect(entry.actor_name).toBe('baojia_cadre');
+    expect(entry.actor_name).toBe(demoName('baojia_cadre'));
     expect(entry.chain).toBe('522324');
     expect(entry.diff).toMatchObject({ address: [null, '保家村3组12号'], phone: ['15585268493', '13912345678'], version: [1, 2] });
     expect(entry.origin).toMatchObject({ method: 'PATCH', ip: '127.0.0.1' });

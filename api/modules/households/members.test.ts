@@ -6,6 +6,7 @@ import { checkChar, upgrade15 } from '../../shared/id-number.ts';
 import { getTestDb } from '../../test/db.ts';
 import { createHousehold, makeIdNumber } from '../../test/factories.ts';
 import { loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209';
 const SANHE = '522324101002';
@@ -210,7 +211,7 @@ describe('household members', () => {
     expect(((await reg.json()) as Fields).error.fields?.[0]?.code).toBe('member.inHouseholdOutsideArea');
     // Every attempt is on record, with the area that was looked into (never the ID number).
     const audit = await sql<{ action: string; entity_id: string; diff: unknown }>`
-      select action, entity_id, diff from audit_log where actor_name = 'baojia_cadre' and action = 'access.denied' and diff->'_note'->>'kind' = 'person_lookup'
+      select action, entity_id, diff from audit_log where actor_name = ${demoName('baojia_cadre')} and action = 'access.denied' and diff->'_note'->>'kind' = 'person_lookup'
         and (entity_id = ${a.id} or diff->'_note'->>'requestedArea' = ${SANHE}) order by id`.execute(db);
     expect(audit.rows.length).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(audit.rows)).not.toContain(person);
@@ -261,7 +262,7 @@ describe('household members', () => {
     expect(res.status).toBe(403);
     const { db } = await getTestDb();
     const denied = await db.selectFrom('audit_log').select(['actor_name']).where('action', '=', 'access.denied').where('entity_id', '=', b.id).execute();
-    expect(denied.map((d) => d.actor_name)).toContain('baojia_cadre');
+    expect(denied.map((d) => d.actor_name)).toContain(demoName('baojia_cadre'));
     const a = await createHousehold({ village: BAOJIA });
     const sup = await loginAs('baojia_supervisor');
     expect((await sup.post(`/api/households/${a.id}/members`, member())).status).toBe(403);

@@ -7,6 +7,7 @@ import { Scope } from '../auth/scope.ts';
 import { classifySearch, listHouseholds } from './households.ts';
 import { createHousehold, makeHouseholdNo, makeIdNumber } from '../../test/factories.ts';
 import { loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209';
 const SANHE = '522324101002';
@@ -58,8 +59,8 @@ describe('masking per role and the audited reveal', () => {
       .orderBy('id')
       .execute();
     expect(entries.map((e) => [e.actor_name, (e.diff as { _note: { field: string } })._note.field])).toEqual([
-      ['baojia_cadre', 'id_number'],
-      ['baojia_cadre', 'phone'],
+      [demoName('baojia_cadre'), 'id_number'],
+      [demoName('baojia_cadre'), 'phone'],
     ]);
     expect(JSON.stringify(entries)).not.toContain(idNumber); // the fact, never the value
 
@@ -77,7 +78,7 @@ describe('masking per role and the audited reveal', () => {
       .where('action', '=', 'access.denied')
       .where('entity_id', '=', h.id)
       .execute();
-    expect(denied.some((d) => d.actor_name === 'baojia_supervisor')).toBe(true);
+    expect(denied.some((d) => d.actor_name === demoName('baojia_supervisor'))).toBe(true);
 
     // Another village's cadre cannot reveal (403, audited) and learns nothing.
     const other = await loginAs('sanhe_cadre');

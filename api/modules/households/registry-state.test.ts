@@ -6,6 +6,7 @@ import { getTestDb } from '../../test/db.ts';
 import { newHousehold } from '../../test/factories.ts';
 import { type Agent, loginAs } from '../../test/http.ts';
 import { householdsXlsx } from '../../test/xlsx.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209'; // 保家村 — baojia_cadre's village
 
@@ -115,7 +116,7 @@ describe('在册状态 (registry state) of households', () => {
       .selectFrom('audit_log')
       .select('diff')
       .where('action', '=', 'export.households_xlsx')
-      .where('actor_name', '=', 'baojia_cadre')
+      .where('actor_name', '=', demoName('baojia_cadre'))
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect((entry.diff as { _note: Record<string, unknown> })._note).toMatchObject({ rows: 1, filter: { q: '在册测丙', registryState: '清退' } });

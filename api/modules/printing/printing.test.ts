@@ -8,6 +8,7 @@ import { getTestDb } from '../../test/db.ts';
 import { createHousehold, newHousehold, newProcedure } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
 import { householdsXlsx } from '../../test/xlsx.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209'; // baojia_cadre's village
 const SANHE = '522324101002'; // sanhe_cadre's village, same township
@@ -70,7 +71,7 @@ async function cardHousehold(village: string, head: string) {
 
 async function auditEntries(action: string, actor: string) {
   const { db } = await getTestDb();
-  return db.selectFrom('audit_log').selectAll().where('action', '=', action).where('actor_name', '=', actor).orderBy('id', 'desc').execute();
+  return db.selectFrom('audit_log').selectAll().where('action', '=', action).where('actor_name', '=', demoName(actor)).orderBy('id', 'desc').execute();
 }
 
 const noteOf = (e: { diff: unknown }) => (e.diff as { _note: Record<string, unknown> })._note;
@@ -139,7 +140,7 @@ describe('明白卡 PDF', () => {
     expect(JSON.stringify(await res.json())).not.toContain('三合丙');
     const { db } = await getTestDb();
     const denied = await db.selectFrom('audit_log').select('actor_name').where('action', '=', 'access.denied').where('entity_id', '=', b.id).executeTakeFirst();
-    expect(denied?.actor_name).toBe('baojia_cadre');
+    expect(denied?.actor_name).toBe(demoName('baojia_cadre'));
     expect((await cadre.get('/api/print/households/00000000-0000-4000-8000-000000000000/mingbai-card.pdf')).status).toBe(404);
     expect((await cadre.get('/api/print/households/not-a-uuid/mingbai-card.pdf')).status).toBe(400);
   });

@@ -6,6 +6,7 @@ import type { InferRequestType } from 'hono/client';
 import { describe, expect, it } from 'vitest';
 import { getTestDb } from '../../test/db.ts';
 import { type Agent, type ApiClient, bodyOf, loginAs } from '../../test/http.ts';
+import { demoName } from '../../test/factories.ts';
 
 type SettingsBody = InferRequestType<ApiClient['county-settings'][':countyCode']['years'][':year']['$put']>['json'];
 
@@ -99,7 +100,7 @@ describe('county settings', () => {
     // The refused writes of other areas' and read-only accounts are audited too.
     expect(audit.map((a) => a.action)).toEqual(['access.denied', 'access.denied', 'access.denied', 'county_settings.create', 'county_settings.update']);
     expect(audit[4]).toMatchObject({
-      actor_name: 'qinglong_county',
+      actor_name: demoName('qinglong_county'),
       chain: '522324',
       diff: { poverty_line: [500000, 510000], monitoring_line: [800000, 820000], risk_elimination_months: [6, 12], version: [1, 2] },
     });

@@ -11,6 +11,7 @@ import { newHousehold } from '../../test/factories.ts';
 import { type Agent, anonymous, loginAs } from '../../test/http.ts';
 import { startProcedure, takeStep } from './procedures.ts';
 import { addMonths, HOUSEHOLD_STATES, type HouseholdState, PROCEDURE_TYPES, type ProcedureType, TRANSITIONS } from './state-machine.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209'; // baojia_cadre's village, in shazi_township's 沙子镇
 const YEAR = 2025; // seeded lines for 522324: poverty 4,500 元, monitoring 7,900 元
@@ -229,7 +230,7 @@ describe('procedures: allowed paths to completion', () => {
     expect(actions).toEqual(expect.arrayContaining(['procedure.start', 'procedure.approve', 'household.procedure_applied']));
     expect(actions.filter((a) => a === 'procedure.approve')).toHaveLength(4);
     const applied = entries.find((e) => e.action === 'household.procedure_applied');
-    expect(applied?.actor_name).toBe('qinglong_county');
+    expect(applied?.actor_name).toBe(demoName('qinglong_county'));
     expect((applied?.diff as Record<string, unknown>).version).toEqual([before.version, before.version + 1]);
     if (type === '自然减少') expect(actions).toContain('member.update');
   });
@@ -474,7 +475,7 @@ describe('procedures: roles and scope', () => {
     expect((await sanhe.get(`/api/procedures/${pid}`)).status).toBe(403);
     const { db } = await getTestDb();
     const denied = await db.selectFrom('audit_log').select('actor_name').where('action', '=', 'access.denied').where('entity_id', '=', pid).execute();
-    expect(denied.map((d) => d.actor_name)).toContain('sanhe_cadre');
+    expect(denied.map((d) => d.actor_name)).toContain(demoName('sanhe_cadre'));
 
     await step(cadre, pid, 'approve', '评议通过');
     await endPublicity(pid);
@@ -493,7 +494,7 @@ describe('procedures: roles and scope', () => {
   it('the review queue lists what the caller’s role signs off, only in the caller’s area', async () => {
     const id = await household('脱贫户');
     const { body } = await start(county, id, '返贫'); // the county office may start one too
-    expect(body.steps[0]?.actorName).toBe('qinglong_county');
+    expect(body.steps[0]?.actorName).toBe(demoName('qinglong_county'));
     type List = { items: { id: string; stage: string }[]; total: number };
     const queue = async (agent: Agent, qs: string) => ((await (await agent.get(`/api/procedures?${qs}`)).json()) as List).items.map((i) => i.id);
     expect(await queue(cadre, 'actionable=true&limit=500')).toContain(body.id);

@@ -11,6 +11,7 @@ import { getTestDb } from '../../test/db.ts';
 import { type Agent, bodyOf, loginAs } from '../../test/http.ts';
 import { BAOJIA, createProject, OTHER_TOWNSHIP_VILLAGE, SOURCE_A, SOURCE_B, SOURCE_C } from '../funds/test-projects.ts';
 import { entry } from '../oversight/rules/test-helpers.ts';
+import { demoName } from '../../test/factories.ts';
 
 let db: Db;
 let county: Agent;
@@ -101,7 +102,7 @@ describe('the project library export (GET /api/projects/export.xlsx)', () => {
       .where('action', '=', 'export.projects_xlsx')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ actor_name: 'qinglong_county', area_code: '522324' });
+    expect(audit).toMatchObject({ actor_name: demoName('qinglong_county'), area_code: '522324' });
   });
 
   it('applies the list’s filters and the caller’s scope; refuses a bad filter and a village outside the area', async () => {

@@ -10,6 +10,7 @@ import { getTestDb } from '../../test/db.ts';
 import { bodyOf, loginAs } from '../../test/http.ts';
 import { TMP } from '../../test/template.ts';
 import { villageSummary } from './compose.ts';
+import { demoName } from '../../test/factories.ts';
 
 const BAOJIA = '522324101209';
 let db: Db;
@@ -80,7 +81,7 @@ describe('/api/sms', () => {
       .where('entity_id', '=', mine?.id as string)
       .where('action', '=', 'sms.roster.reveal')
       .execute();
-    expect(audit.map((a) => a.actor_name)).toContain('shazi_township');
+    expect(audit.map((a) => a.actor_name)).toContain(demoName('shazi_township'));
   });
 
   it('previews the exact text; only the county office starts a batch, each supervisor once', async () => {

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSmsConfig, type SmsConfig } from '../../config.ts';
 import type { Db } from '../../db/schema.ts';
-import { getTestDb } from '../../test/db.ts';
+import { freshTestDb } from '../../test/db.ts';
 import { TMP } from '../../test/template.ts';
 import { ctxAs } from '../funds/test-projects.ts';
 import { partsOf } from './compose.ts';
@@ -50,8 +50,14 @@ async function withWorker(done: () => Promise<boolean>, opts: { clock?: () => Da
   return lines;
 }
 
+let dispose: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  db = (await getTestDb()).db;
+  // A database of its own: a worker claims every due message, and other files of this test
+  // worker may leave queued ones behind (hundreds from a batch) that it would send first.
+  const fresh = await freshTestDb('smpp');
+  db = fresh.db;
+  dispose = fresh.dispose;
   smsc = await startSmsc({ logFile: path.join(TMP, `smsc-${process.pid}.jsonl`) });
   cfg = loadSmsConfig(
     { DRIPLINE_SMS_PROVIDER: 'smpp', DRIPLINE_SMPP_URL: smsc.url, DRIPLINE_SMPP_SYSTEM_ID: 'dripline', DRIPLINE_SMPP_PASSWORD: 'secret' },
@@ -66,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await smsc?.stop();
+  await dispose?.();
 });
 
 describe('SMPP PDUs', () => {

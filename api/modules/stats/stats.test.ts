@@ -19,6 +19,7 @@ import { putYear } from '../households/years.ts';
 import { createProject, ctxAs, SOURCE_A, SOURCE_B } from '../funds/test-projects.ts';
 import { FINDING_STATUS_LABELS } from './stats-xlsx.ts';
 import { GUARANTEES, type StatsReportOutput, UNRECORDED } from './stats.ts';
+import { demoName } from '../../test/factories.ts';
 
 const QINGLONG = '522324'; // 晴隆县 — qinglong_county
 const SHAZI = '522324101'; // 沙子镇 — shazi_township
@@ -330,7 +331,7 @@ describe('GET /api/stats/{code}/export.xlsx', () => {
       .where('action', '=', 'export.stats_xlsx')
       .orderBy('at', 'desc')
       .executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ actor_name: 'shazi_township', area_code: SHAZI });
+    expect(audit).toMatchObject({ actor_name: demoName('shazi_township'), area_code: SHAZI });
   });
 
   it('gives the village cadre its village only and refuses the township', async () => {
