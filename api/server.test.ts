@@ -221,6 +221,16 @@ describe('starting on an empty database', () => {
       const story = await countRows(target, ['dataset_versions', 'findings', 'procedures', 'visits'] as const);
       expect(story.dataset_versions).toBe(10);
       for (const [k, v] of Object.entries(story)) expect(v, k).toBeGreaterThan(0);
+      // Every demo account's area has households to work on (三合社区 had none once).
+      const h = await target.open();
+      try {
+        for (const a of DEMO_ACCOUNTS) {
+          const r = await sql<{ n: number }>`select count(*)::int as n from households where village_code like ${`${a.areaCode}%`}`.execute(h.db);
+          expect(Number(r.rows[0]?.n), a.username).toBeGreaterThan(0);
+        }
+      } finally {
+        await h.close();
+      }
     },
     900_000,
   );
