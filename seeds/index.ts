@@ -20,8 +20,8 @@ import { seedCountyYearSettings } from '../api/modules/procedures/county-setting
 import { seedAreas } from './areas.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { importRegistry } from '../api/modules/registry/import.ts';
-import { hasDemoCasework, seedDemoCasework } from './demo-casework.ts';
-import { hasDemoDepartments, seedDemoDepartments } from './demo-departments.ts';
+import { seedDemoCasework } from './demo-casework.ts';
+import { seedDemoDepartments } from './demo-departments.ts';
 import { hasProjects, seedDemoProjects } from './projects.ts';
 import { generateRegistryRows, writeRegistryCsv } from './registry-generator.ts';
 
@@ -163,13 +163,14 @@ export async function seedDemo(target: Kysely<Database> | { db: Kysely<Database>
     log(`projects: ${p.projects} with ${p.entries} ledger entries`);
   }
   if (story && !opts.withoutHouseholds) {
-    if (!bulk) log('department datasets: left out (no bulk runner)');
-    else if (!(await hasDemoDepartments(db, DEMO_COUNTY))) await seedDemoDepartments({ db, bulk }, { countyCode: DEMO_COUNTY, log });
-    if (!(await hasDemoCasework(db, DEMO_COUNTY))) {
-      const c = await seedDemoCasework(db, { countyCode: DEMO_COUNTY });
+    // Each part adds nothing when the county has its data already (it checks, and says so).
+    if (bulk) await seedDemoDepartments({ db, bulk }, { countyCode: DEMO_COUNTY, log });
+    else log('department datasets: left out (no bulk runner)');
+    const c = await seedDemoCasework(db, { countyCode: DEMO_COUNTY });
+    if (c.procedures + c.visits > 0)
       log(`case work: ${c.procedures} procedures, ${c.visits} visits, ${c.measures} measures, ${c.photos} photos, ${c.incomeYears} income years`);
-    }
   }
+
   log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { ...areas, accounts, households, members };
 }
